@@ -1,0 +1,29 @@
+/*
+ * rotations.h -- applying stored sequences of plane rotations to a matrix,
+ * several sequences at once in cache-blocked wavefronts (Van Zee, van de
+ * Geijn, Quintana-Orti, "Restructuring the tridiagonal and bidiagonal QR
+ * algorithms for performance", ACM TOMS 40(3), 2014).
+ *
+ * Sequence j (j = 0..k-1, applied in that order) is the product
+ * G(j,0) G(j,1) ... G(j,n-2), where G(j,i) acts on columns i and i+1 of Z:
+ *     [z_i, z_{i+1}] := [z_i, z_{i+1}] [ c  -s ]      c = c[i + j*ldcs]
+ *                                      [ s   c ]      s = s[i + j*ldcs]
+ * i.e. z_i' = c z_i + s z_{i+1},  z_{i+1}' = -s z_i + c z_{i+1}.
+ * Within a sequence the rotations are applied in increasing i.  An
+ * identity rotation (c = 1, s = 0) pads the parts of a sequence that a
+ * sweep did not touch.
+ */
+#ifndef EK_ROTATIONS_H
+#define EK_ROTATIONS_H
+
+#define EK_DECLARE_ROTATIONS(p, real)                                               \
+    /* Z (m x n) := Z G(0,.) G(1,.) ... G(k-1,.). */                               \
+    void ek_##p##_apply_rotation_sequences(int m, int n, int k, const real *c,     \
+                                           const real *s, int ldcs, real *z,       \
+                                           int ldz);
+
+EK_DECLARE_ROTATIONS(s, float)
+EK_DECLARE_ROTATIONS(d, double)
+#undef EK_DECLARE_ROTATIONS
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * symmetric_eigen.c -- the dense Hermitian eigensolver driver, in the
+ * order of LAPACK's xSYEV family:
+ *   1. scale A into [sqrt(smlnum), sqrt(bignum)] so that no intermediate
+ *      overflows or underflows (xSYEV's scaling);
+ *   2. A = Q T Q^H, T real tridiagonal (tridiagonalize.c);
+ *   3. T = Q_T W Q_T^T for the selected pairs (tridiagonal_eigen.c);
+ *   4. Z = Q Q_T by blocked reflector application; eigenvalues unscaled.
+ * Also the Cholesky reduction of the generalized problem (xSYGV).
+ */
+#include <string.h>
+#include "types.h"
+#include "symmetric_eigen.h"
+#include "tridiagonal_eigen.h"
+#include "tridiagonalize.h"
+
+/* Byte offsets of the pieces of the workspace, each aligned for scalar. */
+typedef struct {
+    size_t d, e, tau, reduce, zreal, tsolve, reflect, total;
+    size_t nreduce, nreflect;
+} layout;
+
+static size_t align_up(size_t bytes)
+{
+    const size_t a = 64;
+    return (bytes + a - 1) / a * a;
+}
+
+static layout plan(int n, int want_vectors, const ek_selection *sel)
+{
+    layout L;
+    size_t nn = (size_t)(n > 0 ? n : 1);
+    size_t cap = (size_t)(ek_selection_capacity(sel, n) > 0 ? ek_selection_capacity(sel, n) : 1);
+    size_t off = 0;
+    L.d = off;       off = align_up(off + nn * sizeof(real));
+    L.e = off;       off = align_up(off + nn * sizeof(real));
+    L.tau = off;     off = align_up(off + nn * sizeof(scalar));
+    L.nreduce = EK(tridiagonalize_workspace)(n);
+    L.reduce = off;  off = align_up(off + L.nreduce * sizeof(scalar));
+    /* Complex A: the eigenvectors of the real T are computed in a real
+     * buffer and widened before the complex reflectors are applied. */
+    L.zreal = off;
+    if (want_vectors && EK_IS_COMPLEX)
+        off = align_up(off + nn * cap * sizeof(real));
+    L.tsolve = off;  off = align_up(off + EK_REAL(tridiagonal_eigen_workspace)(n, want_vectors, sel));
+    L.nreflect = want_vectors ? EK(apply_reflectors_workspace)(n, (int)cap) : 0;
+    L.reflect = off; off = align_up(off + L.nreflect * sizeof(scalar));
+    L.total = off;
+    return L;
+}
+
+size_t EK(symmetric_eigen_workspace)(int n, int want_vectors, const ek_selection *sel)
+{
+    return plan(n, want_vectors, sel).total;
+}
+
+/* Factor by which to scale A so that its largest entry lies in
+ * [sqrt(smlnum), sqrt(bignum)], as xSYEV does; 1 when it already does. */
+static real scaling_factor(int n, const scalar *a, int lda)
+{
+    real anrm = 0;
+    for (int j = 0; j < n; j++)
+        for (int i = j; i < n; i++) {
+            real v = EK_ABS(EK_AT(a, lda, i, j));
+            if (v > anrm || v != v)
+                anrm = v;
+        }
+    const real smlnum = EK_SAFMIN / EK_EPS;
+    const real rmin = EK_SQRT(smlnum);
+    const real rmax = EK_SQRT(1 / smlnum);
+    if (anrm > 0 && anrm < rmin)
+        return rmin / anrm;
+    if (anrm > rmax)
+        return rmax / anrm;
+    return 1;
+}
+
+static void scale_lower(int n, scalar *a, int lda, real sigma)
+{
+    for (int j = 0; j < n; j++)
+        for (int i = j; i < n; i++)
+            EK_AT(a, lda, i, j) *= sigma;
+}
+
+int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_selection *sel,
+                        real *w, int *m, scalar *z, int ldz, void *work, size_t work_bytes)
+{
+    *m = 0;
+    if (n <= 0)
+        return 0;
+    layout L = plan(n, want_vectors, sel);
+    if (work_bytes < L.total)
+        return -1;
+    char *base = (char *)work;
+    real *d = (real *)(base + L.d);
+    real *e = (real *)(base + L.e);
+    scalar *tau = (scalar *)(base + L.tau);
+
+    real sigma = scaling_factor(n, a, lda);
+    ek_selection scaled = *sel;
+    if (sigma != 1) {
+        scale_lower(n, a, lda, sigma);
+        scaled.vl *= sigma;
+        scaled.vu *= sigma;
+    }
+
+    int info = EK(tridiagonalize)(n, a, lda, d, e, tau, (scalar *)(base + L.reduce), L.nreduce);
+    if (info != 0)
+        return info;
+
+#if EK_IS_COMPLEX
+    real *zt = want_vectors ? (real *)(base + L.zreal) : NULL;
+    int ldzt = n;
+#else
+    real *zt = z;
+    int ldzt = ldz;
+#endif
+    info = EK_REAL(tridiagonal_eigen)(n, d, e, want_vectors, &scaled, 0, w, m, zt, ldzt,
+                                      base + L.tsolve, L.reflect - L.tsolve);
+    if (info != 0)
+        return info;
+
+    if (want_vectors && *m > 0) {
+#if EK_IS_COMPLEX
+        for (int j = 0; j < *m; j++)
+            for (int i = 0; i < n; i++)
+                EK_AT(z, ldz, i, j) = EK_AT(zt, ldzt, i, j);
+#endif
+        info = EK(apply_reflectors)(n, *m, a, lda, tau, z, ldz, (scalar *)(base + L.reflect), L.nreflect);
+        if (info != 0)
+            return info;
+    }
+    if (sigma != 1)
+        for (int i = 0; i < *m; i++)
+            w[i] /= sigma;
+    return 0;
+}
+
+int EK(generalized_reduce)(int itype, int n, scalar *a, int lda, scalar *b, int ldb)
+{
+    int info = 0;
+    if (n <= 0)
+        return 0;
+    xpotrf('L', n, b, ldb, &info);
+    if (info != 0)
+        return info;
+    xhegst(itype, 'L', n, a, lda, b, ldb, &info);
+    return info;
+}
+
+void EK(generalized_recover)(int itype, int n, int m, const scalar *b, int ldb, scalar *z, int ldz)
+{
+    if (n <= 0 || m <= 0)
+        return;
+    if (itype == 3)
+        xtrmm('L', 'L', 'N', 'N', n, m, 1, b, ldb, z, ldz);
+    else
+        xtrsm('L', 'L', 'C', 'N', n, m, 1, b, ldb, z, ldz);
+}

@@ -1,0 +1,43 @@
+/*
+ * symmetric_eigen.h -- the dense Hermitian eigensolver driver:
+ * scale, tridiagonalize, solve the tridiagonal problem, transform the
+ * eigenvectors back; and the reduction of the generalized problem
+ * A x = lambda B x to standard form by Cholesky factorization.
+ */
+#ifndef EK_SYMMETRIC_EIGEN_H
+#define EK_SYMMETRIC_EIGEN_H
+#include <stddef.h>
+#include "blas.h"
+#include "selection.h"
+
+#define EK_DECLARE_SYMMETRIC_EIGEN(p, scalar, real)                                 \
+    /* Bytes of workspace ek_p_symmetric_eigen needs. */                           \
+    size_t ek_##p##_symmetric_eigen_workspace(int n, int want_vectors,              \
+                                              const ek_selection *sel);             \
+    /* Selected eigenpairs of the Hermitian A, given by its lower triangle.        \
+     * A is overwritten.  w receives *m ascending eigenvalues and, if              \
+     * want_vectors, Z (n x *m) orthonormal eigenvectors.  Returns 0; k > 0        \
+     * when the tridiagonal solver failed to converge; -1 if the workspace is      \
+     * too small. */                                                               \
+    int ek_##p##_symmetric_eigen(int n, scalar *a, int lda, int want_vectors,      \
+                                 const ek_selection *sel, real *w, int *m,         \
+                                 scalar *z, int ldz, void *work,                   \
+                                 size_t work_bytes);                               \
+    /* Reduce A x = lambda B x (itype 1), A B x = lambda x (2) or B A x =          \
+     * lambda x (3) to a standard problem C y = lambda y: B = L L^H (B's lower     \
+     * triangle overwritten by L), A's lower triangle by C.  Returns 0, or         \
+     * k > 0 if the leading minor of order k of B is not positive definite. */     \
+    int ek_##p##_generalized_reduce(int itype, int n, scalar *a, int lda,           \
+                                    scalar *b, int ldb);                            \
+    /* Eigenvectors of the original problem from those of C, in place in the       \
+     * n x m Z: x = L^-H y for itype 1 and 2, x = L y for itype 3. */               \
+    void ek_##p##_generalized_recover(int itype, int n, int m, const scalar *b,     \
+                                      int ldb, scalar *z, int ldz);
+
+EK_DECLARE_SYMMETRIC_EIGEN(s, float, float)
+EK_DECLARE_SYMMETRIC_EIGEN(d, double, double)
+EK_DECLARE_SYMMETRIC_EIGEN(c, ek_c, float)
+EK_DECLARE_SYMMETRIC_EIGEN(z, ek_z, double)
+#undef EK_DECLARE_SYMMETRIC_EIGEN
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * tridiagonal_eigen.c -- the driver for a real symmetric tridiagonal T.
+ *
+ * All eigenpairs come from implicit QR; values only from its root-free
+ * variant.  A selection (index range or value interval) comes from Sturm
+ * bisection, and its vectors from inverse iteration, so that k eigenpairs
+ * of T cost O(n k) rather than the O(n^3) of the full QR with vectors
+ * (LAPACK's xSTEBZ + xSTEIN, as used by xSYEVX).
+ */
+#include <string.h>
+#include "types.h"
+#include "bisection.h"
+#include "tridiagonal_eigen.h"
+#include "tridiagonal_qr.h"
+
+/* Workspace layout: copies of d and e, then the solver's own workspace,
+ * then (inverse iteration only) its integer workspace. */
+static size_t reals_for_solver(int n, int want_vectors, const ek_selection *sel)
+{
+    if (!want_vectors)
+        return 0;
+    if (sel->kind == EK_SELECT_ALL)
+        return EK(tridiagonal_qr_workspace)(n);
+    return EK(inverse_iteration_workspace)(n);
+}
+
+size_t EK(tridiagonal_eigen_workspace)(int n, int want_vectors, const ek_selection *sel)
+{
+    size_t nn = (size_t)(n > 0 ? n : 1);
+    size_t bytes = (2 * nn + reals_for_solver(n, want_vectors, sel)) * sizeof(real);
+    if (want_vectors && sel->kind != EK_SELECT_ALL)
+        bytes += EK(inverse_iteration_iworkspace)(n) * sizeof(int) + sizeof(int);
+    return bytes;
+}
+
+static void set_identity(int n, real *z, int ldz)
+{
+    for (int j = 0; j < n; j++) {
+        memset(&EK_AT(z, ldz, 0, j), 0, (size_t)n * sizeof(real));
+        EK_AT(z, ldz, j, j) = 1;
+    }
+}
+
+/* All eigenvalues, and with want_vectors all eigenvectors, by QR. */
+static int solve_all(int n, const real *d, const real *e, int want_vectors, real *w,
+                     real *z, int ldz, real *work, size_t nwork)
+{
+    real *ework = work;  /* QR destroys the off-diagonal: work on a copy */
+    memcpy(w, d, (size_t)n * sizeof(real));
+    if (n > 1)
+        memcpy(ework, e, (size_t)(n - 1) * sizeof(real));
+    if (!want_vectors)
+        return EK(tridiagonal_eigvals)(n, w, ework);
+    set_identity(n, z, ldz);
+    return EK(tridiagonal_qr)(n, w, ework, z, ldz, work + n, nwork - (size_t)n);
+}
+
+int EK(tridiagonal_eigen)(int n, const real *d, const real *e, int want_vectors,
+                          const ek_selection *sel, real abstol, real *w, int *m, real *z,
+                          int ldz, void *work, size_t work_bytes)
+{
+    *m = 0;
+    if (n <= 0)
+        return 0;
+    if (work_bytes < EK(tridiagonal_eigen_workspace)(n, want_vectors, sel))
+        return -1;
+    real *rwork = (real *)work;
+    size_t nreal = 2 * (size_t)n + reals_for_solver(n, want_vectors, sel);
+
+    if (sel->kind == EK_SELECT_ALL) {
+        *m = n;
+        return solve_all(n, d, e, want_vectors, w, z, ldz, rwork, nreal);
+    }
+
+    int info;
+    if (sel->kind == EK_SELECT_INDEX) {
+        info = EK(eigvals_by_index)(n, d, e, sel->il, sel->iu, abstol, w);
+        *m = info == 0 ? sel->iu - sel->il + 1 : 0;
+    } else {
+        info = EK(eigvals_by_value)(n, d, e, (real)sel->vl, (real)sel->vu, abstol, m, w);
+    }
+    if (info != 0 || !want_vectors || *m == 0)
+        return info;
+
+    int *iwork = (int *)(rwork + nreal);
+    return EK(inverse_iteration)(n, d, e, *m, w, z, ldz, rwork, iwork);
+}

@@ -1,0 +1,506 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""Typed bindings of the dense and tridiagonal eigensolver kernels.
+
+Each function takes arrays already validated and laid out by
+``eigkit.dense`` (Fortran order, the working dtype, writable copies where
+the kernel overwrites), allocates outputs and workspace, releases the GIL
+for the C kernel and maps its return code to an exception.
+
+The lower-level functions (``tridiagonalize``, ``tridiagonal_qr``, ...)
+expose single kernels for the tests.
+"""
+cimport cython
+from libc.stdlib cimport malloc, free
+from libc.stddef cimport size_t
+
+import numpy as np
+from numpy.linalg import LinAlgError
+
+include "_blas.pxi"
+_install_blas()
+
+
+cdef extern from "selection.h":
+    ctypedef struct ek_selection:
+        int kind
+        int il
+        int iu
+        double vl
+        double vu
+    int EK_SELECT_ALL, EK_SELECT_INDEX, EK_SELECT_VALUE
+    int ek_selection_capacity(const ek_selection *sel, int n)
+
+cdef extern from "symmetric_eigen.h" nogil:
+    size_t ek_s_symmetric_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
+    size_t ek_d_symmetric_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
+    size_t ek_c_symmetric_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
+    size_t ek_z_symmetric_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
+    int ek_s_symmetric_eigen(int n, float *a, int lda, int want_vectors, const ek_selection *sel,
+                             float *w, int *m, float *z, int ldz, void *work, size_t nbytes)
+    int ek_d_symmetric_eigen(int n, double *a, int lda, int want_vectors, const ek_selection *sel,
+                             double *w, int *m, double *z, int ldz, void *work, size_t nbytes)
+    int ek_c_symmetric_eigen(int n, float complex *a, int lda, int want_vectors, const ek_selection *sel,
+                             float *w, int *m, float complex *z, int ldz, void *work, size_t nbytes)
+    int ek_z_symmetric_eigen(int n, double complex *a, int lda, int want_vectors, const ek_selection *sel,
+                             double *w, int *m, double complex *z, int ldz, void *work, size_t nbytes)
+    int ek_s_generalized_reduce(int itype, int n, float *a, int lda, float *b, int ldb)
+    int ek_d_generalized_reduce(int itype, int n, double *a, int lda, double *b, int ldb)
+    int ek_c_generalized_reduce(int itype, int n, float complex *a, int lda, float complex *b, int ldb)
+    int ek_z_generalized_reduce(int itype, int n, double complex *a, int lda, double complex *b, int ldb)
+    void ek_s_generalized_recover(int itype, int n, int m, const float *b, int ldb, float *z, int ldz)
+    void ek_d_generalized_recover(int itype, int n, int m, const double *b, int ldb, double *z, int ldz)
+    void ek_c_generalized_recover(int itype, int n, int m, const float complex *b, int ldb,
+                                  float complex *z, int ldz)
+    void ek_z_generalized_recover(int itype, int n, int m, const double complex *b, int ldb,
+                                  double complex *z, int ldz)
+
+cdef extern from "tridiagonal_eigen.h" nogil:
+    size_t ek_s_tridiagonal_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
+    size_t ek_d_tridiagonal_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
+    int ek_s_tridiagonal_eigen(int n, const float *d, const float *e, int want_vectors,
+                               const ek_selection *sel, float abstol, float *w, int *m,
+                               float *z, int ldz, void *work, size_t nbytes)
+    int ek_d_tridiagonal_eigen(int n, const double *d, const double *e, int want_vectors,
+                               const ek_selection *sel, double abstol, double *w, int *m,
+                               double *z, int ldz, void *work, size_t nbytes)
+
+cdef extern from "tridiagonalize.h" nogil:
+    size_t ek_s_tridiagonalize_workspace(int n)
+    size_t ek_d_tridiagonalize_workspace(int n)
+    size_t ek_c_tridiagonalize_workspace(int n)
+    size_t ek_z_tridiagonalize_workspace(int n)
+    int ek_s_tridiagonalize(int n, float *a, int lda, float *d, float *e, float *tau, float *work, size_t lwork)
+    int ek_d_tridiagonalize(int n, double *a, int lda, double *d, double *e, double *tau, double *work, size_t lwork)
+    int ek_c_tridiagonalize(int n, float complex *a, int lda, float *d, float *e, float complex *tau,
+                            float complex *work, size_t lwork)
+    int ek_z_tridiagonalize(int n, double complex *a, int lda, double *d, double *e, double complex *tau,
+                            double complex *work, size_t lwork)
+    size_t ek_s_apply_reflectors_workspace(int n, int m)
+    size_t ek_d_apply_reflectors_workspace(int n, int m)
+    size_t ek_c_apply_reflectors_workspace(int n, int m)
+    size_t ek_z_apply_reflectors_workspace(int n, int m)
+    int ek_s_apply_reflectors(int n, int m, const float *a, int lda, const float *tau, float *z, int ldz,
+                              float *work, size_t lwork)
+    int ek_d_apply_reflectors(int n, int m, const double *a, int lda, const double *tau, double *z, int ldz,
+                              double *work, size_t lwork)
+    int ek_c_apply_reflectors(int n, int m, const float complex *a, int lda, const float complex *tau,
+                              float complex *z, int ldz, float complex *work, size_t lwork)
+    int ek_z_apply_reflectors(int n, int m, const double complex *a, int lda, const double complex *tau,
+                              double complex *z, int ldz, double complex *work, size_t lwork)
+
+cdef extern from "tridiagonal_qr.h" nogil:
+    int ek_s_tridiagonal_eigvals(int n, float *d, float *e)
+    int ek_d_tridiagonal_eigvals(int n, double *d, double *e)
+    size_t ek_s_tridiagonal_qr_workspace(int n)
+    size_t ek_d_tridiagonal_qr_workspace(int n)
+    int ek_s_tridiagonal_qr(int n, float *d, float *e, float *z, int ldz, float *work, size_t lwork)
+    int ek_d_tridiagonal_qr(int n, double *d, double *e, double *z, int ldz, double *work, size_t lwork)
+
+cdef extern from "rotations.h" nogil:
+    void ek_s_apply_rotation_sequences(int m, int n, int k, const float *c, const float *s, int ldcs,
+                                       float *z, int ldz)
+    void ek_d_apply_rotation_sequences(int m, int n, int k, const double *c, const double *s, int ldcs,
+                                       double *z, int ldz)
+
+cdef extern from "bisection.h" nogil:
+    int ek_s_sturm_count(int n, const float *d, const float *e, float x)
+    int ek_d_sturm_count(int n, const double *d, const double *e, double x)
+    int ek_s_eigvals_by_index(int n, const float *d, const float *e, int il, int iu, float abstol, float *w)
+    int ek_d_eigvals_by_index(int n, const double *d, const double *e, int il, int iu, double abstol, double *w)
+    int ek_s_eigvals_by_value(int n, const float *d, const float *e, float vl, float vu, float abstol,
+                              int *m, float *w)
+    int ek_d_eigvals_by_value(int n, const double *d, const double *e, double vl, double vu, double abstol,
+                              int *m, double *w)
+    size_t ek_s_inverse_iteration_workspace(int n)
+    size_t ek_d_inverse_iteration_workspace(int n)
+    size_t ek_s_inverse_iteration_iworkspace(int n)
+    size_t ek_d_inverse_iteration_iworkspace(int n)
+    int ek_s_inverse_iteration(int n, const float *d, const float *e, int m, const float *w,
+                               float *z, int ldz, float *work, int *iwork)
+    int ek_d_inverse_iteration(int n, const double *d, const double *e, int m, const double *w,
+                               double *z, int ldz, double *work, int *iwork)
+
+
+ctypedef fused scalar_t:
+    float
+    double
+    float complex
+    double complex
+
+ctypedef fused real_t:
+    float
+    double
+
+
+SELECT_ALL = 0
+SELECT_INDEX = 1
+SELECT_VALUE = 2
+
+
+cdef ek_selection _selection(int kind, int il, int iu, double vl, double vu):
+    cdef ek_selection sel
+    sel.kind = kind
+    sel.il = il
+    sel.iu = iu
+    sel.vl = vl
+    sel.vu = vu
+    return sel
+
+
+cdef inline int _ld(Py_ssize_t stride, Py_ssize_t itemsize, Py_ssize_t rows):
+    """Leading dimension of a Fortran-ordered matrix from its column stride."""
+    cdef Py_ssize_t ld = stride // itemsize
+    return <int>(ld if ld >= 1 and rows > 1 else (rows if rows > 1 else 1))
+
+
+cdef void *_workspace(size_t nbytes) except NULL:
+    cdef void *p = malloc(nbytes if nbytes > 0 else 1)
+    if p == NULL:
+        raise MemoryError(f"eigkit: cannot allocate {nbytes} bytes of workspace")
+    return p
+
+
+def _raise_for(int info, str what):
+    if info < 0:
+        raise RuntimeError(f"eigkit internal error in {what} (code {info}); please report it")
+    if info > 0:
+        raise LinAlgError(f"{what} failed to converge: {info} off-diagonal elements "
+                          "of an intermediate tridiagonal form did not converge to zero.")
+
+
+def _vector_buffer(n, cap, want_vectors, dtype):
+    """Room for up to ``cap`` eigenvectors (a 1 x 1 dummy without vectors)."""
+    shape = (n, max(cap, 1)) if want_vectors else (1, 1)
+    return np.empty(shape, dtype=dtype, order='F')
+
+
+def _real_dtype(dtype):
+    return np.empty(0, dtype).real.dtype
+
+
+def symmetric_eigen(scalar_t[::1, :] a, bint want_vectors, int kind=0, int il=0, int iu=-1,
+                    double vl=0.0, double vu=0.0):
+    """Selected eigenpairs of the Hermitian matrix whose lower triangle is in
+    ``a`` (Fortran order, overwritten).  Returns ``(w, z)``, z None without
+    vectors."""
+    cdef int n = <int>a.shape[0]
+    cdef ek_selection sel = _selection(kind, il, iu, vl, vu)
+    dtype = np.asarray(a).dtype
+    w_full = np.empty(max(n, 1), dtype=_real_dtype(dtype))
+    cdef int cap = ek_selection_capacity(&sel, n) if n > 0 else 0
+    z_full = _vector_buffer(n, cap, want_vectors, dtype)
+    if n == 0:
+        return w_full[:0], (z_full[:0, :0] if want_vectors else None)
+    cdef scalar_t[::1, :] z = z_full
+    cdef int lda = _ld(a.strides[1], sizeof(scalar_t), n)
+    cdef int ldz = _ld(z.strides[1], sizeof(scalar_t), n)
+    cdef int m = 0, info = 0
+    cdef size_t nbytes
+    cdef void *work = NULL
+    cdef float[::1] ws
+    cdef double[::1] wd
+    if scalar_t is float or scalar_t is cython.floatcomplex:
+        ws = w_full
+    else:
+        wd = w_full
+    if scalar_t is float:
+        nbytes = ek_s_symmetric_eigen_workspace(n, want_vectors, &sel)
+    elif scalar_t is double:
+        nbytes = ek_d_symmetric_eigen_workspace(n, want_vectors, &sel)
+    elif scalar_t is cython.floatcomplex:
+        nbytes = ek_c_symmetric_eigen_workspace(n, want_vectors, &sel)
+    else:
+        nbytes = ek_z_symmetric_eigen_workspace(n, want_vectors, &sel)
+    work = _workspace(nbytes)
+    try:
+        with nogil:
+            if scalar_t is float:
+                info = ek_s_symmetric_eigen(n, &a[0, 0], lda, want_vectors, &sel, &ws[0], &m,
+                                            &z[0, 0], ldz, work, nbytes)
+            elif scalar_t is double:
+                info = ek_d_symmetric_eigen(n, &a[0, 0], lda, want_vectors, &sel, &wd[0], &m,
+                                            &z[0, 0], ldz, work, nbytes)
+            elif scalar_t is cython.floatcomplex:
+                info = ek_c_symmetric_eigen(n, &a[0, 0], lda, want_vectors, &sel, &ws[0], &m,
+                                            &z[0, 0], ldz, work, nbytes)
+            else:
+                info = ek_z_symmetric_eigen(n, &a[0, 0], lda, want_vectors, &sel, &wd[0], &m,
+                                            &z[0, 0], ldz, work, nbytes)
+    finally:
+        free(work)
+    _raise_for(info, "eigh")
+    w_out = w_full[:m]
+    if not want_vectors:
+        return w_out, None
+    return w_out, z_full[:, :m]
+
+
+def tridiagonal_eigen(real_t[::1] d, real_t[::1] e, bint want_vectors, int kind=0, int il=0,
+                      int iu=-1, double vl=0.0, double vu=0.0, double abstol=0.0):
+    """Selected eigenpairs of the symmetric tridiagonal matrix (d, e).
+    d and e are not modified.  Returns ``(w, z)``."""
+    cdef int n = <int>d.shape[0]
+    cdef ek_selection sel = _selection(kind, il, iu, vl, vu)
+    dtype = np.asarray(d).dtype
+    w_full = np.empty(max(n, 1), dtype=dtype)
+    cdef int cap = ek_selection_capacity(&sel, n) if n > 0 else 0
+    z_full = _vector_buffer(n, cap, want_vectors, dtype)
+    if n == 0:
+        return w_full[:0], (z_full[:0, :0] if want_vectors else None)
+    cdef real_t[::1] w = w_full
+    cdef real_t[::1, :] z = z_full
+    cdef int ldz = _ld(z.strides[1], sizeof(real_t), n)
+    cdef int m = 0, info = 0
+    cdef size_t nbytes
+    cdef const real_t *ep = &e[0] if e.shape[0] > 0 else NULL
+    if real_t is float:
+        nbytes = ek_s_tridiagonal_eigen_workspace(n, want_vectors, &sel)
+    else:
+        nbytes = ek_d_tridiagonal_eigen_workspace(n, want_vectors, &sel)
+    cdef void *work = _workspace(nbytes)
+    try:
+        with nogil:
+            if real_t is float:
+                info = ek_s_tridiagonal_eigen(n, &d[0], ep, want_vectors, &sel, <float>abstol,
+                                              &w[0], &m, &z[0, 0], ldz, work, nbytes)
+            else:
+                info = ek_d_tridiagonal_eigen(n, &d[0], ep, want_vectors, &sel, abstol,
+                                              &w[0], &m, &z[0, 0], ldz, work, nbytes)
+    finally:
+        free(work)
+    _raise_for(info, "eigh_tridiagonal")
+    return w_full[:m], (z_full[:, :m] if want_vectors else None)
+
+
+def generalized_reduce(int itype, scalar_t[::1, :] a, scalar_t[::1, :] b):
+    """Reduce the generalized problem to standard form in place (lower
+    triangles).  Raises LinAlgError when b is not positive definite."""
+    cdef int n = <int>a.shape[0]
+    if n == 0:
+        return
+    cdef int lda = _ld(a.strides[1], sizeof(scalar_t), n)
+    cdef int ldb = _ld(b.strides[1], sizeof(scalar_t), n)
+    cdef int info
+    with nogil:
+        if scalar_t is float:
+            info = ek_s_generalized_reduce(itype, n, &a[0, 0], lda, &b[0, 0], ldb)
+        elif scalar_t is double:
+            info = ek_d_generalized_reduce(itype, n, &a[0, 0], lda, &b[0, 0], ldb)
+        elif scalar_t is cython.floatcomplex:
+            info = ek_c_generalized_reduce(itype, n, &a[0, 0], lda, &b[0, 0], ldb)
+        else:
+            info = ek_z_generalized_reduce(itype, n, &a[0, 0], lda, &b[0, 0], ldb)
+    if info > 0:
+        raise LinAlgError(
+            f"The leading minor of order {info} of B is not positive definite. The "
+            "factorization of B could not be completed and no eigenvalues or "
+            "eigenvectors were computed.")
+    if info < 0:
+        raise RuntimeError(f"eigkit internal error in the generalized reduction (code {info})")
+
+
+def generalized_recover(int itype, scalar_t[::1, :] b, scalar_t[::1, :] z):
+    """Eigenvectors of the generalized problem from the standard one, in place."""
+    cdef int n = <int>z.shape[0]
+    cdef int m = <int>z.shape[1]
+    if n == 0 or m == 0:
+        return
+    cdef int ldb = _ld(b.strides[1], sizeof(scalar_t), n)
+    cdef int ldz = _ld(z.strides[1], sizeof(scalar_t), n)
+    with nogil:
+        if scalar_t is float:
+            ek_s_generalized_recover(itype, n, m, &b[0, 0], ldb, &z[0, 0], ldz)
+        elif scalar_t is double:
+            ek_d_generalized_recover(itype, n, m, &b[0, 0], ldb, &z[0, 0], ldz)
+        elif scalar_t is cython.floatcomplex:
+            ek_c_generalized_recover(itype, n, m, &b[0, 0], ldb, &z[0, 0], ldz)
+        else:
+            ek_z_generalized_recover(itype, n, m, &b[0, 0], ldb, &z[0, 0], ldz)
+
+
+# ---------------------------------------------------------------------------
+# Single kernels, for the tests.
+
+def tridiagonalize(scalar_t[::1, :] a):
+    """Reduce ``a`` (lower triangle, overwritten by the reflectors) and return
+    ``(d, e, tau)``."""
+    cdef int n = <int>a.shape[0]
+    dtype = np.asarray(a).dtype
+    rdtype = _real_dtype(dtype)
+    d_arr = np.zeros(max(n, 1), rdtype)
+    e_arr = np.zeros(max(n, 1), rdtype)
+    tau_arr = np.zeros(max(n, 1), dtype)
+    if n == 0:
+        return d_arr[:0], e_arr[:0], tau_arr[:0]
+    cdef scalar_t[::1] tau = tau_arr
+    cdef int lda = _ld(a.strides[1], sizeof(scalar_t), n)
+    cdef size_t lwork
+    cdef scalar_t *work = NULL
+    cdef int info = 0
+    cdef float[::1] ds, es
+    cdef double[::1] dd, ed
+    if scalar_t is float or scalar_t is cython.floatcomplex:
+        ds = d_arr
+        es = e_arr
+    else:
+        dd = d_arr
+        ed = e_arr
+    if scalar_t is float:
+        lwork = ek_s_tridiagonalize_workspace(n)
+    elif scalar_t is double:
+        lwork = ek_d_tridiagonalize_workspace(n)
+    elif scalar_t is cython.floatcomplex:
+        lwork = ek_c_tridiagonalize_workspace(n)
+    else:
+        lwork = ek_z_tridiagonalize_workspace(n)
+    work = <scalar_t *>_workspace(lwork * sizeof(scalar_t))
+    try:
+        with nogil:
+            if scalar_t is float:
+                info = ek_s_tridiagonalize(n, &a[0, 0], lda, &ds[0], &es[0], &tau[0], work, lwork)
+            elif scalar_t is double:
+                info = ek_d_tridiagonalize(n, &a[0, 0], lda, &dd[0], &ed[0], &tau[0], work, lwork)
+            elif scalar_t is cython.floatcomplex:
+                info = ek_c_tridiagonalize(n, &a[0, 0], lda, &ds[0], &es[0], &tau[0], work, lwork)
+            else:
+                info = ek_z_tridiagonalize(n, &a[0, 0], lda, &dd[0], &ed[0], &tau[0], work, lwork)
+    finally:
+        free(work)
+    _raise_for(info, "tridiagonalize")
+    return d_arr[:n], e_arr[:max(n - 1, 0)], tau_arr[:max(n - 1, 0)]
+
+
+def apply_reflectors(scalar_t[::1, :] a, scalar_t[::1] tau, scalar_t[::1, :] z):
+    """Z := Q Z in place, Q from the reflectors left by ``tridiagonalize``."""
+    cdef int n = <int>z.shape[0]
+    cdef int m = <int>z.shape[1]
+    if n == 0 or m == 0:
+        return
+    cdef int lda = _ld(a.strides[1], sizeof(scalar_t), n)
+    cdef int ldz = _ld(z.strides[1], sizeof(scalar_t), n)
+    cdef size_t lwork
+    cdef int info = 0
+    cdef scalar_t *taup = &tau[0] if tau.shape[0] > 0 else NULL
+    if scalar_t is float:
+        lwork = ek_s_apply_reflectors_workspace(n, m)
+    elif scalar_t is double:
+        lwork = ek_d_apply_reflectors_workspace(n, m)
+    elif scalar_t is cython.floatcomplex:
+        lwork = ek_c_apply_reflectors_workspace(n, m)
+    else:
+        lwork = ek_z_apply_reflectors_workspace(n, m)
+    cdef scalar_t *work = <scalar_t *>_workspace(lwork * sizeof(scalar_t))
+    try:
+        with nogil:
+            if scalar_t is float:
+                info = ek_s_apply_reflectors(n, m, &a[0, 0], lda, taup, &z[0, 0], ldz, work, lwork)
+            elif scalar_t is double:
+                info = ek_d_apply_reflectors(n, m, &a[0, 0], lda, taup, &z[0, 0], ldz, work, lwork)
+            elif scalar_t is cython.floatcomplex:
+                info = ek_c_apply_reflectors(n, m, &a[0, 0], lda, taup, &z[0, 0], ldz, work, lwork)
+            else:
+                info = ek_z_apply_reflectors(n, m, &a[0, 0], lda, taup, &z[0, 0], ldz, work, lwork)
+    finally:
+        free(work)
+    _raise_for(info, "apply_reflectors")
+
+
+def tridiagonal_eigvals(real_t[::1] d, real_t[::1] e):
+    """Root-free QR in place: d becomes the ascending eigenvalues, e is destroyed."""
+    cdef int n = <int>d.shape[0]
+    if n == 0:
+        return
+    cdef real_t *ep = &e[0] if e.shape[0] > 0 else NULL
+    cdef int info
+    with nogil:
+        if real_t is float:
+            info = ek_s_tridiagonal_eigvals(n, &d[0], ep)
+        else:
+            info = ek_d_tridiagonal_eigvals(n, &d[0], ep)
+    _raise_for(info, "tridiagonal_eigvals")
+
+
+def tridiagonal_qr(real_t[::1] d, real_t[::1] e, real_t[::1, :] z):
+    """Implicit QR with vectors in place: d the eigenvalues, z := z Q."""
+    cdef int n = <int>d.shape[0]
+    if n == 0:
+        return
+    cdef real_t *ep = &e[0] if e.shape[0] > 0 else NULL
+    cdef int ldz = _ld(z.strides[1], sizeof(real_t), n)
+    cdef size_t lwork
+    cdef int info
+    if real_t is float:
+        lwork = ek_s_tridiagonal_qr_workspace(n)
+    else:
+        lwork = ek_d_tridiagonal_qr_workspace(n)
+    cdef real_t *work = <real_t *>_workspace(lwork * sizeof(real_t))
+    try:
+        with nogil:
+            if real_t is float:
+                info = ek_s_tridiagonal_qr(n, &d[0], ep, &z[0, 0], ldz, work, lwork)
+            else:
+                info = ek_d_tridiagonal_qr(n, &d[0], ep, &z[0, 0], ldz, work, lwork)
+    finally:
+        free(work)
+    _raise_for(info, "tridiagonal_qr")
+
+
+def apply_rotation_sequences(real_t[::1, :] c, real_t[::1, :] s, real_t[::1, :] z):
+    """Z := Z G(0,.) ... G(k-1,.) in place; c and s are (n-1) x k."""
+    cdef int m = <int>z.shape[0]
+    cdef int n = <int>z.shape[1]
+    cdef int k = <int>c.shape[1]
+    if m == 0 or n < 2 or k == 0:
+        return
+    cdef int ldcs = _ld(c.strides[1], sizeof(real_t), c.shape[0])
+    cdef int ldz = _ld(z.strides[1], sizeof(real_t), m)
+    with nogil:
+        if real_t is float:
+            ek_s_apply_rotation_sequences(m, n, k, &c[0, 0], &s[0, 0], ldcs, &z[0, 0], ldz)
+        else:
+            ek_d_apply_rotation_sequences(m, n, k, &c[0, 0], &s[0, 0], ldcs, &z[0, 0], ldz)
+
+
+def sturm_count(real_t[::1] d, real_t[::1] e, double x):
+    """Number of eigenvalues of (d, e) strictly less than x."""
+    cdef int n = <int>d.shape[0]
+    if n == 0:
+        return 0
+    cdef const real_t *ep = &e[0] if e.shape[0] > 0 else NULL
+    if real_t is float:
+        return ek_s_sturm_count(n, &d[0], ep, <float>x)
+    else:
+        return ek_d_sturm_count(n, &d[0], ep, x)
+
+
+def inverse_iteration(real_t[::1] d, real_t[::1] e, real_t[::1] w):
+    """Eigenvectors of (d, e) for the ascending eigenvalues w."""
+    cdef int n = <int>d.shape[0]
+    cdef int m = <int>w.shape[0]
+    z_arr = np.zeros((n, max(m, 1)), dtype=np.asarray(d).dtype, order='F')
+    if n == 0 or m == 0:
+        return z_arr[:, :m]
+    cdef real_t[::1, :] z = z_arr
+    cdef const real_t *ep = &e[0] if e.shape[0] > 0 else NULL
+    cdef size_t lwork, liwork
+    if real_t is float:
+        lwork = ek_s_inverse_iteration_workspace(n)
+        liwork = ek_s_inverse_iteration_iworkspace(n)
+    else:
+        lwork = ek_d_inverse_iteration_workspace(n)
+        liwork = ek_d_inverse_iteration_iworkspace(n)
+    cdef real_t *work = <real_t *>_workspace(lwork * sizeof(real_t))
+    cdef int *iwork = NULL
+    cdef int info = 0
+    try:
+        iwork = <int *>_workspace(liwork * sizeof(int))
+        with nogil:
+            if real_t is float:
+                info = ek_s_inverse_iteration(n, &d[0], ep, m, &w[0], &z[0, 0], n, work, iwork)
+            else:
+                info = ek_d_inverse_iteration(n, &d[0], ep, m, &w[0], &z[0, 0], n, work, iwork)
+    finally:
+        free(work)
+        free(iwork)
+    _raise_for(info, "inverse_iteration")
+    return z_arr[:, :m]

@@ -1,0 +1,2 @@
+def eigh(*a, **k): raise NotImplementedError
+eigvalsh = eigh_tridiagonal = eigvalsh_tridiagonal = eigh
