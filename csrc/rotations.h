@@ -17,10 +17,11 @@
 #define EK_ROTATIONS_H
 
 #define EK_DECLARE_ROTATIONS(p, real)                                               \
-    /* Z (m x n) := Z G(0,.) G(1,.) ... G(k-1,.). */                               \
+    /* Z (m x n) := Z G(0,.) G(1,.) ... G(k-1,.), rows shared among nthreads     \
+     * >= 1 threads. */                                                            \
     void ek_##p##_apply_rotation_sequences(int m, int n, int k, const real *c,     \
                                            const real *s, int ldcs, real *z,       \
-                                           int ldz);
+                                           int ldz, int nthreads);
 
 EK_DECLARE_ROTATIONS(s, float)
 EK_DECLARE_ROTATIONS(d, double)

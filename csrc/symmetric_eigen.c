@@ -83,7 +83,7 @@ static void scale_lower(int n, scalar *a, int lda, real sigma)
 }
 
 int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_selection *sel,
-                        real *w, int *m, scalar *z, int ldz, void *work, size_t work_bytes)
+                        real *w, int *m, scalar *z, int ldz, void *work, size_t work_bytes, int nthreads)
 {
     *m = 0;
     if (n <= 0)
@@ -116,7 +116,7 @@ int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_se
     int ldzt = ldz;
 #endif
     info = EK_REAL(tridiagonal_eigen)(n, d, e, want_vectors, &scaled, 0, w, m, zt, ldzt,
-                                      base + L.tsolve, L.reflect - L.tsolve);
+                                      base + L.tsolve, L.reflect - L.tsolve, nthreads);
     if (info != 0)
         return info;
 

@@ -18,11 +18,12 @@
      * A is overwritten.  w receives *m ascending eigenvalues and, if              \
      * want_vectors, Z (n x *m) orthonormal eigenvectors.  Returns 0; k > 0        \
      * when the tridiagonal solver failed to converge; -1 if the workspace is      \
-     * too small. */                                                               \
+     * too small.  nthreads >= 1 threads may share the work of our own kernels    \
+     * (BLAS calls use the BLAS library's own threads). */                         \
     int ek_##p##_symmetric_eigen(int n, scalar *a, int lda, int want_vectors,      \
                                  const ek_selection *sel, real *w, int *m,         \
                                  scalar *z, int ldz, void *work,                   \
-                                 size_t work_bytes);                               \
+                                 size_t work_bytes, int nthreads);                               \
     /* Reduce A x = lambda B x (itype 1), A B x = lambda x (2) or B A x =          \
      * lambda x (3) to a standard problem C y = lambda y: B = L L^H (B's lower     \
      * triangle overwritten by L), A's lower triangle by C.  Returns 0, or         \

@@ -43,7 +43,7 @@ static void set_identity(int n, real *z, int ldz)
 
 /* All eigenvalues, and with want_vectors all eigenvectors, by QR. */
 static int solve_all(int n, const real *d, const real *e, int want_vectors, real *w,
-                     real *z, int ldz, real *work, size_t nwork)
+                     real *z, int ldz, real *work, size_t nwork, int nthreads)
 {
     real *ework = work;  /* QR destroys the off-diagonal: work on a copy */
     memcpy(w, d, (size_t)n * sizeof(real));
@@ -52,12 +52,12 @@ static int solve_all(int n, const real *d, const real *e, int want_vectors, real
     if (!want_vectors)
         return EK(tridiagonal_eigvals)(n, w, ework);
     set_identity(n, z, ldz);
-    return EK(tridiagonal_qr)(n, w, ework, z, ldz, work + n, nwork - (size_t)n);
+    return EK(tridiagonal_qr)(n, w, ework, z, ldz, work + n, nwork - (size_t)n, nthreads);
 }
 
 int EK(tridiagonal_eigen)(int n, const real *d, const real *e, int want_vectors,
                           const ek_selection *sel, real abstol, real *w, int *m, real *z,
-                          int ldz, void *work, size_t work_bytes)
+                          int ldz, void *work, size_t work_bytes, int nthreads)
 {
     *m = 0;
     if (n <= 0)
@@ -69,7 +69,7 @@ int EK(tridiagonal_eigen)(int n, const real *d, const real *e, int want_vectors,
 
     if (sel->kind == EK_SELECT_ALL) {
         *m = n;
-        return solve_all(n, d, e, want_vectors, w, z, ldz, rwork, nreal);
+        return solve_all(n, d, e, want_vectors, w, z, ldz, rwork, nreal, nthreads);
     }
 
     int info;

@@ -16,11 +16,12 @@
      * them) and, if want_vectors, their eigenvectors into the n x *m Z.           \
      * d and e are not modified.  abstol is the absolute accuracy bisection is     \
      * asked for (<= 0: the default).  Returns 0; k > 0 when QR or inverse         \
-     * iteration failed to converge; -1 if the workspace is too small. */          \
+     * iteration failed to converge; -1 if the workspace is too small.             \
+     * nthreads >= 1 threads may share the work. */                                \
     int ek_##p##_tridiagonal_eigen(int n, const real *d, const real *e,             \
                                    int want_vectors, const ek_selection *sel,      \
                                    real abstol, real *w, int *m, real *z, int ldz, \
-                                   void *work, size_t work_bytes);
+                                   void *work, size_t work_bytes, int nthreads);
 
 EK_DECLARE_TRIDIAGONAL_EIGEN(s, float)
 EK_DECLARE_TRIDIAGONAL_EIGEN(d, double)

@@ -22,9 +22,9 @@
     /* T = Q diag(w) Q^T.  On exit d = w ascending, e destroyed, and the n x n     \
      * matrix Z (set to the identity by the caller, or any matrix) replaced by     \
      * Z Q, columns in the order of w.  Returns as above, or -1 if lwork is        \
-     * too small. */                                                               \
+     * too small.  nthreads >= 1 threads may share the rotation work. */           \
     int ek_##p##_tridiagonal_qr(int n, real *d, real *e, real *z, int ldz,          \
-                                real *work, size_t lwork);
+                                real *work, size_t lwork, int nthreads);
 
 EK_DECLARE_TRIDIAGONAL_QR(s, float)
 EK_DECLARE_TRIDIAGONAL_QR(d, double)

@@ -36,13 +36,13 @@ cdef extern from "symmetric_eigen.h" nogil:
     size_t ek_c_symmetric_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
     size_t ek_z_symmetric_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
     int ek_s_symmetric_eigen(int n, float *a, int lda, int want_vectors, const ek_selection *sel,
-                             float *w, int *m, float *z, int ldz, void *work, size_t nbytes)
+                             float *w, int *m, float *z, int ldz, void *work, size_t nbytes, int nthreads)
     int ek_d_symmetric_eigen(int n, double *a, int lda, int want_vectors, const ek_selection *sel,
-                             double *w, int *m, double *z, int ldz, void *work, size_t nbytes)
+                             double *w, int *m, double *z, int ldz, void *work, size_t nbytes, int nthreads)
     int ek_c_symmetric_eigen(int n, float complex *a, int lda, int want_vectors, const ek_selection *sel,
-                             float *w, int *m, float complex *z, int ldz, void *work, size_t nbytes)
+                             float *w, int *m, float complex *z, int ldz, void *work, size_t nbytes, int nthreads)
     int ek_z_symmetric_eigen(int n, double complex *a, int lda, int want_vectors, const ek_selection *sel,
-                             double *w, int *m, double complex *z, int ldz, void *work, size_t nbytes)
+                             double *w, int *m, double complex *z, int ldz, void *work, size_t nbytes, int nthreads)
     int ek_s_generalized_reduce(int itype, int n, float *a, int lda, float *b, int ldb)
     int ek_d_generalized_reduce(int itype, int n, double *a, int lda, double *b, int ldb)
     int ek_c_generalized_reduce(int itype, int n, float complex *a, int lda, float complex *b, int ldb)
@@ -59,10 +59,10 @@ cdef extern from "tridiagonal_eigen.h" nogil:
     size_t ek_d_tridiagonal_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
     int ek_s_tridiagonal_eigen(int n, const float *d, const float *e, int want_vectors,
                                const ek_selection *sel, float abstol, float *w, int *m,
-                               float *z, int ldz, void *work, size_t nbytes)
+                               float *z, int ldz, void *work, size_t nbytes, int nthreads)
     int ek_d_tridiagonal_eigen(int n, const double *d, const double *e, int want_vectors,
                                const ek_selection *sel, double abstol, double *w, int *m,
-                               double *z, int ldz, void *work, size_t nbytes)
+                               double *z, int ldz, void *work, size_t nbytes, int nthreads)
 
 cdef extern from "tridiagonalize.h" nogil:
     size_t ek_s_tridiagonalize_workspace(int n)
@@ -93,14 +93,14 @@ cdef extern from "tridiagonal_qr.h" nogil:
     int ek_d_tridiagonal_eigvals(int n, double *d, double *e)
     size_t ek_s_tridiagonal_qr_workspace(int n)
     size_t ek_d_tridiagonal_qr_workspace(int n)
-    int ek_s_tridiagonal_qr(int n, float *d, float *e, float *z, int ldz, float *work, size_t lwork)
-    int ek_d_tridiagonal_qr(int n, double *d, double *e, double *z, int ldz, double *work, size_t lwork)
+    int ek_s_tridiagonal_qr(int n, float *d, float *e, float *z, int ldz, float *work, size_t lwork, int nthreads)
+    int ek_d_tridiagonal_qr(int n, double *d, double *e, double *z, int ldz, double *work, size_t lwork, int nthreads)
 
 cdef extern from "rotations.h" nogil:
     void ek_s_apply_rotation_sequences(int m, int n, int k, const float *c, const float *s, int ldcs,
-                                       float *z, int ldz)
+                                       float *z, int ldz, int nthreads)
     void ek_d_apply_rotation_sequences(int m, int n, int k, const double *c, const double *s, int ldcs,
-                                       double *z, int ldz)
+                                       double *z, int ldz, int nthreads)
 
 cdef extern from "bisection.h" nogil:
     int ek_s_sturm_count(int n, const float *d, const float *e, float x)
@@ -179,7 +179,7 @@ def _real_dtype(dtype):
 
 
 def symmetric_eigen(scalar_t[::1, :] a, bint want_vectors, int kind=0, int il=0, int iu=-1,
-                    double vl=0.0, double vu=0.0):
+                    double vl=0.0, double vu=0.0, int nthreads=1):
     """Selected eigenpairs of the Hermitian matrix whose lower triangle is in
     ``a`` (Fortran order, overwritten).  Returns ``(w, z)``, z None without
     vectors."""
@@ -216,16 +216,16 @@ def symmetric_eigen(scalar_t[::1, :] a, bint want_vectors, int kind=0, int il=0,
         with nogil:
             if scalar_t is float:
                 info = ek_s_symmetric_eigen(n, &a[0, 0], lda, want_vectors, &sel, &ws[0], &m,
-                                            &z[0, 0], ldz, work, nbytes)
+                                            &z[0, 0], ldz, work, nbytes, nthreads)
             elif scalar_t is double:
                 info = ek_d_symmetric_eigen(n, &a[0, 0], lda, want_vectors, &sel, &wd[0], &m,
-                                            &z[0, 0], ldz, work, nbytes)
+                                            &z[0, 0], ldz, work, nbytes, nthreads)
             elif scalar_t is cython.floatcomplex:
                 info = ek_c_symmetric_eigen(n, &a[0, 0], lda, want_vectors, &sel, &ws[0], &m,
-                                            &z[0, 0], ldz, work, nbytes)
+                                            &z[0, 0], ldz, work, nbytes, nthreads)
             else:
                 info = ek_z_symmetric_eigen(n, &a[0, 0], lda, want_vectors, &sel, &wd[0], &m,
-                                            &z[0, 0], ldz, work, nbytes)
+                                            &z[0, 0], ldz, work, nbytes, nthreads)
     finally:
         free(work)
     _raise_for(info, "eigh")
@@ -236,7 +236,7 @@ def symmetric_eigen(scalar_t[::1, :] a, bint want_vectors, int kind=0, int il=0,
 
 
 def tridiagonal_eigen(real_t[::1] d, real_t[::1] e, bint want_vectors, int kind=0, int il=0,
-                      int iu=-1, double vl=0.0, double vu=0.0, double abstol=0.0):
+                      int iu=-1, double vl=0.0, double vu=0.0, double abstol=0.0, int nthreads=1):
     """Selected eigenpairs of the symmetric tridiagonal matrix (d, e).
     d and e are not modified.  Returns ``(w, z)``."""
     cdef int n = <int>d.shape[0]
@@ -262,10 +262,10 @@ def tridiagonal_eigen(real_t[::1] d, real_t[::1] e, bint want_vectors, int kind=
         with nogil:
             if real_t is float:
                 info = ek_s_tridiagonal_eigen(n, &d[0], ep, want_vectors, &sel, <float>abstol,
-                                              &w[0], &m, &z[0, 0], ldz, work, nbytes)
+                                              &w[0], &m, &z[0, 0], ldz, work, nbytes, nthreads)
             else:
                 info = ek_d_tridiagonal_eigen(n, &d[0], ep, want_vectors, &sel, abstol,
-                                              &w[0], &m, &z[0, 0], ldz, work, nbytes)
+                                              &w[0], &m, &z[0, 0], ldz, work, nbytes, nthreads)
     finally:
         free(work)
     _raise_for(info, "eigh_tridiagonal")
@@ -420,7 +420,7 @@ def tridiagonal_eigvals(real_t[::1] d, real_t[::1] e):
     _raise_for(info, "tridiagonal_eigvals")
 
 
-def tridiagonal_qr(real_t[::1] d, real_t[::1] e, real_t[::1, :] z):
+def tridiagonal_qr(real_t[::1] d, real_t[::1] e, real_t[::1, :] z, int nthreads=1):
     """Implicit QR with vectors in place: d the eigenvalues, z := z Q."""
     cdef int n = <int>d.shape[0]
     if n == 0:
@@ -437,15 +437,15 @@ def tridiagonal_qr(real_t[::1] d, real_t[::1] e, real_t[::1, :] z):
     try:
         with nogil:
             if real_t is float:
-                info = ek_s_tridiagonal_qr(n, &d[0], ep, &z[0, 0], ldz, work, lwork)
+                info = ek_s_tridiagonal_qr(n, &d[0], ep, &z[0, 0], ldz, work, lwork, nthreads)
             else:
-                info = ek_d_tridiagonal_qr(n, &d[0], ep, &z[0, 0], ldz, work, lwork)
+                info = ek_d_tridiagonal_qr(n, &d[0], ep, &z[0, 0], ldz, work, lwork, nthreads)
     finally:
         free(work)
     _raise_for(info, "tridiagonal_qr")
 
 
-def apply_rotation_sequences(real_t[::1, :] c, real_t[::1, :] s, real_t[::1, :] z):
+def apply_rotation_sequences(real_t[::1, :] c, real_t[::1, :] s, real_t[::1, :] z, int nthreads=1):
     """Z := Z G(0,.) ... G(k-1,.) in place; c and s are (n-1) x k."""
     cdef int m = <int>z.shape[0]
     cdef int n = <int>z.shape[1]
@@ -456,9 +456,9 @@ def apply_rotation_sequences(real_t[::1, :] c, real_t[::1, :] s, real_t[::1, :] 
     cdef int ldz = _ld(z.strides[1], sizeof(real_t), m)
     with nogil:
         if real_t is float:
-            ek_s_apply_rotation_sequences(m, n, k, &c[0, 0], &s[0, 0], ldcs, &z[0, 0], ldz)
+            ek_s_apply_rotation_sequences(m, n, k, &c[0, 0], &s[0, 0], ldcs, &z[0, 0], ldz, nthreads)
         else:
-            ek_d_apply_rotation_sequences(m, n, k, &c[0, 0], &s[0, 0], ldcs, &z[0, 0], ldz)
+            ek_d_apply_rotation_sequences(m, n, k, &c[0, 0], &s[0, 0], ldcs, &z[0, 0], ldz, nthreads)
 
 
 def sturm_count(real_t[::1] d, real_t[::1] e, double x):
