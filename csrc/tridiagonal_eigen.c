@@ -55,6 +55,25 @@ static int solve_all(int n, const real *d, const real *e, int want_vectors, real
     return EK(tridiagonal_qr)(n, w, ework, z, ldz, work + n, nwork - (size_t)n, nthreads);
 }
 
+/* Bisection needs a finite bracket: an infinite end of (vl, vu] is replaced
+ * by a point just outside the Gershgorin interval, which holds every
+ * eigenvalue of T, so the selection is unchanged. */
+static void clamp_to_gershgorin(int n, const real *d, const real *e, double *vl, double *vu)
+{
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (int i = 0; i < n; i++) {
+        double r = (i > 0 ? fabs((double)e[i - 1]) : 0) + (i < n - 1 ? fabs((double)e[i]) : 0);
+        lo = fmin(lo, (double)d[i] - r);
+        hi = fmax(hi, (double)d[i] + r);
+    }
+    const double limit = EK_REAL_MAX;
+    const double pad = 1 + 4 * fmax(fabs(lo), fabs(hi));
+    if (*vl < lo)
+        *vl = fmax(lo - pad, -limit);
+    if (*vu > hi)
+        *vu = fmin(hi + pad, limit);
+}
+
 int EK(tridiagonal_eigen)(int n, const real *d, const real *e, int want_vectors,
                           const ek_selection *sel, real abstol, real *w, int *m, real *z,
                           int ldz, void *work, size_t work_bytes, int nthreads)
@@ -77,7 +96,9 @@ int EK(tridiagonal_eigen)(int n, const real *d, const real *e, int want_vectors,
         info = EK(eigvals_by_index)(n, d, e, sel->il, sel->iu, abstol, w);
         *m = info == 0 ? sel->iu - sel->il + 1 : 0;
     } else {
-        info = EK(eigvals_by_value)(n, d, e, (real)sel->vl, (real)sel->vu, abstol, m, w);
+        double vl = sel->vl, vu = sel->vu;
+        clamp_to_gershgorin(n, d, e, &vl, &vu);
+        info = EK(eigvals_by_value)(n, d, e, (real)vl, (real)vu, abstol, m, w);
     }
     if (info != 0 || !want_vectors || *m == 0)
         return info;

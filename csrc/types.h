@@ -64,12 +64,14 @@ typedef double real;
 #if defined(EK_PREC_S) || defined(EK_PREC_C)
 #define EK_EPS FLT_EPSILON
 #define EK_SAFMIN FLT_MIN
+#define EK_REAL_MAX FLT_MAX
 #define EK_SQRT(x) sqrtf(x)
 #define EK_FABS(x) fabsf(x)
 #define EK_HYPOT(x, y) hypotf(x, y)
 #else
 #define EK_EPS DBL_EPSILON
 #define EK_SAFMIN DBL_MIN
+#define EK_REAL_MAX DBL_MAX
 #define EK_SQRT(x) sqrt(x)
 #define EK_FABS(x) fabs(x)
 #define EK_HYPOT(x, y) hypot(x, y)

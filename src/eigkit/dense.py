@@ -1,2 +1,439 @@
-def eigh(*a, **k): raise NotImplementedError
-eigvalsh = eigh_tridiagonal = eigvalsh_tridiagonal = eigh
+"""Dense and tridiagonal symmetric eigensolvers: drop-ins for scipy.linalg.
+
+This module is the thin layer of the dense path: it validates arguments
+and converts dtypes exactly as :mod:`scipy.linalg` does, lays the matrix
+out for the kernels, and shapes the results like SciPy's.  The numerical
+work happens in the compiled kernels behind :mod:`eigkit._dense`:
+Householder tridiagonalization, implicit QR (all pairs) or bisection and
+inverse iteration (subsets), and blocked back-transformation.
+"""
+import math
+import os
+
+import numpy as np
+from numpy.linalg import LinAlgError  # noqa: F401  (re-exported for users' except clauses)
+from scipy.linalg.blas import find_best_blas_type
+from scipy.sparse import issparse
+
+from . import _dense
+
+__all__ = ["eigh", "eigvalsh", "eigh_tridiagonal", "eigvalsh_tridiagonal"]
+
+_DRIVERS = ("ev", "evd", "evr", "evx", "gv", "gvd", "gvx")
+_STANDARD_DRIVERS = ("ev", "evd", "evr", "evx")
+_GENERALIZED_DRIVERS = ("gv", "gvd", "gvx")
+_FULL_SPECTRUM_DRIVERS = ("ev", "evd", "gv", "gvd")
+_TRIDIAGONAL_DRIVERS = ("auto", "stemr", "sterf", "stebz", "stev", "stevd")
+_SELECT_CODES = {0: 0, 1: 1, 2: 2, "all": 0, "value": 1, "index": 2, "a": 0, "v": 1, "i": 2}
+
+
+# ---------------------------------------------------------------------------
+# Validation shared by every entry point
+
+def _validated(a, check_finite):
+    """``a`` as an ndarray, refusing what scipy.linalg refuses."""
+    if issparse(a):
+        raise ValueError("Sparse arrays/matrices are not supported by this function. "
+                         "Perhaps one of the `scipy.sparse.linalg` functions "
+                         "would work instead.")
+    if np.ma.isMaskedArray(a):
+        raise ValueError("masked arrays are not supported")
+    arr = np.asarray_chkfinite(a) if check_finite else np.asarray(a)
+    if arr.dtype == np.dtype("O"):
+        raise ValueError("object arrays are not supported")
+    if arr.dtype.kind in "USV":
+        raise ValueError(f"arrays of dtype {arr.dtype} are not supported; "
+                         "eigkit needs numeric input")
+    return arr
+
+
+def _working_dtype(*arrays):
+    """The LAPACK precision SciPy would pick for these arrays."""
+    return np.dtype(find_best_blas_type([x for x in arrays if x is not None])[1])
+
+
+def _kernel_threads():
+    """Threads eigkit's own kernels may use: the CPUs this process may run
+    on, capped by the usual environment limits."""
+    try:
+        ncpu = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        ncpu = os.cpu_count() or 1
+    for var in ("EIGKIT_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(var, "")
+        if value.strip().isdigit() and int(value) > 0:
+            return min(ncpu, int(value))
+    return max(1, ncpu)
+
+
+def _lower_fortran(arr, lower, dtype, may_overwrite):
+    """A Fortran-ordered matrix of ``dtype`` whose lower triangle holds the
+    kernel's input, and whether that input is conj(A) rather than A.
+
+    The kernels read the lower triangle only.  When the user gives the
+    upper triangle, the transpose carries it into the lower one; for a
+    Hermitian A that transpose is conj(A), which has the same eigenvalues
+    and conjugated eigenvectors.  No copy is made when the caller allows
+    overwriting and the memory already has the right layout.
+    """
+    source = arr if lower else arr.T
+    if may_overwrite and source.dtype == dtype and source.flags.f_contiguous \
+            and source.flags.writeable:
+        return source, not lower
+    return np.array(source, dtype=dtype, order="F"), not lower
+
+
+def _check_square(arr, name):
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
+        raise ValueError(f'expected square "{name}" matrix')
+
+
+def _check_driver(driver, generalized, subset):
+    """SciPy's driver checks; each name then maps to an eigkit path."""
+    if driver is None:
+        return
+    if driver not in _DRIVERS:
+        raise ValueError('"{}" is unknown. Possible values are "None", "{}".'
+                         .format(driver, '", "'.join(_DRIVERS)))
+    if not generalized and driver in _GENERALIZED_DRIVERS:
+        raise ValueError(f"{driver} requires input b array to be supplied "
+                         "for generalized eigenvalue problems.")
+    if generalized and driver in _STANDARD_DRIVERS:
+        raise ValueError(f'"{driver}" does not accept input b array '
+                         "for standard eigenvalue problems.")
+    if subset and driver in _FULL_SPECTRUM_DRIVERS:
+        raise ValueError(f'"{driver}" cannot compute subsets of eigenvalues')
+
+
+def _selection(subset_by_index, subset_by_value, n):
+    """(kind, il, iu, vl, vu) for the kernels, checked as SciPy checks."""
+    if subset_by_index is not None and subset_by_value is not None:
+        raise ValueError("Either index or value subset can be requested.")
+    if subset_by_index is not None:
+        lo, hi = (int(x) for x in subset_by_index)
+        if not 0 <= lo <= hi < n:
+            raise ValueError("Requested eigenvalue indices are not valid. "
+                             f"Valid range is [0, {n - 1}] and start <= end, but "
+                             f"start={lo}, end={hi} is given")
+        return _dense.SELECT_INDEX, lo, hi, 0.0, 0.0
+    if subset_by_value is not None:
+        lo, hi = subset_by_value
+        if not -math.inf <= lo < hi <= math.inf:
+            raise ValueError("Requested eigenvalue bounds are not valid. "
+                             "Valid range is (-inf, inf) and low < high, but "
+                             f"low={lo}, high={hi} is given")
+        return _dense.SELECT_VALUE, 0, -1, float(lo), float(hi)
+    return _dense.SELECT_ALL, 0, -1, 0.0, 0.0
+
+
+def _batched(core, a, b):
+    """Apply ``core`` over the leading (batch) dimensions of a and b, as
+    scipy.linalg does for stacks of matrices."""
+    arrays = [a] if b is None else [a, b]
+    batch_shape = np.broadcast_shapes(*(x.shape[:-2] for x in arrays))
+    if math.prod(batch_shape) == 0:
+        raise ValueError("`eigh` does not support zero-size batches.")
+    a = np.broadcast_to(a, batch_shape + a.shape[-2:])
+    b = None if b is None else np.broadcast_to(b, batch_shape + b.shape[-2:])
+    results = [core(a[i], None if b is None else b[i]) for i in np.ndindex(batch_shape)]
+    if not isinstance(results[0], tuple):
+        return np.stack(results).reshape(batch_shape + results[0].shape)
+    return tuple(np.stack(parts).reshape(batch_shape + parts[0].shape)
+                 for parts in zip(*results))
+
+
+# ---------------------------------------------------------------------------
+# Dense Hermitian problems
+
+def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False,
+         overwrite_b=False, type=1, check_finite=True, subset_by_index=None,
+         subset_by_value=None, driver=None):
+    """Solve a standard or generalized Hermitian eigenvalue problem.
+
+    A drop-in for :func:`scipy.linalg.eigh`: same signature, return shapes,
+    dtypes and exceptions.  Finds eigenvalues ``w`` and, optionally,
+    eigenvectors ``v`` of ``a v = w v`` or of the generalized problem
+    ``a v = w b v`` (and its variants ``a b v = w v``, ``b a v = w v``).
+
+    Parameters
+    ----------
+    a : (M, M) array_like
+        A complex Hermitian or real symmetric matrix.  Only the triangle
+        chosen by `lower` is read.  Stacks of matrices (``(..., M, M)``)
+        are solved one by one, as in SciPy.
+    b : (M, M) array_like, optional
+        A complex Hermitian or real symmetric positive definite matrix.
+    lower : bool, optional
+        Whether the relevant data are in the lower (default) or the upper
+        triangle of `a` and `b`.
+    eigvals_only : bool, optional
+        Compute only the eigenvalues.
+    overwrite_a, overwrite_b : bool, optional
+        Allow the data of `a` / `b` to be destroyed (saves a copy when the
+        array already has the working dtype and a suitable memory order).
+    type : {1, 2, 3}, optional
+        The generalized problem: 1 ``a v = w b v``; 2 ``a b v = w v``;
+        3 ``b a v = w v``.  Ignored for standard problems.
+    check_finite : bool, optional
+        Check that the inputs contain only finite numbers.  Without the
+        check, NaN or Inf input gives NaN eigenvalues or a LinAlgError,
+        never a hang.
+    subset_by_index : iterable of two ints, optional
+        ``[lo, hi]``: return only the eigenvalues with indices lo..hi
+        (0-based, inclusive, ascending order).
+    subset_by_value : iterable of two floats, optional
+        ``[lo, hi]``: return only the eigenvalues in the half-open
+        interval ``(lo, hi]``.  Infinite bounds are allowed.
+    driver : str, optional
+        Accepted for compatibility with SciPy, never forwarded to LAPACK.
+        eigkit has one algorithm per task and every name maps to it:
+        ``"ev"``, ``"evd"``, ``"gv"``, ``"gvd"`` -> all eigenpairs by
+        Householder tridiagonalization and implicit QR with blocked
+        rotations; ``"evr"``, ``"evx"``, ``"gvx"`` and None -> the same
+        for the full spectrum, and Sturm bisection with inverse iteration
+        for subsets.  SciPy's consistency checks (e.g. ``"evd"`` with a
+        subset) raise the same ValueError.
+
+    Returns
+    -------
+    w : (N,) ndarray
+        The N (1 <= N <= M) selected eigenvalues, in ascending order.
+        Real; float32 for single-precision input.
+    v : (M, N) ndarray
+        The normalized eigenvector of ``w[i]`` is the column ``v[:, i]``.
+        Only returned if ``eigvals_only=False``.
+
+    Raises
+    ------
+    LinAlgError
+        If `b` is not positive definite, or the iteration did not converge.
+    ValueError
+        For malformed arguments, or NaN/Inf input under `check_finite`.
+
+    See Also
+    --------
+    eigvalsh : eigenvalues only.
+    eigh_tridiagonal : symmetric tridiagonal matrices.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from eigkit import eigh
+    >>> A = np.array([[6, 3, 1, 5], [3, 0, 5, 1], [1, 5, 6, 2], [5, 1, 2, 2]])
+    >>> w, v = eigh(A)
+    >>> np.allclose(A @ v - v @ np.diag(w), np.zeros((4, 4)))
+    True
+
+    The two largest eigenpairs only:
+
+    >>> w, v = eigh(A, subset_by_index=[2, 3])
+    >>> w
+    array([ 6.08502336, 12.42399079])
+    """
+    generalized = b is not None
+    subset = subset_by_index is not None or subset_by_value is not None
+    _check_driver(driver, generalized, subset)
+    a1 = _validated(a, check_finite)
+    b1 = _validated(b, check_finite) if generalized else None
+
+    def core(a2, b2):
+        return _eigh_single(a, a2, b, b2, lower, eigvals_only, overwrite_a, overwrite_b,
+                            type, subset_by_index, subset_by_value)
+
+    if a1.ndim > 2 or (b1 is not None and b1.ndim > 2):
+        return _batched(core, a1, b1)
+    return core(a1, b1)
+
+
+def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, itype,
+                 subset_by_index, subset_by_value):
+    """eigh for one matrix (or pair), after driver validation."""
+    _check_square(a1, "a")
+    n = a1.shape[0]
+    if b1 is not None:
+        _check_square(b1, "b")
+        if b1.shape != a1.shape:
+            raise ValueError(f"wrong b dimensions {b1.shape}, should be {a1.shape}")
+        if itype not in (1, 2, 3):
+            raise ValueError('"type" keyword only accepts 1, 2, and 3.')
+    kind, il, iu, vl, vu = _selection(subset_by_index, subset_by_value, n) if n > 0 \
+        else (_dense.SELECT_ALL, 0, -1, 0.0, 0.0)
+
+    dtype = _working_dtype(a1, b1)
+    real_dtype = np.empty(0, dtype).real.dtype
+    if n == 0:
+        w = np.empty((0,), dtype=real_dtype)
+        return w if eigvals_only else (w, np.empty((0, 0), dtype=dtype))
+
+    work_a, conjugated = _lower_fortran(a1, lower, dtype, overwrite_a or a1 is not a)
+    work_b = None
+    if b1 is not None:
+        work_b, _ = _lower_fortran(b1, lower, dtype, overwrite_b or b1 is not b)
+        _dense.generalized_reduce(itype, work_a, work_b)
+
+    w, v = _dense.symmetric_eigen(work_a, not eigvals_only, kind, il, iu, vl, vu,
+                                  _kernel_threads())
+    if eigvals_only:
+        return w
+    if work_b is not None:
+        _dense.generalized_recover(itype, work_b, v)
+    if conjugated and dtype.kind == "c":
+        np.conjugate(v, out=v)
+    return w, v
+
+
+def eigvalsh(a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1,
+             check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+    """Eigenvalues of a Hermitian or real symmetric matrix.
+
+    A drop-in for :func:`scipy.linalg.eigvalsh`; the parameters are those
+    of :func:`eigh` without `eigvals_only`.
+
+    Returns
+    -------
+    w : (N,) ndarray
+        The selected eigenvalues in ascending order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from eigkit import eigvalsh
+    >>> A = np.array([[6, 3, 1, 5], [3, 0, 5, 1], [1, 5, 6, 2], [5, 1, 2, 2]])
+    >>> eigvalsh(A)
+    array([-3.74637491, -0.76263923,  6.08502336, 12.42399079])
+    """
+    return eigh(a, b=b, lower=lower, eigvals_only=True, overwrite_a=overwrite_a,
+                overwrite_b=overwrite_b, type=type, check_finite=check_finite,
+                subset_by_index=subset_by_index, subset_by_value=subset_by_value,
+                driver=driver)
+
+
+# ---------------------------------------------------------------------------
+# Symmetric tridiagonal problems
+
+def _tridiagonal_selection(select, select_range, n):
+    """(kind, il, iu, vl, vu) from SciPy's select / select_range."""
+    if isinstance(select, str):
+        select = select.lower()
+    try:
+        code = _SELECT_CODES[select]
+    except (KeyError, TypeError) as exc:
+        raise ValueError("invalid argument for select") from exc
+    if code == 0:
+        return _dense.SELECT_ALL, 0, -1, 0.0, 0.0
+    sr = np.asarray(select_range)
+    if sr.ndim != 1 or sr.size != 2 or sr[1] < sr[0]:
+        raise ValueError("select_range must be a 2-element array-like in nondecreasing order")
+    if code == 1:
+        return _dense.SELECT_VALUE, 0, -1, float(sr[0]), float(sr[1])
+    if sr.dtype.char.lower() not in "hilqp":
+        raise ValueError(f'when using select="i", select_range must contain integers, '
+                         f"got dtype {sr.dtype} ({sr.dtype.char})")
+    il, iu = int(sr[0]), int(sr[1])
+    if il < 0 or iu > n - 1:
+        raise ValueError("select_range out of bounds")
+    return _dense.SELECT_INDEX, il, iu, 0.0, 0.0
+
+
+def eigh_tridiagonal(d, e, eigvals_only=False, select="a", select_range=None,
+                     check_finite=True, tol=0.0, lapack_driver="auto"):
+    """Solve the eigenvalue problem of a real symmetric tridiagonal matrix.
+
+    A drop-in for :func:`scipy.linalg.eigh_tridiagonal`.  The matrix has
+    diagonal `d` and off-diagonal `e`.
+
+    Parameters
+    ----------
+    d : (N,) array_like
+        The diagonal.
+    e : (N-1,) array_like
+        The off-diagonal.
+    eigvals_only : bool, optional
+        Compute only the eigenvalues.
+    select : {'a', 'v', 'i'}, optional
+        All eigenvalues, those in the half-open interval ``(min, max]``, or
+        those with indices ``min <= i <= max`` (0-based).
+    select_range : (min, max), optional
+        The range for ``select='v'`` or ``'i'``.
+    check_finite : bool, optional
+        Check that the input contains only finite numbers.
+    tol : float, optional
+        Absolute accuracy asked of each eigenvalue when a subset is
+        selected (bisection).  ``tol <= 0`` means about ``eps * |T|``.
+    lapack_driver : str, optional
+        Accepted for compatibility, never forwarded to LAPACK.  ``'stev'``,
+        ``'stevd'`` and ``'sterf'`` require ``select='a'`` as in SciPy;
+        ``'sterf'`` also requires `eigvals_only`.  The full spectrum comes
+        from eigkit's implicit QR (root-free without vectors); a selection
+        from Sturm bisection and inverse iteration, whatever the name.
+
+    Returns
+    -------
+    w : (M,) ndarray
+        The eigenvalues in ascending order.
+    v : (N, M) ndarray
+        The normalized eigenvectors in columns.  Only if not `eigvals_only`.
+
+    Raises
+    ------
+    LinAlgError
+        If the iteration does not converge.
+    ValueError, TypeError
+        For malformed input, as in SciPy (TypeError for complex input).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from eigkit import eigh_tridiagonal
+    >>> d = 3 * np.ones(4)
+    >>> e = -1 * np.ones(3)
+    >>> w, v = eigh_tridiagonal(d, e)
+    >>> A = np.diag(d) + np.diag(e, k=1) + np.diag(e, k=-1)
+    >>> np.allclose(A @ v - v @ np.diag(w), np.zeros((4, 4)))
+    True
+    """
+    d1 = _validated(d, check_finite)
+    e1 = _validated(e, check_finite)
+    for arr in (d1, e1):
+        if arr.ndim != 1:
+            raise ValueError("expected a 1-D array")
+        if arr.dtype.char in "GFD":
+            raise TypeError("Only real arrays currently supported")
+    if d1.size != e1.size + 1:
+        raise ValueError(f"d ({d1.size}) must have one more element than e ({e1.size})")
+    n = d1.size
+    kind, il, iu, vl, vu = _tridiagonal_selection(select, select_range, n)
+    if not isinstance(lapack_driver, str):
+        raise TypeError("lapack_driver must be str")
+    if lapack_driver not in _TRIDIAGONAL_DRIVERS:
+        raise ValueError(f"lapack_driver must be one of {_TRIDIAGONAL_DRIVERS}, "
+                         f"got {lapack_driver}")
+    if lapack_driver in ("sterf", "stev", "stevd") and kind != _dense.SELECT_ALL:
+        raise ValueError(f'{lapack_driver} can only be used when select == "a"')
+    if lapack_driver == "sterf" and not eigvals_only:
+        raise ValueError("sterf can only be used when eigvals_only is True")
+
+    dtype = _working_dtype(d1, e1)
+    w, v = _dense.tridiagonal_eigen(np.ascontiguousarray(d1, dtype=dtype),
+                                    np.ascontiguousarray(e1, dtype=dtype),
+                                    not eigvals_only, kind, il, iu, vl, vu, float(tol),
+                                    _kernel_threads())
+    return w if eigvals_only else (w, v)
+
+
+def eigvalsh_tridiagonal(d, e, select="a", select_range=None, check_finite=True, tol=0.0,
+                         lapack_driver="auto"):
+    """Eigenvalues of a real symmetric tridiagonal matrix.
+
+    A drop-in for :func:`scipy.linalg.eigvalsh_tridiagonal`; the parameters
+    are those of :func:`eigh_tridiagonal` without `eigvals_only`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from eigkit import eigvalsh_tridiagonal
+    >>> eigvalsh_tridiagonal(3 * np.ones(4), -np.ones(3))
+    array([1.38196601, 2.38196601, 3.61803399, 4.61803399])
+    """
+    return eigh_tridiagonal(d, e, eigvals_only=True, select=select, select_range=select_range,
+                            check_finite=check_finite, tol=tol, lapack_driver=lapack_driver)
