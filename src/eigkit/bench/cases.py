@@ -1,0 +1,110 @@
+"""The dense benchmark cases: what is timed, against whom, and how the
+accuracy of each answer is judged.
+
+A case builds its matrix once per size; each contender is a callable on
+that matrix.  The accuracy check runs on the contender's own answer, so a
+speed figure never stands without its accuracy.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import scipy.linalg as sla
+
+from .. import dense
+
+
+@dataclass(frozen=True)
+class Contender:
+    name: str
+    run: Callable  # matrix -> result
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    contenders: tuple
+    accuracy: Callable  # (matrix, result) -> float, LAPACK-style ratio
+    accuracy_label: str
+    matrix_kind: str = "random"
+    description: str = field(default="")
+
+
+def test_matrix(kind, n, seed=0):
+    """Built-in matrices: 'random' (symmetric Gaussian, semicircle
+    spectrum) or 'covariance' (X^T X / m with a decaying spectrum)."""
+    rng = np.random.default_rng(seed)
+    if kind == "random":
+        g = rng.standard_normal((n, n))
+        return (g + g.T) / 2
+    if kind == "covariance":
+        x = rng.standard_normal((n + 50, n)) * (1.0 / np.arange(1, n + 1)) ** 0.5
+        return x.T @ x / (n + 50)
+    raise ValueError(f"unknown matrix kind {kind!r}")
+
+
+def _ulp():
+    return np.finfo(np.float64).eps
+
+
+def residual_ratio(a, result):
+    """max(||A Z - Z W||_1 / (||A||_1 n ulp), ||I - Z^T Z||_1 / (n ulp))."""
+    w, z = result
+    n = a.shape[0]
+    anorm = np.abs(a).sum(axis=0).max()
+    res = np.abs(a @ z - z * w).sum(axis=0).max() / (anorm * n * _ulp())
+    orth = np.abs(np.eye(z.shape[1]) - z.T @ z).sum(axis=0).max() / (n * _ulp())
+    return max(res, orth)
+
+
+def make_value_agreement(reference):
+    """max |w - w_ref| / (||A||_1 n ulp) against a LAPACK reference."""
+    def agreement(a, w):
+        ref = reference(a)
+        anorm = np.abs(a).sum(axis=0).max()
+        return np.abs(np.asarray(w) - ref).max() / (anorm * a.shape[0] * _ulp())
+    return agreement
+
+
+def _top(k):
+    return lambda a: [a.shape[0] - k, a.shape[0] - 1]
+
+
+CASES = {
+    "eigh": Case(
+        name="eigh",
+        description="all eigenpairs",
+        contenders=(
+            Contender("eigkit", lambda a: dense.eigh(a)),
+            Contender("scipy-evd", lambda a: sla.eigh(a, driver="evd")),
+            Contender("scipy-evr", lambda a: sla.eigh(a, driver="evr")),
+            Contender("numpy", lambda a: np.linalg.eigh(a)),
+        ),
+        accuracy=residual_ratio,
+        accuracy_label="residual/orth ratio",
+    ),
+    "eigvalsh": Case(
+        name="eigvalsh",
+        description="eigenvalues only",
+        contenders=(
+            Contender("eigkit", lambda a: dense.eigvalsh(a)),
+            Contender("scipy-evd", lambda a: sla.eigvalsh(a, driver="evd")),
+            Contender("scipy-evr", lambda a: sla.eigvalsh(a, driver="evr")),
+            Contender("scipy-ev", lambda a: sla.eigvalsh(a, driver="ev")),
+            Contender("numpy", lambda a: np.linalg.eigvalsh(a)),
+        ),
+        accuracy=make_value_agreement(lambda a: sla.eigvalsh(a, driver="evd")),
+        accuracy_label="agreement with LAPACK evd",
+    ),
+    "top10": Case(
+        name="top10",
+        description="the 10 largest eigenpairs",
+        contenders=(
+            Contender("eigkit", lambda a: dense.eigh(a, subset_by_index=_top(10)(a))),
+            Contender("scipy-evr", lambda a: sla.eigh(a, subset_by_index=_top(10)(a), driver="evr")),
+            Contender("scipy-evx", lambda a: sla.eigh(a, subset_by_index=_top(10)(a), driver="evx")),
+        ),
+        accuracy=residual_ratio,
+        accuracy_label="residual/orth ratio",
+    ),
+}
