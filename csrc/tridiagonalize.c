@@ -1,20 +1,251 @@
-/* STUB: to be replaced by the blocked Householder reduction. */
+/*
+ * tridiagonalize.c -- blocked Householder reduction of a Hermitian matrix
+ * (lower triangle) to real symmetric tridiagonal form, and the blocked
+ * back-transformation Z := Q Z.
+ *
+ * Reduction: the scheme of LAPACK's xSYTRD/xHETRD with uplo = 'L'
+ * (Dongarra, Sorensen, Hammarling, "Block reduction of matrices to
+ * condensed forms for eigenvalue computations", J. Comput. Appl. Math. 27,
+ * 1989).  Step i replaces the trailing matrix A by H^H A H with
+ * H = I - tau v v^H.  Writing y = A v,
+ *     H^H A H = A - w v^H - v w^H,   w = tau y - (1/2) |tau|^2 (v^H y) v,
+ * (v^H y = v^H A v is real), a symmetric rank-2 update.  A panel of nb
+ * steps is computed without touching the trailing matrix: the updates are
+ * accumulated as A - V W^H - W V^H, and A v is corrected by the earlier
+ * columns of V and W (xLATRD).  One rank-2nb update (xHER2K) then brings
+ * the trailing matrix up to date.  The last columns are reduced one step
+ * at a time (xSYTD2/xHETD2).
+ *
+ * Back-transformation: the reflectors are grouped in blocks of nb; each
+ * block's product is I - V T V^H with T upper triangular (compact WY,
+ * Schreiber and Van Loan, "A storage-efficient WY representation for
+ * products of Householder transformations", SIAM J. Sci. Stat. Comput. 10,
+ * 1989; LAPACK's xLARFT), applied with level-3 BLAS (xLARFB); the blocks
+ * are applied last first since Q = H(0) H(1) ... H(n-2) (xORMTR/xUNMTR).
+ *
+ * All workspace comes from the caller.
+ */
+#include <string.h>
 #include "types.h"
 #include "tridiagonalize.h"
 
-size_t EK(tridiagonalize_workspace)(int n) { return (size_t)(n > 1 ? n : 1); }
+/* Panel width of the reduction and the trailing order below which the
+ * reduction is unblocked (LAPACK's nb and nx for xSYTRD). */
+#define TRD_NB 32
+#define TRD_NX 32
+/* Reflectors per block in the back-transformation. */
+#define APPLY_NB 64
 
-int EK(tridiagonalize)(int n, scalar *a, int lda, real *d, real *e, scalar *tau, scalar *work, size_t lwork)
+#define A_(i, j) EK_AT(a, lda, i, j)
+#define W_(i, j) EK_AT(w, ldw, i, j)
+
+static int imin(int x, int y) { return x < y ? x : y; }
+static int imax(int x, int y) { return x > y ? x : y; }
+
+/* dst[0:k] = conj(x[0], x[inc], ..., x[(k-1) inc]): a row of a matrix,
+ * conjugated so that a product M conj(row)^T is a plain xGEMV (LAPACK
+ * conjugates the row in place with xLACGV instead). */
+static const scalar *conj_row(int k, const scalar *x, int inc, scalar *dst)
 {
-    (void)n; (void)a; (void)lda; (void)d; (void)e; (void)tau; (void)work; (void)lwork;
-    return -99;
+    for (int j = 0; j < k; j++)
+        dst[j] = EK_CONJ(x[(size_t)j * inc]);
+    return dst;
 }
 
-size_t EK(apply_reflectors_workspace)(int n, int m) { (void)n; (void)m; return 1; }
+/* ------------------------------------------------------------------ */
+/* Unblocked reduction (xSYTD2/xHETD2, uplo = 'L').                    */
 
+/* Reduce the n x n lower triangle a one column at a time: for each column
+ * c, a reflector from xLARFG annihilates A(c+2:n, c), then the trailing
+ * matrix gets the rank-2 update A - v w^H - w v^H with w as in the file
+ * comment (xHER2K with k = 1 does the rank-2 update).  y is n scalars. */
+static void reduce_unblocked(int n, scalar *a, int lda, real *d, real *e, scalar *tau, scalar *y)
+{
+    if (n <= 0)
+        return;
+    A_(0, 0) = EK_RE(A_(0, 0));
+    for (int c = 0; c < n - 1; c++) {
+        int len = n - c - 1;
+        scalar *v = &A_(c + 1, c);
+        scalar tc;
+        xlarfg(len, v, &A_(imin(c + 2, n - 1), c), 1, &tc);
+        e[c] = EK_RE(*v);
+        if (tc != 0) {
+            *v = 1;
+            xhemv('L', len, tc, &A_(c + 1, c + 1), lda, v, 1, 0, y, 1);
+            scalar alpha = -(real)0.5 * tc * xdotc(len, y, 1, v, 1);
+            xaxpy(len, alpha, v, 1, y, 1);
+            xher2k('L', 'N', len, 1, -1, v, len, y, len, 1, &A_(c + 1, c + 1), lda);
+            *v = e[c];
+        } else {
+            A_(c + 1, c + 1) = EK_RE(A_(c + 1, c + 1));
+        }
+        d[c] = EK_RE(A_(c, c));
+        tau[c] = tc;
+    }
+    d[n - 1] = EK_RE(A_(n - 1, n - 1));
+}
+
+/* ------------------------------------------------------------------ */
+/* Panel factorization (xLATRD, uplo = 'L').                           */
+
+/* Bring column c of the panel up to date with the c earlier steps:
+ *     A(c:n, c) -= V(c:n, 0:c) W(c, 0:c)^H + W(c:n, 0:c) V(c, 0:c)^H,
+ * V being the reflectors stored in A (with their unit entries in place). */
+static void panel_update_column(int n, int c, scalar *a, int lda, const scalar *w, int ldw, scalar *buf)
+{
+    A_(c, c) = EK_RE(A_(c, c));
+    xgemv('N', n - c, c, -1, &A_(c, 0), lda, conj_row(c, &W_(c, 0), ldw, buf), 1, 1, &A_(c, c), 1);
+    xgemv('N', n - c, c, -1, &W_(c, 0), ldw, conj_row(c, &A_(c, 0), lda, buf), 1, 1, &A_(c, c), 1);
+}
+
+/* Column c of W for the reflector v = A(c+1:n, c) (unit first entry set):
+ *     y = (A - V W^H - W V^H) v = A v - V (W^H v) - W (V^H v)
+ * over rows c+1:n, with A the not yet updated trailing block (xHEMV) and
+ * the two corrections by xGEMV (W(0:c, c), unused otherwise, holds the
+ * small products); then w = tau y + alpha v, alpha = -(1/2) tau (w^H v)
+ * as in the file comment. */
+static void panel_w_column(int n, int c, scalar *a, int lda, scalar *w, int ldw, scalar tc)
+{
+    int len = n - c - 1;
+    const scalar *v = &A_(c + 1, c);
+    scalar *y = &W_(c + 1, c);
+    scalar *s = &W_(0, c);
+    xhemv('L', len, 1, &A_(c + 1, c + 1), lda, v, 1, 0, y, 1);
+    if (c > 0) {
+        xgemv('C', len, c, 1, &W_(c + 1, 0), ldw, v, 1, 0, s, 1);
+        xgemv('N', len, c, -1, &A_(c + 1, 0), lda, s, 1, 1, y, 1);
+        xgemv('C', len, c, 1, &A_(c + 1, 0), lda, v, 1, 0, s, 1);
+        xgemv('N', len, c, -1, &W_(c + 1, 0), ldw, s, 1, 1, y, 1);
+    }
+    xscal(len, tc, y, 1);
+    scalar alpha = -(real)0.5 * tc * xdotc(len, y, 1, v, 1);
+    xaxpy(len, alpha, v, 1, y, 1);
+}
+
+/* Reduce the first nb columns of the n x n trailing matrix a (n > nb),
+ * leaving the reflectors in A(c+1:n, c) with A(c+1, c) = 1, e[c] and
+ * tau[c], and W (n x nb) such that the trailing matrix A(nb:n, nb:n) is
+ * brought up to date by A - V W^H - W V^H.  buf holds nb scalars. */
+static void reduce_panel(int n, int nb, scalar *a, int lda, real *e, scalar *tau,
+                         scalar *w, int ldw, scalar *buf)
+{
+    for (int c = 0; c < nb; c++) {
+        if (c > 0)
+            panel_update_column(n, c, a, lda, w, ldw, buf);
+        xlarfg(n - c - 1, &A_(c + 1, c), &A_(imin(c + 2, n - 1), c), 1, &tau[c]);
+        e[c] = EK_RE(A_(c + 1, c));
+        A_(c + 1, c) = 1;
+        panel_w_column(n, c, a, lda, w, ldw, tau[c]);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Blocked reduction (xSYTRD/xHETRD, uplo = 'L').                      */
+
+size_t EK(tridiagonalize_workspace)(int n)
+{
+    /* The n x nb panel W and nb scalars for conjugated rows. */
+    return (size_t)imax(n, 1) * TRD_NB + TRD_NB;
+}
+
+/* Panels of nb columns while more than nx columns remain: the panel
+ * (xLATRD), then the rank-2nb update of the trailing matrix (xHER2K),
+ * then the subdiagonal (kept at 1 during the update, being the unit entry
+ * of the reflectors) gets e back; the remaining columns unblocked. */
+int EK(tridiagonalize)(int n, scalar *a, int lda, real *d, real *e, scalar *tau, scalar *work, size_t lwork)
+{
+    if (n <= 0)
+        return 0;
+    if (lwork < EK(tridiagonalize_workspace)(n))
+        return -1;
+    const int nb = TRD_NB, nx = imax(TRD_NB, TRD_NX);
+    scalar *w = work, *buf = work + (size_t)n * nb;
+    int ldw = n;
+    int i = 0;
+    for (; n - i > nx; i += nb) {
+        int m = n - i;
+        reduce_panel(m, nb, &A_(i, i), lda, e + i, tau + i, w, ldw, buf);
+        xher2k('L', 'N', m - nb, nb, -1, &A_(i + nb, i), lda, &W_(nb, 0), ldw, 1,
+               &A_(i + nb, i + nb), lda);
+        for (int j = i; j < i + nb; j++) {
+            A_(j + 1, j) = e[j];
+            d[j] = EK_RE(A_(j, j));
+        }
+    }
+    reduce_unblocked(n - i, &A_(i, i), lda, d + i, e + i, tau + i, work);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Back-transformation (xORMTR/xUNMTR: side 'L', trans 'N', uplo 'L'). */
+
+/* T (k x k, upper) with H(0) ... H(k-1) = I - V T V^H for the len x k unit
+ * lower trapezoidal V (ones implicit on its diagonal, zeros above): xLARFT,
+ * direct = 'F', storev = 'C'.  Appending reflector i to the product,
+ *     (I - V T V^H)(I - tau v v^H) = I - [V v] [T  -tau T V^H v; 0  tau] [V v]^H,
+ * so column i of T is -tau T(0:i, 0:i) (V^H v), with
+ * V^H v = conj(V(i, 0:i)) + V(i+1:len, 0:i)^H v(i+1:len). */
+static void form_t(int len, int k, const scalar *v, int ldv, const scalar *tau, scalar *t, int ldt)
+{
+    for (int i = 0; i < k; i++) {
+        scalar *ti = &EK_AT(t, ldt, 0, i);
+        for (int j = 0; j < i; j++)
+            ti[j] = -tau[i] * EK_CONJ(EK_AT(v, ldv, i, j));
+        if (i > 0) {
+            xgemv('C', len - i - 1, i, -tau[i], &EK_AT(v, ldv, i + 1, 0), ldv,
+                  &EK_AT(v, ldv, i + 1, i), 1, 1, ti, 1);
+            xtrmm('L', 'U', 'N', 'N', i, 1, 1, t, ldt, ti, ldt);
+        }
+        ti[i] = tau[i];
+    }
+}
+
+/* C := (I - V T V^H) C for the len x m matrix C, V as in form_t (xLARFB,
+ * side 'L', trans 'N', direct 'F', storev 'C').  With V = [V1; V2], V1 the
+ * k x k unit lower triangle, and w (k x m) as workspace:
+ *     W = V1^H C1 + V2^H C2,  W = T W,  C2 -= V2 W,  C1 -= V1 W. */
+static void apply_block(int len, int m, int k, const scalar *v, int ldv, const scalar *t, int ldt,
+                        scalar *c, int ldc, scalar *w)
+{
+    int rest = len - k;
+    for (int j = 0; j < m; j++)
+        memcpy(&EK_AT(w, k, 0, j), &EK_AT(c, ldc, 0, j), (size_t)k * sizeof(scalar));
+    xtrmm('L', 'L', 'C', 'U', k, m, 1, v, ldv, w, k);
+    if (rest > 0)
+        xgemm('C', 'N', k, m, rest, 1, &EK_AT(v, ldv, k, 0), ldv, &EK_AT(c, ldc, k, 0), ldc, 1, w, k);
+    xtrmm('L', 'U', 'N', 'N', k, m, 1, t, ldt, w, k);
+    if (rest > 0)
+        xgemm('N', 'N', rest, m, k, -1, &EK_AT(v, ldv, k, 0), ldv, w, k, 1, &EK_AT(c, ldc, k, 0), ldc);
+    xtrmm('L', 'L', 'N', 'U', k, m, 1, v, ldv, w, k);
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < k; i++)
+            EK_AT(c, ldc, i, j) -= EK_AT(w, k, i, j);
+}
+
+size_t EK(apply_reflectors_workspace)(int n, int m)
+{
+    /* T (nb x nb) and W (nb x m). */
+    return (size_t)APPLY_NB * APPLY_NB + (size_t)APPLY_NB * (size_t)imax(m, 1);
+}
+
+/* Z := Q Z.  Reflector j acts on rows j+1:n of Z; the n-1 reflectors are
+ * cut into blocks of nb and, Q being H(0) H(1) ... H(n-2), the last block
+ * is applied first. */
 int EK(apply_reflectors)(int n, int m, const scalar *a, int lda, const scalar *tau, scalar *z, int ldz,
                          scalar *work, size_t lwork)
 {
-    (void)n; (void)m; (void)a; (void)lda; (void)tau; (void)z; (void)ldz; (void)work; (void)lwork;
-    return -99;
+    if (n <= 1 || m <= 0)
+        return 0;
+    if (lwork < EK(apply_reflectors_workspace)(n, m))
+        return -1;
+    const int nb = APPLY_NB, nq = n - 1;
+    scalar *t = work, *w = work + (size_t)nb * nb;
+    for (int j0 = (nq - 1) / nb * nb; j0 >= 0; j0 -= nb) {
+        int k = imin(nb, nq - j0), len = n - j0 - 1;
+        const scalar *v = &A_(j0 + 1, j0);
+        form_t(len, k, v, lda, tau + j0, t, nb);
+        apply_block(len, m, k, v, lda, t, nb, &EK_AT(z, ldz, j0 + 1, 0), ldz, w);
+    }
+    return 0;
 }
