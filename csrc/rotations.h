@@ -12,6 +12,10 @@
  * Within a sequence the rotations are applied in increasing i.  An
  * identity rotation (c = 1, s = 0) pads the parts of a sequence that a
  * sweep did not touch.
+ *
+ * The _dir variant with backward != 0 applies each sequence in decreasing
+ * i instead, Z G(j,n-2) ... G(j,0) (LAPACK xLASR's DIRECT = 'B'), with the
+ * same convention for each rotation: the QL sweeps of tridiagonal_qr.c.
  */
 #ifndef EK_ROTATIONS_H
 #define EK_ROTATIONS_H
@@ -21,7 +25,12 @@
      * >= 1 threads. */                                                            \
     void ek_##p##_apply_rotation_sequences(int m, int n, int k, const real *c,     \
                                            const real *s, int ldcs, real *z,       \
-                                           int ldz, int nthreads);
+                                           int ldz, int nthreads);                 \
+    /* As above; backward != 0: each sequence in decreasing i. */                  \
+    void ek_##p##_apply_rotation_sequences_dir(int m, int n, int k, const real *c, \
+                                               const real *s, int ldcs, real *z,   \
+                                               int ldz, int backward,              \
+                                               int nthreads);
 
 EK_DECLARE_ROTATIONS(s, float)
 EK_DECLARE_ROTATIONS(d, double)
