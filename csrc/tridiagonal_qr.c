@@ -391,18 +391,49 @@ int EK(tridiagonal_eigvals)(int n, real *d, real *e)
 /* ------------------------------------------------------------------ */
 /* vectors: QL sweeps recorded in batches                              */
 
-/* Rotation batch: sweep j's rotations at original index i (columns
- * i, i+1 of Z) are c[i + j (n-1)], s[i + j (n-1)], for i in
- * [lo_j, hi_j]; all sweeps of a batch go in one direction (backward:
- * decreasing i, the forward-view QL sweeps).  Identity rotations fill
- * the rest of [lo, hi], the union, when the batch is applied. */
+/* Rotation batch.  A rotation of T's QL sweep is recorded, in original
+ * coordinates, as  [z_i, z_{i+1}] := [z_i, z_{i+1}] [c -s; s c].  Sweep
+ * j of the batch occupies column j of the tables, indices [lo_j, hi_j];
+ * all sweeps of a batch run one way (backward: decreasing i, the QL
+ * sweeps of a forward view).  Identity rotations fill the rest of
+ * [lo, hi], the union, when the batch is applied.
+ *
+ * Scaled rotations (fast Givens, Gentleman/Hammarling): while a batch is
+ * pending, Z = Zh diag(sc) and the rotations are applied to Zh.  With
+ * d1 = sc_i, d2 = sc_{i+1} and t = s / c, the rotation is, for |c| >= TAU,
+ *     zh_i' = zh_i + (t d2/d1) zh_{i+1},  zh_{i+1}' = zh_{i+1} - (t d1/d2) zh_i,
+ *     sc_i' = c d1,  sc_{i+1}' = c d2           (p = 1: two FMAs a row),
+ * and otherwise, scales kept,
+ *     zh_i' = c zh_i + (s d2/d1) zh_{i+1},  zh_{i+1}' = c zh_{i+1} - (s d1/d2) zh_i.
+ * Each term keeps a relative error of a few ulps, as for a plain
+ * rotation.  The applier multiplies Z by diag(sc) at the end, and a batch
+ * is cut short once a scale falls below SCMIN (no overflow in Zh). */
+#define TAU ((real)0.125)
+#if defined(EK_PREC_S)
+#define SCMIN ((real)0x1p-40)
+#else
+#define SCMIN ((real)0x1p-300)
+#endif
+
 typedef struct {
-    int n, k, backward;
+    int n, k, backward, full;
     int lo, hi, lo_j[BATCH], hi_j[BATCH];
-    real *c, *s;
+    real *pc, *qc, *rc; /* (n-1) x BATCH each */
+    real *sc;           /* n column scales, 1 outside a pending batch */
     real *z;
     int ldz, nthreads;
 } batch;
+
+static void batch_init(batch *b, int n, real *work, real *z, int ldz, int nthreads)
+{
+    size_t nb = (size_t)(n - 1) * BATCH;
+    b->n = n; b->k = 0; b->backward = 0; b->full = 0;
+    b->lo = n; b->hi = -1;
+    b->pc = work; b->qc = work + nb; b->rc = work + 2 * nb; b->sc = work + 3 * nb;
+    for (int i = 0; i < n; i++)
+        b->sc[i] = 1;
+    b->z = z; b->ldz = ldz; b->nthreads = nthreads;
+}
 
 static void batch_flush(batch *b)
 {
@@ -410,34 +441,54 @@ static void batch_flush(batch *b)
         return;
     ptrdiff_t ld = b->n - 1;
     for (int j = 0; j < b->k; j++) {
-        real *cj = b->c + j * ld, *sj = b->s + j * ld;
-        for (int i = b->lo; i < b->lo_j[j]; i++) { cj[i] = 1; sj[i] = 0; }
-        for (int i = b->hi_j[j] + 1; i <= b->hi; i++) { cj[i] = 1; sj[i] = 0; }
+        real *pj = b->pc + j * ld, *qj = b->qc + j * ld, *rj = b->rc + j * ld;
+        for (int i = b->lo; i <= b->hi; i++)
+            if (i < b->lo_j[j] || i > b->hi_j[j]) {
+                pj[i] = 1; qj[i] = 0; rj[i] = 0;
+            }
     }
-    EK(apply_rotation_sequences_dir)(b->n, b->hi - b->lo + 2, b->k, b->c + b->lo, b->s + b->lo,
-                                     (int)ld, b->z + (ptrdiff_t)b->lo * b->ldz, b->ldz,
-                                     b->backward, b->nthreads);
+    EK(apply_scaled_rotation_sequences)(b->n, b->hi - b->lo + 2, b->k, b->pc + b->lo,
+                                        b->qc + b->lo, b->rc + b->lo, (int)ld, b->sc + b->lo,
+                                        b->z + (ptrdiff_t)b->lo * b->ldz, b->ldz, b->backward,
+                                        b->nthreads);
+    for (int i = b->lo; i <= b->hi + 1; i++)
+        b->sc[i] = 1;
     b->k = 0;
+    b->full = 0;
     b->lo = b->n;
     b->hi = -1;
 }
 
-/* Open a new sweep (column k of the buffer) in the given direction. */
+/* Open a new sweep (column k of the tables) in the given direction. */
 static void batch_open(batch *b, int backward)
 {
-    if (b->k > 0 && (b->k == BATCH || b->backward != backward))
+    if (b->k > 0 && (b->k == BATCH || b->full || b->backward != backward))
         batch_flush(b);
     b->backward = backward;
     b->lo_j[b->k] = b->n;
     b->hi_j[b->k] = -1;
 }
 
-/* Record the rotation [z_i, z_{i+1}] := [z_i, z_{i+1}] [c -s; s c]. */
+/* Record [z_i, z_{i+1}] := [z_i, z_{i+1}] [c -s; s c] in scaled form. */
 static void batch_put(batch *b, int i, real c, real s)
 {
     int j = b->k;
-    b->c[i + (ptrdiff_t)j * (b->n - 1)] = c;
-    b->s[i + (ptrdiff_t)j * (b->n - 1)] = s;
+    ptrdiff_t at = i + (ptrdiff_t)j * (b->n - 1);
+    real d1 = b->sc[i], d2 = b->sc[i + 1], rho = d2 / d1;
+    if (EK_FABS(c) >= TAU) {
+        real t = s / c;
+        b->pc[at] = 1;
+        b->qc[at] = t * rho;
+        b->rc[at] = -t / rho;
+        b->sc[i] = c * d1;
+        b->sc[i + 1] = c * d2;
+        if (EK_FABS(b->sc[i]) < SCMIN || EK_FABS(b->sc[i + 1]) < SCMIN)
+            b->full = 1;
+    } else {
+        b->pc[at] = c;
+        b->qc[at] = s * rho;
+        b->rc[at] = -s / rho;
+    }
     if (i < b->lo_j[j]) b->lo_j[j] = i;
     if (i > b->hi_j[j]) b->hi_j[j] = i;
 }
@@ -551,7 +602,7 @@ static void sort_with_vectors(int n, real *d, real *z, int ldz)
 size_t EK(tridiagonal_qr_workspace)(int n)
 {
     size_t nn = (size_t)(n > 1 ? n - 1 : 1);
-    return 2 * nn * BATCH;
+    return 3 * nn * BATCH + nn + 1;
 }
 
 int EK(tridiagonal_qr)(int n, real *d, real *e, real *z, int ldz, real *work, size_t lwork,
@@ -562,7 +613,8 @@ int EK(tridiagonal_qr)(int n, real *d, real *e, real *z, int ldz, real *work, si
     if (lwork < EK(tridiagonal_qr_workspace)(n))
         return -1;
     const consts k = machine();
-    batch b = {n, 0, 0, n, -1, {0}, {0}, work, work + (size_t)(n - 1) * BATCH, z, ldz, nthreads};
+    batch b;
+    batch_init(&b, n, work, z, ldz, nthreads);
     int maxit = MAXIT * n, jtot = 0, failed = 0;
     for (int l1 = 0; l1 < n && !failed;) {
         if (l1 > 0)
