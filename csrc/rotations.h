@@ -12,6 +12,14 @@
  * Within a sequence the rotations are applied in increasing i.  An
  * identity rotation (c = 1, s = 0) pads the parts of a sequence that a
  * sweep did not touch.
+ *
+ * Scaled ("fast") rotations, for tridiagonal_qr.c: rotation (j, i) is
+ *     z_i' = p z_i + q z_{i+1},   z_{i+1}' = p z_{i+1} + r z_i
+ * (p, q, r at [i + j*ldcs]; p = c, q = s, r = -s is the rotation above),
+ * and when p == 1 exactly it costs two fused multiply-adds a row instead
+ * of four operations.  backward != 0 applies each sequence in decreasing i
+ * (LAPACK xLASR's DIRECT = 'B').  After the k sequences, column i of Z is
+ * multiplied by colscale[i] when colscale is not NULL.
  */
 #ifndef EK_ROTATIONS_H
 #define EK_ROTATIONS_H
@@ -21,7 +29,12 @@
      * >= 1 threads. */                                                            \
     void ek_##p##_apply_rotation_sequences(int m, int n, int k, const real *c,     \
                                            const real *s, int ldcs, real *z,       \
-                                           int ldz, int nthreads);
+                                           int ldz, int nthreads);                 \
+    /* Scaled rotations, as described above. */                                  \
+    void ek_##p##_apply_scaled_rotation_sequences(                                 \
+        int m, int n, int k, const real *pc, const real *qc, const real *rc,       \
+        int ldcs, const real *colscale, real *z, int ldz, int backward,            \
+        int nthreads);
 
 EK_DECLARE_ROTATIONS(s, float)
 EK_DECLARE_ROTATIONS(d, double)
