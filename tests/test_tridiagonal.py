@@ -17,7 +17,8 @@ def ratios(d, e, w, z, dtype):
     t = dense(d.astype(np.float64), e.astype(np.float64))
     s = max(np.abs(t).max(), np.finfo(np.float64).tiny)
     n = len(d)
-    res = np.abs(t / s @ z - z * (w / s)).sum(axis=0).max() / (np.abs(t / s).sum(axis=0).max() * n * ulp(dtype))
+    tnorm = max(np.abs(t / s).sum(axis=0).max(), np.finfo(np.float64).tiny)
+    res = np.abs(t / s @ z - z * (w / s)).sum(axis=0).max() / (tnorm * n * ulp(dtype))
     orth = np.abs(np.eye(z.shape[1]) - z.T.astype(np.float64) @ z).sum(axis=0).max() / (n * ulp(dtype))
     return res, orth
 
