@@ -182,9 +182,53 @@ static void sturm_2(int len, const real *d, const real *e, real s, real pivmin, 
                     int *cnt)
 { sturm_kernel(2, len, d, e, s, pivmin, x, cnt); }
 
+#if defined(__GNUC__)
+/* The same recurrence on GCC/Clang vector types (16-byte vectors, lowered
+ * to whatever the target has), EK_LANES shifts in EK_NV vectors: the
+ * divisions of independent shifts overlap.  Same IEEE operations in the
+ * same order as sturm_kernel, so the counts agree exactly.  |u| < pivmin
+ * is -pivmin < u < pivmin; comparisons give -1 per true lane. */
+#if defined(EK_PREC_S)
+typedef int vmask __attribute__((vector_size(16)));
+#else
+typedef long long vmask __attribute__((vector_size(16)));
+#endif
+typedef real vreal __attribute__((vector_size(16)));
+#define EK_NV (EK_LANES * (int)sizeof(real) / 16)
+
+static inline vreal guard_pivot(vreal u, vreal pm)
+{
+    vmask tiny = (u < pm) & (u > -pm);
+    return (vreal)(((vmask)u & ~tiny) | ((vmask)(-pm) & tiny));
+}
+
+static void sturm_lanes(int len, const real *d, const real *e, real s, real pivmin,
+                        const real *x, int *cnt)
+{
+    vreal q[EK_NV], xv[EK_NV], pm = (vreal){0} + pivmin;
+    vmask c[EK_NV];
+    memcpy(xv, x, sizeof xv);
+    real d0 = d[0] * s;
+    for (int v = 0; v < EK_NV; v++) {
+        q[v] = guard_pivot(d0 - xv[v], pm);
+        c[v] = q[v] < 0;
+    }
+    for (int i = 1; i < len; i++) {
+        real di = d[i] * s, ei = e[i - 1] * s, e2 = ei * ei;
+        for (int v = 0; v < EK_NV; v++) {
+            q[v] = guard_pivot((di - xv[v]) - e2 / q[v], pm);
+            c[v] += q[v] < 0;
+        }
+    }
+    for (int v = 0; v < EK_NV; v++)
+        for (int k = 0; k < 16 / (int)sizeof(real); k++)
+            cnt[v * (16 / (int)sizeof(real)) + k] = (int)-c[v][k];
+}
+#else
 static void sturm_lanes(int len, const real *d, const real *e, real s, real pivmin,
                         const real *x, int *cnt)
 { sturm_kernel(EK_LANES, len, d, e, s, pivmin, x, cnt); }
+#endif
 
 /* Counts at EK_LANES shifts for the whole (split) T: the sum over blocks. */
 static void global_counts(const tscaled *t, const real *x, int *cnt)
@@ -680,10 +724,22 @@ static inline void guard_growth(int len, real *y, real v)
         scale_vector(len, y, (real)1 / EK_FABS(v));
 }
 
-/* y := (P L U)^{-1} y, pivots of U below tolu in magnitude replaced by
- * +-tolu (xLAGTS with JOB = -1), so that the (nearly) singular system
- * yields a large but finite solution. */
-static void lu_solve(int len, const tlu *f, real tolu, real *y)
+/* Pivots of U below tolu in magnitude become +-tolu (xLAGTS with
+ * JOB = -1), so the (nearly) singular system yields a large but finite
+ * solution; ua is replaced by the reciprocals, so the solves (repeated
+ * for every iteration) need no division. */
+static void invert_pivots(int len, tlu *f, real tolu)
+{
+    for (int k = 0; k < len; k++) {
+        real p = f->ua[k];
+        if (EK_FABS(p) < tolu)
+            p = R_COPYSIGN(tolu, p);
+        f->ua[k] = (real)1 / p;
+    }
+}
+
+/* y := (P L U)^{-1} y, with ua holding the reciprocal pivots. */
+static void lu_solve(int len, const tlu *f, real *y)
 {
     for (int k = 0; k + 1 < len; k++) {
         if (f->piv[k]) {
@@ -700,10 +756,7 @@ static void lu_solve(int len, const tlu *f, real tolu, real *y)
             num -= f->ub[k] * y[k + 1];
         if (k + 2 < len)
             num -= f->uc[k] * y[k + 2];
-        real p = f->ua[k];
-        if (EK_FABS(p) < tolu)
-            p = R_COPYSIGN(tolu, p);
-        y[k] = num / p;
+        y[k] = num * f->ua[k];
         guard_growth(len, y, y[k]);
     }
 }
@@ -724,9 +777,9 @@ static real safe_norm2(int len, const real *y)
     real m = EK_FABS(y[amax_index(len, y)]);
     if (m == 0)
         return 0;
-    real ss = 0;
+    real ss = 0, r = (real)1 / m;
     for (int i = 0; i < len; i++)
-        ss += (y[i] / m) * (y[i] / m);
+        ss += (y[i] * r) * (y[i] * r);
     return m * EK_SQRT(ss);
 }
 
@@ -772,6 +825,7 @@ static int iterate_vector(const tvblock *vb, real x, tlu *f, real *y, unsigned l
     lu_factor(len, vb->d, vb->e, vb->sb, x, f);
     real tolu = f->umax > 0 ? EK_EPS * f->umax : EK_SAFMIN;
     real target = (real)len * vb->onenrm * rmax(EK_EPS, EK_FABS(f->ua[len - 1]));
+    invert_pivots(len, f, tolu);
     real crit = EK_SQRT((real)0.1 / (real)len);
     random_fill(len, y, state);
     for (int its = 0; its < EK_MAXITS; its++) {
@@ -780,9 +834,14 @@ static int iterate_vector(const tvblock *vb, real x, tlu *f, real *y, unsigned l
             random_fill(len, y, state);
             ym = EK_FABS(y[amax_index(len, y)]);
         }
-        scale_vector(len, y, (real)1 / ym);
-        scale_vector(len, y, target);
-        lu_solve(len, f, tolu, y);
+        real sc = target / ym;
+        if (sc <= R_MAX) {
+            scale_vector(len, y, sc);
+        } else {  /* ym tiny: in two steps */
+            scale_vector(len, y, (real)1 / ym);
+            scale_vector(len, y, target);
+        }
+        lu_solve(len, f, y);
         orthogonalize(vb, y, cols, nc);
         if (EK_FABS(y[amax_index(len, y)]) < crit)
             continue;
