@@ -188,12 +188,8 @@ static void sturm_2(int len, const real *d, const real *e, real s, real pivmin, 
  * divisions of independent shifts overlap.  Same IEEE operations in the
  * same order as sturm_kernel, so the counts agree exactly.  |u| < pivmin
  * is -pivmin < u < pivmin; comparisons give -1 per true lane. */
-#if defined(EK_PREC_S)
-typedef int vmask __attribute__((vector_size(16)));
-#else
-typedef long long vmask __attribute__((vector_size(16)));
-#endif
 typedef real vreal __attribute__((vector_size(16)));
+typedef __typeof__((vreal){0} < (vreal){0}) vmask;  /* integer lanes, same width */
 #define EK_NV (EK_LANES * (int)sizeof(real) / 16)
 
 static inline vreal guard_pivot(vreal u, vreal pm)
@@ -354,12 +350,33 @@ static void settle(tchunk *c, real lo, real hi, int nlo, int nhi, ival *nxt, int
  * (interval i gets p_i >= 1 equally spaced points), one Sturm pass, and
  * every interval is replaced by its p_i + 1 pieces.  Counts are clamped
  * monotone, so even a non-monotone count could not lose a rank. */
+/* Points per interval: one each, the rest one at a time to the interval
+ * that would stay widest relative to its tolerance, width / (tol (p+1)),
+ * so that the last interval to converge gets the most help. */
+static void share_points(const tchunk *c, const ival *cur, int g, int *np)
+{
+    real ratio[EK_LANES];
+    for (int i = 0; i < g; i++) {
+        real tol = rmax(rmax(c->b->atol, c->b->pivmin),
+                        2 * EK_EPS * rmax(EK_FABS(cur[i].lo), EK_FABS(cur[i].hi)));
+        ratio[i] = (cur[i].hi - cur[i].lo) / tol;
+        np[i] = 1;
+    }
+    for (int extra = EK_LANES - g; extra > 0; extra--) {
+        int best = 0;
+        for (int i = 1; i < g; i++)
+            if (ratio[i] * (real)(np[best] + 1) > ratio[best] * (real)(np[i] + 1))
+                best = i;
+        np[best]++;
+    }
+}
+
 static void multisect(tchunk *c, const ival *cur, int g, ival *nxt, int *nn)
 {
     real x[EK_LANES];
     int cnt[EK_LANES], np[EK_LANES], k = 0;
+    share_points(c, cur, g, np);
     for (int i = 0; i < g; i++) {
-        np[i] = EK_LANES / g + (i < EK_LANES % g);
         real step = (cur[i].hi - cur[i].lo) / (real)(np[i] + 1);
         for (int t = 1; t <= np[i]; t++)
             x[k++] = cur[i].lo + (real)t * step;
@@ -793,21 +810,43 @@ typedef struct {
     int ldz;
 } tvblock;
 
-/* Modified Gram-Schmidt of y against the columns cols[0:nc] of Z (block
- * rows), repeated once if it cancelled more than 1/sqrt(2) of ||y||
- * ("twice is enough", Kahan-Parlett). */
+/* x^T y with four partial sums (lets the compiler use vector registers
+ * without reassociating a single sum). */
+static real dot4(int len, const real *x, const real *y)
+{
+    real s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (; i + 4 <= len; i += 4) {
+        s0 += x[i] * y[i];
+        s1 += x[i + 1] * y[i + 1];
+        s2 += x[i + 2] * y[i + 2];
+        s3 += x[i + 3] * y[i + 3];
+    }
+    for (; i < len; i++)
+        s0 += x[i] * y[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* y -= z_j (z_j^T y) for the columns cols[0:nc] of Z (block rows), one
+ * column at a time (modified Gram-Schmidt, as xSTEIN). */
+static void project_out(const tvblock *vb, real *y, const int *cols, int nc)
+{
+    for (int j = 0; j < nc; j++) {
+        const real *zc = &EK_AT(vb->z, vb->ldz, vb->row0, cols[j]);
+        real dot = dot4(vb->len, zc, y);
+        for (int i = 0; i < vb->len; i++)
+            y[i] -= dot * zc[i];
+    }
+}
+
+/* Gram-Schmidt of y against the cluster's vectors, repeated once if it
+ * cancelled more than 1/sqrt(2) of ||y|| ("twice is enough",
+ * Kahan-Parlett). */
 static void orthogonalize(const tvblock *vb, real *y, const int *cols, int nc)
 {
     for (int pass = 0; pass < 2 && nc > 0; pass++) {
         real before = safe_norm2(vb->len, y);
-        for (int c = 0; c < nc; c++) {
-            const real *zc = &EK_AT(vb->z, vb->ldz, vb->row0, cols[c]);
-            real dot = 0;
-            for (int i = 0; i < vb->len; i++)
-                dot += zc[i] * y[i];
-            for (int i = 0; i < vb->len; i++)
-                y[i] -= dot * zc[i];
-        }
+        project_out(vb, y, cols, nc);
         if (safe_norm2(vb->len, y) > (real)0.7071 * before)
             return;
     }
