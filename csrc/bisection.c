@@ -833,6 +833,12 @@ static void project_out(const tvblock *vb, real *y, const int *cols, int nc)
 {
     for (int j = 0; j < nc; j++) {
         const real *zc = &EK_AT(vb->z, vb->ldz, vb->row0, cols[j]);
+        if (vb->len >= 64) {  /* BLAS: z_j^T y as a one-column gemv, then axpy */
+            real dot;
+            xgemv('T', vb->len, 1, 1, zc, vb->ldz, y, 1, 0, &dot, 1);
+            xaxpy(vb->len, -dot, zc, 1, y, 1);
+            continue;
+        }
         real dot = dot4(vb->len, zc, y);
         for (int i = 0; i < vb->len; i++)
             y[i] -= dot * zc[i];
