@@ -146,20 +146,27 @@ static int block_end(const tscaled *t, int p)
 /* Sturm counts                                                            */
 /* ---------------------------------------------------------------------- */
 
-/* Counts of eigenvalues <= x[k] of the unreduced s * tridiag(e, d, e) of
- * order len, for L shifts at once (L is a constant after inlining, so the
- * k loops vectorise).  Recurrence and pivmin rule: see the file header. */
-static inline __attribute__((always_inline)) void
+/* Counts of eigenvalues <= x[k] of s * tridiag(e, d, e) of order len, for
+ * L shifts at once (L is a constant after inlining).  Recurrence and
+ * pivmin rule: see the file header. */
+#if defined(__GNUC__)
+#define EK_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define EK_ALWAYS_INLINE inline
+#endif
+
+static EK_ALWAYS_INLINE void
 sturm_kernel(int L, int len, const real *d, const real *e, real s, real pivmin,
              const real *x, int *cnt)
 {
-    real q[EK_LANES], c[EK_LANES];
+    real q[EK_LANES];
+    int c[EK_LANES];
     real d0 = d[0] * s;
     for (int k = 0; k < L; k++) {
         real u = d0 - x[k];
         u = EK_FABS(u) < pivmin ? -pivmin : u;
         q[k] = u;
-        c[k] = u < 0 ? 1 : 0;
+        c[k] = u < 0;
     }
     for (int i = 1; i < len; i++) {
         real di = d[i] * s, ei = e[i - 1] * s, e2 = ei * ei;
@@ -167,11 +174,11 @@ sturm_kernel(int L, int len, const real *d, const real *e, real s, real pivmin,
             real u = (di - x[k]) - e2 / q[k];
             u = EK_FABS(u) < pivmin ? -pivmin : u;
             q[k] = u;
-            c[k] += u < 0 ? 1 : 0;
+            c[k] += u < 0;
         }
     }
     for (int k = 0; k < L; k++)
-        cnt[k] = (int)c[k];
+        cnt[k] = c[k];
 }
 
 static void sturm_1(int len, const real *d, const real *e, real s, real pivmin, const real *x,
