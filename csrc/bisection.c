@@ -59,8 +59,8 @@
 #define R_COPYSIGN(x, y) copysign(x, y)
 #endif
 
-/* Shifts evaluated per pass over the matrix. */
-#define EK_LANES 16
+/* Shifts evaluated per pass over the matrix (eight 16-byte vectors). */
+#define EK_LANES (128 / (int)sizeof(real))
 /* Eigenvalue indices refined together (bounds the interval list). */
 #define EK_CHUNK 128
 /* Bisection passes can never exceed this: each pass at least halves an
