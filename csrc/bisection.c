@@ -59,8 +59,8 @@
 #define R_COPYSIGN(x, y) copysign(x, y)
 #endif
 
-/* Shifts evaluated per pass over the matrix. */
-#define EK_LANES 16
+/* Shifts evaluated per pass over the matrix (eight 16-byte vectors). */
+#define EK_LANES (128 / (int)sizeof(real))
 /* Eigenvalue indices refined together (bounds the interval list). */
 #define EK_CHUNK 128
 /* Bisection passes can never exceed this: each pass at least halves an
@@ -146,20 +146,27 @@ static int block_end(const tscaled *t, int p)
 /* Sturm counts                                                            */
 /* ---------------------------------------------------------------------- */
 
-/* Counts of eigenvalues <= x[k] of the unreduced s * tridiag(e, d, e) of
- * order len, for L shifts at once (L is a constant after inlining, so the
- * k loops vectorise).  Recurrence and pivmin rule: see the file header. */
-static inline __attribute__((always_inline)) void
+/* Counts of eigenvalues <= x[k] of s * tridiag(e, d, e) of order len, for
+ * L shifts at once (L is a constant after inlining).  Recurrence and
+ * pivmin rule: see the file header. */
+#if defined(__GNUC__)
+#define EK_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define EK_ALWAYS_INLINE inline
+#endif
+
+static EK_ALWAYS_INLINE void
 sturm_kernel(int L, int len, const real *d, const real *e, real s, real pivmin,
              const real *x, int *cnt)
 {
-    real q[EK_LANES], c[EK_LANES];
+    real q[EK_LANES];
+    int c[EK_LANES];
     real d0 = d[0] * s;
     for (int k = 0; k < L; k++) {
         real u = d0 - x[k];
         u = EK_FABS(u) < pivmin ? -pivmin : u;
         q[k] = u;
-        c[k] = u < 0 ? 1 : 0;
+        c[k] = u < 0;
     }
     for (int i = 1; i < len; i++) {
         real di = d[i] * s, ei = e[i - 1] * s, e2 = ei * ei;
@@ -167,11 +174,11 @@ sturm_kernel(int L, int len, const real *d, const real *e, real s, real pivmin,
             real u = (di - x[k]) - e2 / q[k];
             u = EK_FABS(u) < pivmin ? -pivmin : u;
             q[k] = u;
-            c[k] += u < 0 ? 1 : 0;
+            c[k] += u < 0;
         }
     }
     for (int k = 0; k < L; k++)
-        cnt[k] = (int)c[k];
+        cnt[k] = c[k];
 }
 
 static void sturm_1(int len, const real *d, const real *e, real s, real pivmin, const real *x,
@@ -182,9 +189,49 @@ static void sturm_2(int len, const real *d, const real *e, real s, real pivmin, 
                     int *cnt)
 { sturm_kernel(2, len, d, e, s, pivmin, x, cnt); }
 
+#if defined(__GNUC__)
+/* The same recurrence on GCC/Clang vector types (16-byte vectors, lowered
+ * to whatever the target has), EK_LANES shifts in EK_NV vectors: the
+ * divisions of independent shifts overlap.  Same IEEE operations in the
+ * same order as sturm_kernel, so the counts agree exactly.  |u| < pivmin
+ * is -pivmin < u < pivmin; comparisons give -1 per true lane. */
+typedef real vreal __attribute__((vector_size(16)));
+typedef __typeof__((vreal){0} < (vreal){0}) vmask;  /* integer lanes, same width */
+#define EK_NV (EK_LANES * (int)sizeof(real) / 16)
+
+static inline vreal guard_pivot(vreal u, vreal pm)
+{
+    vmask tiny = (u < pm) & (u > -pm);
+    return (vreal)(((vmask)u & ~tiny) | ((vmask)(-pm) & tiny));
+}
+
+static void sturm_lanes(int len, const real *d, const real *e, real s, real pivmin,
+                        const real *x, int *cnt)
+{
+    vreal q[EK_NV], xv[EK_NV], pm = (vreal){0} + pivmin;
+    vmask c[EK_NV];
+    memcpy(xv, x, sizeof xv);
+    real d0 = d[0] * s;
+    for (int v = 0; v < EK_NV; v++) {
+        q[v] = guard_pivot(d0 - xv[v], pm);
+        c[v] = q[v] < 0;
+    }
+    for (int i = 1; i < len; i++) {
+        real di = d[i] * s, ei = e[i - 1] * s, e2 = ei * ei;
+        for (int v = 0; v < EK_NV; v++) {
+            q[v] = guard_pivot((di - xv[v]) - e2 / q[v], pm);
+            c[v] += q[v] < 0;
+        }
+    }
+    for (int v = 0; v < EK_NV; v++)
+        for (int k = 0; k < 16 / (int)sizeof(real); k++)
+            cnt[v * (16 / (int)sizeof(real)) + k] = (int)-c[v][k];
+}
+#else
 static void sturm_lanes(int len, const real *d, const real *e, real s, real pivmin,
                         const real *x, int *cnt)
 { sturm_kernel(EK_LANES, len, d, e, s, pivmin, x, cnt); }
+#endif
 
 /* Counts at EK_LANES shifts for the whole (split) T: the sum over blocks. */
 static void global_counts(const tscaled *t, const real *x, int *cnt)
@@ -310,12 +357,33 @@ static void settle(tchunk *c, real lo, real hi, int nlo, int nhi, ival *nxt, int
  * (interval i gets p_i >= 1 equally spaced points), one Sturm pass, and
  * every interval is replaced by its p_i + 1 pieces.  Counts are clamped
  * monotone, so even a non-monotone count could not lose a rank. */
+/* Points per interval: one each, the rest one at a time to the interval
+ * that would stay widest relative to its tolerance, width / (tol (p+1)),
+ * so that the last interval to converge gets the most help. */
+static void share_points(const tchunk *c, const ival *cur, int g, int *np)
+{
+    real ratio[EK_LANES];
+    for (int i = 0; i < g; i++) {
+        real tol = rmax(rmax(c->b->atol, c->b->pivmin),
+                        2 * EK_EPS * rmax(EK_FABS(cur[i].lo), EK_FABS(cur[i].hi)));
+        ratio[i] = (cur[i].hi - cur[i].lo) / tol;
+        np[i] = 1;
+    }
+    for (int extra = EK_LANES - g; extra > 0; extra--) {
+        int best = 0;
+        for (int i = 1; i < g; i++)
+            if (ratio[i] * (real)(np[best] + 1) > ratio[best] * (real)(np[i] + 1))
+                best = i;
+        np[best]++;
+    }
+}
+
 static void multisect(tchunk *c, const ival *cur, int g, ival *nxt, int *nn)
 {
     real x[EK_LANES];
     int cnt[EK_LANES], np[EK_LANES], k = 0;
+    share_points(c, cur, g, np);
     for (int i = 0; i < g; i++) {
-        np[i] = EK_LANES / g + (i < EK_LANES % g);
         real step = (cur[i].hi - cur[i].lo) / (real)(np[i] + 1);
         for (int t = 1; t <= np[i]; t++)
             x[k++] = cur[i].lo + (real)t * step;
@@ -590,6 +658,9 @@ int EK(eigvals_by_index)(int n, const real *d, const real *e, int il, int iu, re
     block_setup(&b, &t, 0, n - 1, abstol);
     ival iv = global_bracket(&t);
     bisect_block(&b, iv, il, iu + 1, w);
+    /* values are ascending by construction, except within tolerance where
+     * a cluster straddled two chunks: make it exact */
+    sort_ascending(w, iu - il + 1);
     return 0;
 }
 
@@ -680,10 +751,22 @@ static inline void guard_growth(int len, real *y, real v)
         scale_vector(len, y, (real)1 / EK_FABS(v));
 }
 
-/* y := (P L U)^{-1} y, pivots of U below tolu in magnitude replaced by
- * +-tolu (xLAGTS with JOB = -1), so that the (nearly) singular system
- * yields a large but finite solution. */
-static void lu_solve(int len, const tlu *f, real tolu, real *y)
+/* Pivots of U below tolu in magnitude become +-tolu (xLAGTS with
+ * JOB = -1), so the (nearly) singular system yields a large but finite
+ * solution; ua is replaced by the reciprocals, so the solves (repeated
+ * for every iteration) need no division. */
+static void invert_pivots(int len, tlu *f, real tolu)
+{
+    for (int k = 0; k < len; k++) {
+        real p = f->ua[k];
+        if (EK_FABS(p) < tolu)
+            p = R_COPYSIGN(tolu, p);
+        f->ua[k] = (real)1 / p;
+    }
+}
+
+/* y := (P L U)^{-1} y, with ua holding the reciprocal pivots. */
+static void lu_solve(int len, const tlu *f, real *y)
 {
     for (int k = 0; k + 1 < len; k++) {
         if (f->piv[k]) {
@@ -700,10 +783,7 @@ static void lu_solve(int len, const tlu *f, real tolu, real *y)
             num -= f->ub[k] * y[k + 1];
         if (k + 2 < len)
             num -= f->uc[k] * y[k + 2];
-        real p = f->ua[k];
-        if (EK_FABS(p) < tolu)
-            p = R_COPYSIGN(tolu, p);
-        y[k] = num / p;
+        y[k] = num * f->ua[k];
         guard_growth(len, y, y[k]);
     }
 }
@@ -724,9 +804,9 @@ static real safe_norm2(int len, const real *y)
     real m = EK_FABS(y[amax_index(len, y)]);
     if (m == 0)
         return 0;
-    real ss = 0;
+    real ss = 0, r = (real)1 / m;
     for (int i = 0; i < len; i++)
-        ss += (y[i] / m) * (y[i] / m);
+        ss += (y[i] * r) * (y[i] * r);
     return m * EK_SQRT(ss);
 }
 
@@ -740,21 +820,49 @@ typedef struct {
     int ldz;
 } tvblock;
 
-/* Modified Gram-Schmidt of y against the columns cols[0:nc] of Z (block
- * rows), repeated once if it cancelled more than 1/sqrt(2) of ||y||
- * ("twice is enough", Kahan-Parlett). */
+/* x^T y with four partial sums (lets the compiler use vector registers
+ * without reassociating a single sum). */
+static real dot4(int len, const real *x, const real *y)
+{
+    real s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (; i + 4 <= len; i += 4) {
+        s0 += x[i] * y[i];
+        s1 += x[i + 1] * y[i + 1];
+        s2 += x[i + 2] * y[i + 2];
+        s3 += x[i + 3] * y[i + 3];
+    }
+    for (; i < len; i++)
+        s0 += x[i] * y[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* y -= z_j (z_j^T y) for the columns cols[0:nc] of Z (block rows), one
+ * column at a time (modified Gram-Schmidt, as xSTEIN). */
+static void project_out(const tvblock *vb, real *y, const int *cols, int nc)
+{
+    for (int j = 0; j < nc; j++) {
+        const real *zc = &EK_AT(vb->z, vb->ldz, vb->row0, cols[j]);
+        if (vb->len >= 64) {  /* BLAS: z_j^T y as a one-column gemv, then axpy */
+            real dot;
+            xgemv('T', vb->len, 1, 1, zc, vb->ldz, y, 1, 0, &dot, 1);
+            xaxpy(vb->len, -dot, zc, 1, y, 1);
+            continue;
+        }
+        real dot = dot4(vb->len, zc, y);
+        for (int i = 0; i < vb->len; i++)
+            y[i] -= dot * zc[i];
+    }
+}
+
+/* Gram-Schmidt of y against the cluster's vectors, repeated once if it
+ * cancelled more than 1/sqrt(2) of ||y|| ("twice is enough",
+ * Kahan-Parlett). */
 static void orthogonalize(const tvblock *vb, real *y, const int *cols, int nc)
 {
     for (int pass = 0; pass < 2 && nc > 0; pass++) {
         real before = safe_norm2(vb->len, y);
-        for (int c = 0; c < nc; c++) {
-            const real *zc = &EK_AT(vb->z, vb->ldz, vb->row0, cols[c]);
-            real dot = 0;
-            for (int i = 0; i < vb->len; i++)
-                dot += zc[i] * y[i];
-            for (int i = 0; i < vb->len; i++)
-                y[i] -= dot * zc[i];
-        }
+        project_out(vb, y, cols, nc);
         if (safe_norm2(vb->len, y) > (real)0.7071 * before)
             return;
     }
@@ -772,6 +880,7 @@ static int iterate_vector(const tvblock *vb, real x, tlu *f, real *y, unsigned l
     lu_factor(len, vb->d, vb->e, vb->sb, x, f);
     real tolu = f->umax > 0 ? EK_EPS * f->umax : EK_SAFMIN;
     real target = (real)len * vb->onenrm * rmax(EK_EPS, EK_FABS(f->ua[len - 1]));
+    invert_pivots(len, f, tolu);
     real crit = EK_SQRT((real)0.1 / (real)len);
     random_fill(len, y, state);
     for (int its = 0; its < EK_MAXITS; its++) {
@@ -780,9 +889,14 @@ static int iterate_vector(const tvblock *vb, real x, tlu *f, real *y, unsigned l
             random_fill(len, y, state);
             ym = EK_FABS(y[amax_index(len, y)]);
         }
-        scale_vector(len, y, (real)1 / ym);
-        scale_vector(len, y, target);
-        lu_solve(len, f, tolu, y);
+        real sc = target / ym;
+        if (sc <= R_MAX) {
+            scale_vector(len, y, sc);
+        } else {  /* ym tiny: in two steps */
+            scale_vector(len, y, (real)1 / ym);
+            scale_vector(len, y, target);
+        }
+        lu_solve(len, f, y);
         orthogonalize(vb, y, cols, nc);
         if (EK_FABS(y[amax_index(len, y)]) < crit)
             continue;

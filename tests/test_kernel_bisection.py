@@ -49,6 +49,8 @@ def make(kind, n, dtype, rng):
         d, e = wilkinson(n)
     elif kind == "glued":
         d, e = glued_wilkinson(n, 1e-10)
+    elif kind == "glued_tight":  # clusters tied to rounding inside one block (double)
+        d, e = glued_wilkinson(n, 1e-14)
     elif kind == "glued_split":  # glue below the split threshold: ties across blocks
         d, e = glued_wilkinson(n, 1e-30)
     elif kind == "graded":
@@ -76,7 +78,7 @@ def make(kind, n, dtype, rng):
     return d.astype(dtype), e.astype(dtype), scale
 
 
-KINDS = ["zero", "identity", "random", "pd", "wilkinson", "glued", "glued_split", "graded",
+KINDS = ["zero", "identity", "random", "pd", "wilkinson", "glued", "glued_tight", "glued_split", "graded",
          "cluster_diag", "cluster_tri", "split", "huge", "tiny"]
 
 
