@@ -14,10 +14,22 @@ typedef struct ek_selection {
     double vl, vu;  /* EK_SELECT_VALUE: eigenvalues in (vl, vu] */
 } ek_selection;
 
-/* Largest number of eigenpairs the selection can yield for order n. */
+/* Whether m of n eigenpairs with vectors are better computed by solving
+ * for all of them and keeping m (tridiagonal_eigen.c says why). */
+static inline int ek_selection_prefers_full_solve(int n, int m)
+{
+    return 4 * (long)m > (long)n;
+}
+
+/* Columns of room the eigenvectors of the selection need for order n:
+ * n for a value interval (its count is known only once T is formed) and
+ * for a selection solved in full. */
 static inline int ek_selection_capacity(const ek_selection *sel, int n)
 {
-    return sel->kind == EK_SELECT_INDEX ? sel->iu - sel->il + 1 : n;
+    if (sel->kind != EK_SELECT_INDEX)
+        return n;
+    int m = sel->iu - sel->il + 1;
+    return ek_selection_prefers_full_solve(n, m) ? n : m;
 }
 
 #endif

@@ -6,6 +6,12 @@
  * bisection, and its vectors from inverse iteration, so that k eigenpairs
  * of T cost O(n k) rather than the O(n^3) of the full QR with vectors
  * (LAPACK's xSTEBZ + xSTEIN, as used by xSYEVX).
+ *
+ * Inverse iteration must orthogonalize each vector against its cluster,
+ * and on a dense spectrum every eigenvalue chains into one cluster: its
+ * cost grows like n m^2 in BLAS-1 work.  A selection of more than a
+ * quarter of the spectrum is therefore taken from the full QR instead
+ * (selection.h gives it room for n vectors).
  */
 #include <string.h>
 #include "types.h"
@@ -13,15 +19,16 @@
 #include "tridiagonal_eigen.h"
 #include "tridiagonal_qr.h"
 
-/* Workspace layout: copies of d and e, then the solver's own workspace,
- * then (inverse iteration only) its integer workspace. */
+static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
+
+/* Reals of workspace beyond the copies of d and e. */
 static size_t reals_for_solver(int n, int want_vectors, const ek_selection *sel)
 {
     if (!want_vectors)
         return 0;
     if (sel->kind == EK_SELECT_ALL)
         return EK(tridiagonal_qr_workspace)(n);
-    return EK(inverse_iteration_workspace)(n);
+    return max_size(EK(tridiagonal_qr_workspace)(n), EK(inverse_iteration_workspace)(n));
 }
 
 size_t EK(tridiagonal_eigen_workspace)(int n, int want_vectors, const ek_selection *sel)
@@ -74,6 +81,52 @@ static void clamp_to_gershgorin(int n, const real *d, const real *e, double *vl,
         *vu = fmin(hi + pad, limit);
 }
 
+/* The selection as the index range il..iu of the ascending spectrum: a
+ * value interval (vl, vu] holds the eigenvalues counted above vl and up to
+ * vu by the Sturm count (which counts eigenvalues <= x). */
+static void selected_ranks(int n, const real *d, const real *e, const ek_selection *sel,
+                           int *il, int *iu)
+{
+    if (sel->kind == EK_SELECT_INDEX) {
+        *il = sel->il;
+        *iu = sel->iu;
+        return;
+    }
+    double vl = sel->vl, vu = sel->vu;
+    clamp_to_gershgorin(n, d, e, &vl, &vu);
+    *il = EK(sturm_count)(n, d, e, (real)vl);
+    *iu = EK(sturm_count)(n, d, e, (real)vu) - 1;
+}
+
+/* Eigenpairs il..iu from the full QR: all n pairs into w and Z (which has
+ * room for n columns), then the selected ones moved to the front. */
+static int solve_all_then_select(int n, const real *d, const real *e, int il, int iu,
+                                 real *w, real *z, int ldz, real *work, size_t nwork,
+                                 int nthreads)
+{
+    int info = solve_all(n, d, e, 1, w, z, ldz, work, nwork, nthreads);
+    if (info != 0 || il == 0)
+        return info;
+    int m = iu - il + 1;
+    memmove(w, w + il, (size_t)m * sizeof(real));
+    for (int j = 0; j < m; j++)
+        memcpy(&EK_AT(z, ldz, 0, j), &EK_AT(z, ldz, 0, il + j), (size_t)n * sizeof(real));
+    return 0;
+}
+
+/* Selected eigenvalues by bisection; the count into *m. */
+static int bisect_selection(int n, const real *d, const real *e, const ek_selection *sel,
+                            real abstol, real *w, int *m)
+{
+    if (sel->kind == EK_SELECT_INDEX) {
+        *m = sel->iu - sel->il + 1;
+        return EK(eigvals_by_index)(n, d, e, sel->il, sel->iu, abstol, w);
+    }
+    double vl = sel->vl, vu = sel->vu;
+    clamp_to_gershgorin(n, d, e, &vl, &vu);
+    return EK(eigvals_by_value)(n, d, e, (real)vl, (real)vu, abstol, m, w);
+}
+
 int EK(tridiagonal_eigen)(int n, const real *d, const real *e, int want_vectors,
                           const ek_selection *sel, real abstol, real *w, int *m, real *z,
                           int ldz, void *work, size_t work_bytes, int nthreads)
@@ -81,6 +134,8 @@ int EK(tridiagonal_eigen)(int n, const real *d, const real *e, int want_vectors,
     *m = 0;
     if (n <= 0)
         return 0;
+    if (sel->kind == EK_SELECT_INDEX && !(0 <= sel->il && sel->il <= sel->iu && sel->iu < n))
+        return -1;
     if (work_bytes < EK(tridiagonal_eigen_workspace)(n, want_vectors, sel))
         return -1;
     real *rwork = (real *)work;
@@ -90,19 +145,19 @@ int EK(tridiagonal_eigen)(int n, const real *d, const real *e, int want_vectors,
         *m = n;
         return solve_all(n, d, e, want_vectors, w, z, ldz, rwork, nreal, nthreads);
     }
-
-    int info;
-    if (sel->kind == EK_SELECT_INDEX) {
-        info = EK(eigvals_by_index)(n, d, e, sel->il, sel->iu, abstol, w);
-        *m = info == 0 ? sel->iu - sel->il + 1 : 0;
-    } else {
-        double vl = sel->vl, vu = sel->vu;
-        clamp_to_gershgorin(n, d, e, &vl, &vu);
-        info = EK(eigvals_by_value)(n, d, e, (real)vl, (real)vu, abstol, m, w);
+    if (want_vectors) {
+        int il, iu;
+        selected_ranks(n, d, e, sel, &il, &iu);
+        if (iu < il)
+            return 0;
+        if (ek_selection_prefers_full_solve(n, iu - il + 1)) {
+            *m = iu - il + 1;
+            return solve_all_then_select(n, d, e, il, iu, w, z, ldz, rwork, nreal, nthreads);
+        }
     }
+    int info = bisect_selection(n, d, e, sel, abstol, w, m);
     if (info != 0 || !want_vectors || *m == 0)
         return info;
-
     int *iwork = (int *)(rwork + nreal);
     return EK(inverse_iteration)(n, d, e, *m, w, z, ldz, rwork, iwork);
 }

@@ -234,7 +234,11 @@ def test_nonfinite_input_returns(dtype):
     w, _ = D.tridiagonal_eigen(d, e, False, kind=2, vl=-10, vu=10)
     assert len(w) == 0
     e[3] = np.inf
-    w, z = D.tridiagonal_eigen(d, e, True, kind=1, il=0, iu=19)
+    # the whole spectrum with vectors goes to QR, which reports NaN input
+    # as non-convergence; a small selection gives NaN values
+    with pytest.raises(np.linalg.LinAlgError):
+        D.tridiagonal_eigen(d, e, True, kind=1, il=0, iu=19)
+    w, z = D.tridiagonal_eigen(d, e, True, kind=1, il=0, iu=2)
     assert np.all(np.isnan(w))
 
 
@@ -248,7 +252,7 @@ def test_deterministic(dtype):
 
 # ---------------------------------------------------------------- eigenvectors
 
-def check_vectors(d, e, w, z, dtype, label):
+def check_vectors(d, e, w, z, dtype, label, signs=True):
     n, m = z.shape
     assert m == len(w)
     T = dense(d, e)
@@ -260,9 +264,9 @@ def check_vectors(d, e, w, z, dtype, label):
     orth = np.abs(z64.T @ z64 - np.eye(m)).sum(axis=0).max() / (n * u)
     assert res < 60, (label, "residual", res)
     assert orth < 60, (label, "orthogonality", orth)
-    # sign convention: largest-magnitude entry positive
-    idx = np.argmax(np.abs(z), axis=0)
-    assert np.all(z[idx, np.arange(m)] > 0), label
+    if signs:  # inverse iteration's convention: largest-magnitude entry positive
+        idx = np.argmax(np.abs(z), axis=0)
+        assert np.all(z[idx, np.arange(m)] > 0), label
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -271,12 +275,15 @@ def check_vectors(d, e, w, z, dtype, label):
 def test_inverse_iteration(kind, n, dtype):
     d, e, ref, scale, tnorm = case(kind, n, dtype)
     for name, (il, iu) in subsets(n).items():
-        w, z = D.tridiagonal_eigen(d, e, True, kind=1, il=il, iu=iu)
+        w, _ = D.tridiagonal_eigen(d, e, False, kind=1, il=il, iu=iu)
+        z = D.inverse_iteration(d, e, w)
         assert z.dtype == dtype and z.shape == (n, iu - il + 1)
         check_vectors(d, e, w, z, dtype, name)
-        # the standalone kernel gives the same vectors for the same values
-        z2 = D.inverse_iteration(d, e, w)
-        assert np.array_equal(z, z2)
+        # the driver (inverse iteration for small selections, QR for large
+        # ones) gives the same eigenvalues and valid vectors
+        w2, z2 = D.tridiagonal_eigen(d, e, True, kind=1, il=il, iu=iu)
+        assert np.array_equal(w, w2) or 4 * len(w) > n
+        check_vectors(d, e, w2, z2, dtype, name, signs=4 * len(w) <= n)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -287,7 +294,7 @@ def test_vectors_by_value(kind, dtype):
     vl, vu = lo - 1e-3 * tnorm, hi + 1e-3 * tnorm
     w, z = D.tridiagonal_eigen(d, e, True, kind=2, vl=vl, vu=vu)
     assert len(w) == np.sum((ref > vl) & (ref <= vu))
-    check_vectors(d, e, w, z, dtype, kind)
+    check_vectors(d, e, w, z, dtype, kind, signs=4 * len(w) <= len(d))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
