@@ -34,7 +34,7 @@
 #include "tridiagonal_qr.h"
 
 #define MAXIT 30     /* sweeps per eigenvalue allowed, in total 30 n */
-#define BATCH 32     /* sweeps stored before they are applied to Z */
+#define BATCH 64     /* sweeps stored before they are applied to Z */
 
 /* ------------------------------------------------------------------ */
 /* machine constants                                                   */
