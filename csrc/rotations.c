@@ -41,6 +41,8 @@ typedef struct {
     const real *pc, *qc, *rc;
     ptrdiff_t ci, ldcs;
     const real *scale;
+    const int *top, *bot; /* NULL, or the nonzero rows of column i of Z lie
+                             in top[i ci] .. bot[i ci] throughout */
 } rot_view;
 
 #define COEF(rv, X, j, i) ((rv).X[(ptrdiff_t)(i) * (rv).ci + (ptrdiff_t)(j) * (rv).ldcs])
@@ -191,18 +193,59 @@ static rot_view sweeps_from(rot_view r, int j0)
 
 typedef void (*pass_fn)(int, int, rot_view, real *, ptrdiff_t, const real *, const real *);
 
+/* The view of columns c0, c0+1, ... only. */
+static rot_view from_column(rot_view r, int c0)
+{
+    ptrdiff_t o = (ptrdiff_t)c0 * r.ci;
+    r.pc += o;
+    r.qc += o;
+    if (r.rc)
+        r.rc += o;
+    if (r.scale)
+        r.scale += o;
+    return r;
+}
+
+/* Columns [*c0, *c1] that may be nonzero in rows r0 .. r1-1 (all without
+ * top/bot).  Outside them the strip is zero and stays so: a rotation
+ * mixing a column that is nonzero there with another marks both
+ * (tridiagonal_qr.c), so the rotations outside act on zeros only. */
+static void live_columns(rot_view rv, int n, int r0, int r1, int *c0, int *c1)
+{
+    *c0 = 0;
+    *c1 = n - 1;
+    if (!rv.top)
+        return;
+    while (*c0 < n && (rv.bot[*c0 * rv.ci] < r0 || rv.top[*c0 * rv.ci] >= r1))
+        (*c0)++;
+    while (*c1 >= *c0 && (rv.bot[*c1 * rv.ci] < r0 || rv.top[*c1 * rv.ci] >= r1))
+        (*c1)--;
+}
+
 /* Strips of h rows starting at *row, while they fit below r1, through
  * all k sweeps: per strip all passes, so the strip is read from memory
  * once; the first pass prefetches the next strip, the last applies the
- * column scales. */
+ * column scales.  Only the strip's live columns are visited. */
 static void apply_strips(pass_fn pass, int h, int *row, int r1, int n, int k, rot_view rv,
                          real *z, ptrdiff_t cs)
 {
     for (; *row + h <= r1; *row += h) {
-        const real *next = *row + 2 * h <= r1 ? z + *row + h : NULL;
+        int c0, c1;
+        live_columns(rv, n, *row, *row + h, &c0, &c1);
+        if (c1 < c0)
+            continue;
+        rot_view sv = from_column(rv, c0);
+        real *zs = z + *row + (ptrdiff_t)c0 * cs;
+        if (c1 == c0) { /* no rotation acts on it here: only its scale */
+            if (sv.scale)
+                for (int i = 0; i < h; i++)
+                    zs[i] *= sv.scale[0];
+            continue;
+        }
+        const real *next = *row + 2 * h <= r1 ? zs + h : NULL;
         for (int j = 0; j < k; j += KB)
-            pass(n, k - j < KB ? k - j : KB, sweeps_from(rv, j), z + *row, cs,
-                 j + KB >= k ? rv.scale : NULL, j == 0 ? next : NULL);
+            pass(c1 - c0 + 1, k - j < KB ? k - j : KB, sweeps_from(sv, j), zs, cs,
+                 j + KB >= k ? sv.scale : NULL, j == 0 ? next : NULL);
     }
 }
 
@@ -285,6 +328,10 @@ static void apply_any(rot_kind kind, int m, int n, int k, rot_view rv, real *z, 
             rv.rc += n - 2;
         if (rv.scale)
             rv.scale += n - 1;
+        if (rv.top) {
+            rv.top += n - 1;
+            rv.bot += n - 1;
+        }
         rv.ci = -1;
         z += (ptrdiff_t)(n - 1) * ldz;
         cs = -cs;
@@ -295,15 +342,16 @@ static void apply_any(rot_kind kind, int m, int n, int k, rot_view rv, real *z, 
 void EK(apply_rotation_sequences)(int m, int n, int k, const real *c, const real *s, int ldcs,
                                   real *z, int ldz, int nthreads)
 {
-    rot_view rv = {c, s, NULL, 1, ldcs, NULL};
+    rot_view rv = {c, s, NULL, 1, ldcs, NULL, NULL, NULL};
     apply_any(STANDARD, m, n, k, rv, z, ldz, 0, nthreads);
 }
 
 void EK(apply_scaled_rotation_sequences)(int m, int n, int k, const real *pc, const real *qc,
                                          const real *rc, int ldcs, const real *colscale,
-                                         real *z, int ldz, int backward, int nthreads)
+                                         const int *top, const int *bot, real *z, int ldz,
+                                         int backward, int nthreads)
 {
     /* reversed order exchanges the roles of q and r */
-    rot_view rv = {pc, backward ? rc : qc, backward ? qc : rc, 1, ldcs, colscale};
+    rot_view rv = {pc, backward ? rc : qc, backward ? qc : rc, 1, ldcs, colscale, top, bot};
     apply_any(SCALED, m, n, k, rv, z, ldz, backward, nthreads);
 }
