@@ -6,14 +6,18 @@
  *
  * Rows of Z are independent: each row r is transformed by
  *     z(r,:) := z(r,:) G(0,.) ... G(k-1,.).
- * So Z is cut into strips of VL rows (one 64-byte vector per column: a
- * cache line of a column-major Z), and on each strip the sweeps are
- * applied KB at a time in a wavefront: at step p, rotation (j, p - j) for
- * j = 0..KB-1.  This order is legal, since (j, i) needs only (j, i-1) and
- * (j-1, i+1) before it, and it touches only the columns p-KB+1 .. p+1, a
- * window held in registers: each step loads one column of the strip,
- * applies KB rotations (4 KB flop-pairs per row) and stores one column.
- * The strip, VL rows x n columns, stays in L2 while all k sweeps pass.
+ * So Z is cut into strips of rows (NV vectors of VL rows, i.e. NV cache
+ * lines of each column of a column-major Z), and on each strip the sweeps
+ * are applied KB at a time in a wavefront: at step p, rotation (j, p - j)
+ * for j = 0..KB-1.  This order is legal, since (j, i) needs only (j, i-1)
+ * and (j-1, i+1) before it, and it touches only the columns p-KB+1 .. p+1,
+ * a window held in registers: each step loads one column of the strip,
+ * applies KB rotations and stores one column, so the memory traffic per
+ * rotation is 1/KB of the one-at-a-time order (the fusion of Van Zee et
+ * al., here KB sweeps deep).  The strip, NV VL rows x n columns, stays in
+ * L2 while all k sweeps pass; the next strip is prefetched meanwhile.
+ * With scaled rotations (p == 1, tridiagonal_qr.c) a rotation costs two
+ * FMAs a row instead of two multiplications and two FMAs.
  *
  * Threads: nthreads contiguous row blocks, created and joined here.
  */

@@ -10,7 +10,9 @@
  *    whose rotations are not applied to Z one at a time but recorded, a
  *    sweep per column of a buffer, and applied batch by batch in
  *    cache-blocked wavefronts (rotations.c; Van Zee, van de Geijn,
- *    Quintana-Orti, ACM TOMS 40(3), 2014).
+ *    Quintana-Orti, ACM TOMS 40(3), 2014), as scaled ("fast") rotations
+ *    of two FMAs a row, skipping the parts of Z that stay zero, and with
+ *    nthreads >= 2 overlapped with the recording of the next batch.
  *
  * Splitting (as in xSTEQR): T splits at e_i when
  *     |e_i| <= sqrt|d_i| sqrt|d_{i+1}| eps,
