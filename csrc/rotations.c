@@ -19,7 +19,8 @@
  * With scaled rotations (p == 1, tridiagonal_qr.c) a rotation costs two
  * FMAs a row instead of two multiplications and two FMAs.
  *
- * Threads: nthreads contiguous row blocks, created and joined here.
+ * Threads: nthreads contiguous row blocks of about equal work, created
+ * and joined here.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -285,27 +286,56 @@ static void *row_job_run(void *arg)
 }
 
 #define EK_MAX_THREADS 64
+#define CHUNK (8 * VL) /* rows: the grain of the division among threads */
 
-/* Split the m rows into nthreads blocks (multiples of VL) and run them;
- * the calling thread takes the last block.  A thread that cannot be
- * created leaves its block to the caller. */
+/* Work of rows r0 .. r1-1: their live columns, plus one for the call. */
+static double rows_work(rot_view rv, int n, int r0, int r1)
+{
+    int c0, c1;
+    live_columns(rv, n, r0, r1, &c0, &c1);
+    return 1.0 + (c1 >= c0 ? c1 - c0 + 1 : 0);
+}
+
+/* Cut the m rows into nt contiguous blocks (bounds[0..nt], multiples of
+ * CHUNK) of about equal work: equal sizes for a full Z, but Z = I and its
+ * first images are mostly zero, unevenly. */
+static void split_rows(rot_view rv, int m, int n, int nt, int *bounds)
+{
+    int chunks = (m + CHUNK - 1) / CHUNK;
+    double total = 0, acc = 0;
+    for (int c = 0; c < chunks; c++)
+        total += rows_work(rv, n, c * CHUNK, (c + 1) * CHUNK < m ? (c + 1) * CHUNK : m);
+    int t = 1;
+    bounds[0] = 0;
+    for (int c = 0; c < chunks && t < nt; c++) {
+        int r1 = (c + 1) * CHUNK < m ? (c + 1) * CHUNK : m;
+        acc += rows_work(rv, n, c * CHUNK, r1);
+        while (t < nt && acc >= total * t / nt)
+            bounds[t++] = r1;
+    }
+    while (t <= nt)
+        bounds[t++] = m;
+}
+
+/* Split the m rows into nthreads blocks and run them; the calling thread
+ * takes the last block.  A thread that cannot be created leaves its block
+ * to the caller. */
 static void apply_threaded(rot_kind kind, int m, int n, int k, rot_view r, real *z, ptrdiff_t cs, int nthreads)
 {
     int nt = nthreads < 1 ? 1 : nthreads > EK_MAX_THREADS ? EK_MAX_THREADS : nthreads;
-    int strips = (m + VL - 1) / VL;
-    if (nt > strips)
-        nt = strips;
+    int chunks = (m + CHUNK - 1) / CHUNK;
+    if (nt > chunks)
+        nt = chunks;
     if (nt <= 1) {
         apply_rows(kind, 0, m, n, k, r, z, cs);
         return;
     }
     row_job jobs[EK_MAX_THREADS];
     pthread_t tid[EK_MAX_THREADS];
-    int started[EK_MAX_THREADS];
-    for (int t = 0; t < nt; t++) {
-        int a = (int)((long long)strips * t / nt) * VL, b = (int)((long long)strips * (t + 1) / nt) * VL;
-        jobs[t] = (row_job){kind, a, b < m ? b : m, n, k, r, z, cs};
-    }
+    int started[EK_MAX_THREADS], bounds[EK_MAX_THREADS + 1];
+    split_rows(r, m, n, nt, bounds);
+    for (int t = 0; t < nt; t++)
+        jobs[t] = (row_job){kind, bounds[t], bounds[t + 1], n, k, r, z, cs};
     for (int t = 0; t < nt - 1; t++)
         started[t] = pthread_create(&tid[t], NULL, row_job_run, &jobs[t]) == 0;
     row_job_run(&jobs[nt - 1]);
