@@ -15,7 +15,7 @@
  * applies KB rotations and stores one column, so the memory traffic per
  * rotation is 1/KB of the one-at-a-time order (the fusion of Van Zee et
  * al., here KB sweeps deep).  The strip, NV VL rows x n columns, stays in
- * L2 while all k sweeps pass; the next strip is prefetched meanwhile.
+ * L2 while all k sweeps pass (in column segments, see strip_all_sweeps).
  * With scaled rotations (p == 1, tridiagonal_qr.c) a rotation costs two
  * FMAs a row instead of two multiplications and two FMAs.
  *
@@ -28,7 +28,8 @@
 #include "types.h"
 #include "rotations.h"
 
-#define KB 4 /* sweeps per wavefront pass (columns in registers: KB + 1) */
+#define KB 4  /* sweeps per wavefront pass (columns in registers: KB + 1) */
+#define PFD 8 /* columns ahead that the first pass prefetches */
 
 #if defined(__GNUC__)
 #define EK_PREFETCH(ptr) __builtin_prefetch((ptr), 1, 3)
@@ -101,22 +102,28 @@ typedef struct {
             ROT(V, NV, x[KB - 1 - (j)], x[KB - (j)], rv, j, i_);          \
     } while (0)
 
-/* One wavefront pass of kk <= KB sweeps over a strip of NV pieces of
- * rows (piece v at row offset v STEP), each held in a V: z points at the
- * strip's first row of column 0, column q at z + q cs.  Steps
- * p = 0 .. n+KB-2; at step p column p+1 enters the window and column
- * p-KB+1, now final, leaves (times its scale, if given).  pf: a strip to
- * prefetch meanwhile. */
+/* Steps pb .. pe-1 of one wavefront pass of kk <= KB sweeps over a
+ * strip of NV pieces of rows (piece v at row offset v STEP), each held in
+ * a V: z points at the strip's first row of column 0, column q at
+ * z + q cs.  The whole pass is steps p = 0 .. n+KB-2; at step p column
+ * p+1 enters the window and column p-KB+1, now final, leaves (times its
+ * scale, if given).  A segment starts by loading the window (columns
+ * pb-3 .. pb) and ends by storing it back unfinished.  pf (if not NULL):
+ * the strip, whose column p+1+PFD is prefetched at step p. */
 #define DEFINE_WAVE_PASS(NAME, V, NV, STEP, LOAD, STORE, ROT, ATTR)       \
     ATTR static void NAME(int n, int kk, rot_view rv, real *z, ptrdiff_t cs, \
-                          const real *scale, const real *pf)              \
+                          const real *scale, const real *pf, int pb, int pe) \
     {                                                                     \
         V x[KB + 1][NV];                                                  \
-        EK_UNROLL for (int v = 0; v < NV; v++) {                          \
-            x[KB][v] = LOAD(z + v * STEP);                                \
-            x[0][v] = x[1][v] = x[2][v] = x[3][v] = x[KB][v];             \
+        EK_UNROLL for (int w = 1; w <= KB; w++) {                         \
+            ptrdiff_t q_ = pb - KB + w;                                   \
+            EK_UNROLL for (int v = 0; v < NV; v++)                        \
+                x[w][v] = (V){0};                                         \
+            if (q_ >= 0 && q_ < n)                                        \
+                EK_UNROLL for (int v = 0; v < NV; v++)                    \
+                    x[w][v] = LOAD(z + q_ * cs + v * STEP);               \
         }                                                                 \
-        for (int p = 0; p <= n + KB - 2; p++) {                           \
+        for (int p = pb; p < pe; p++) {                                   \
             EK_UNROLL for (int v = 0; v < NV; v++) {                      \
                 x[0][v] = x[1][v]; x[1][v] = x[2][v];                     \
                 x[2][v] = x[3][v]; x[3][v] = x[4][v];                     \
@@ -125,9 +132,9 @@ typedef struct {
                 real *col_ = z + (ptrdiff_t)(p + 1) * cs;                 \
                 EK_UNROLL for (int v = 0; v < NV; v++)                    \
                     x[KB][v] = LOAD(col_ + v * STEP);                     \
-                if (pf)                                                   \
+                if (pf && p + 1 + PFD < n)                                \
                     EK_UNROLL for (int v = 0; v < NV; v++)                \
-                        EK_PREFETCH(pf + (ptrdiff_t)(p + 1) * cs + v * STEP); \
+                        EK_PREFETCH(pf + (ptrdiff_t)(p + 1 + PFD) * cs + v * STEP); \
             }                                                             \
             WAVE_ROT(ROT, V, NV, 0);                                      \
             WAVE_ROT(ROT, V, NV, 1);                                      \
@@ -139,6 +146,12 @@ typedef struct {
                 EK_UNROLL for (int v = 0; v < NV; v++)                    \
                     STORE(z + q_ * cs + v * STEP, scale ? x[0][v] * f_ : x[0][v]); \
             }                                                             \
+        }                                                                 \
+        EK_UNROLL for (int w = 1; w <= KB; w++) {                         \
+            ptrdiff_t q_ = pe - KB + w;                                   \
+            if (pe < n + KB - 1 && q_ >= 0 && q_ < n)                     \
+                EK_UNROLL for (int v = 0; v < NV; v++)                    \
+                    STORE(z + q_ * cs + v * STEP, x[w][v]);               \
         }                                                                 \
     }
 
@@ -196,7 +209,10 @@ static rot_view sweeps_from(rot_view r, int j0)
     return r;
 }
 
-typedef void (*pass_fn)(int, int, rot_view, real *, ptrdiff_t, const real *, const real *);
+typedef void (*pass_fn)(int, int, rot_view, real *, ptrdiff_t, const real *, const real *, int,
+                        int);
+
+#define SEG 32 /* steps per segment of a pass */
 
 /* The view of columns c0, c0+1, ... only. */
 static rot_view from_column(rot_view r, int c0)
@@ -227,10 +243,28 @@ static void live_columns(rot_view rv, int n, int r0, int r1, int *c0, int *c1)
         (*c1)--;
 }
 
+/* All k sweeps on one strip of n columns (z: its first row, column 0).
+ * The passes (KB sweeps each) go in segments of SEG steps, pass g one
+ * segment behind pass g-1: it needs pass g-1's columns up to p+1 final,
+ * done at its step p+KB, and SEG >= KB+1 keeps it there.  So only about
+ * (k/KB) SEG columns of the strip are in use at a time, in L2 whatever n
+ * is, and the strip comes from memory once.  The first pass prefetches
+ * PFD columns ahead (pf = zs), the last applies the column scales. */
+static void strip_all_sweeps(pass_fn pass, int n, int k, rot_view sv, real *zs, ptrdiff_t cs,
+                             const real *pf)
+{
+    int total = n + KB - 1, nseg = (total + SEG - 1) / SEG, groups = (k + KB - 1) / KB;
+    for (int t = 0; t < nseg + groups - 1; t++)
+        for (int g = t - nseg + 1 > 0 ? t - nseg + 1 : 0; g < groups && g <= t; g++) {
+            int j = g * KB, seg = t - g, pe = (seg + 1) * SEG;
+            pass(n, k - j < KB ? k - j : KB, sweeps_from(sv, j), zs, cs,
+                 j + KB >= k ? sv.scale : NULL, g == 0 ? pf : NULL, seg * SEG,
+                 pe < total ? pe : total);
+        }
+}
+
 /* Strips of h rows starting at *row, while they fit below r1, through
- * all k sweeps: per strip all passes, so the strip is read from memory
- * once; the first pass prefetches the next strip, the last applies the
- * column scales.  Only the strip's live columns are visited. */
+ * all k sweeps.  Only the strip's live columns are visited. */
 static void apply_strips(pass_fn pass, int h, int *row, int r1, int n, int k, rot_view rv,
                          real *z, ptrdiff_t cs)
 {
@@ -247,10 +281,7 @@ static void apply_strips(pass_fn pass, int h, int *row, int r1, int n, int k, ro
                     zs[i] *= sv.scale[0];
             continue;
         }
-        const real *next = *row + 2 * h <= r1 ? zs + h : NULL;
-        for (int j = 0; j < k; j += KB)
-            pass(c1 - c0 + 1, k - j < KB ? k - j : KB, sweeps_from(sv, j), zs, cs,
-                 j + KB >= k ? sv.scale : NULL, j == 0 ? next : NULL);
+        strip_all_sweeps(pass, c1 - c0 + 1, k, sv, zs, cs, zs);
     }
 }
 
