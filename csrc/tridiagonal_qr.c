@@ -11,8 +11,9 @@
  *    sweep per column of a buffer, and applied batch by batch in
  *    cache-blocked wavefronts (rotations.c; Van Zee, van de Geijn,
  *    Quintana-Orti, ACM TOMS 40(3), 2014), as scaled ("fast") rotations
- *    of two FMAs a row, skipping the parts of Z that stay zero, and with
- *    nthreads >= 2 overlapped with the recording of the next batch.
+ *    of two FMAs a row, skipping the parts of Z that stay zero.  (Applying
+ *    a batch in a thread of its own while the next is recorded was tried:
+ *    with the rows split statically it was slower on two cores.)
  *
  * Splitting (as in xSTEQR): T splits at e_i when
  *     |e_i| <= sqrt|d_i| sqrt|d_{i+1}| eps,
@@ -30,7 +31,6 @@
  * off-diagonals is returned (and the eigenvalues are left unsorted).
  */
 #include <math.h>
-#include <pthread.h>
 #include <stddef.h>
 #include "types.h"
 #include "rotations.h"
@@ -423,58 +423,24 @@ int EK(tridiagonal_eigvals)(int n, real *d, real *e)
 #define SCMIN ((real)0x1p-300)
 #endif
 
-/* The tables of one batch, and a snapshot of the zero structure. */
-typedef struct {
-    real *pc, *qc, *rc; /* (n-1) x BATCH each */
-    real *sc;           /* n column scales, 1 outside a pending batch */
-    int *top, *bot;     /* n each */
-} tables;
-
-/* A batch being applied to Z by a thread of its own (nthreads >= 2), while
- * the QL iteration goes on recording the next batch in the other tables:
- * the O(n^2) iteration hides behind the O(n^3) rotations. */
-typedef struct {
-    pthread_t tid;
-    int running;
-    int n, lo, hi, k, backward, ldz, nthreads;
-    tables *t;
-    real *z;
-} flight;
-
 typedef struct {
     int n, k, backward, full;
     int lo, hi, lo_j[BATCH], hi_j[BATCH];
-    tables tab[2];      /* recording into tab[cur] */
-    int cur;
-    int *top, *bot;     /* n: nonzero rows of each column of Z, kept current */
+    real *pc, *qc, *rc; /* (n-1) x BATCH each */
+    real *sc;           /* n column scales, 1 outside a pending batch */
+    int *top, *bot;     /* n: nonzero rows of each column of Z */
     real *z;
     int ldz, nthreads;
-    flight fl;
 } batch;
-
-/* Carve the tables out of the workspace (see tridiagonal_qr_workspace). */
-static void tables_init(tables *t, int n, real **rw, int **iw)
-{
-    size_t nb = (size_t)(n - 1) * BATCH;
-    t->pc = *rw; t->qc = *rw + nb; t->rc = *rw + 2 * nb; t->sc = *rw + 3 * nb;
-    *rw += 3 * nb + (size_t)n;
-    t->top = *iw; t->bot = *iw + n;
-    *iw += 2 * (size_t)n;
-    for (int i = 0; i < n; i++)
-        t->sc[i] = 1;
-}
 
 static void batch_init(batch *b, int n, real *work, real *z, int ldz, int nthreads)
 {
+    size_t nb = (size_t)(n - 1) * BATCH;
     b->n = n; b->k = 0; b->backward = 0; b->full = 0;
     b->lo = n; b->hi = -1;
-    real *rw = work;
-    int *iw = (int *)(work + 2 * (3 * (size_t)(n - 1) * BATCH + (size_t)n));
-    tables_init(&b->tab[0], n, &rw, &iw);
-    tables_init(&b->tab[1], n, &rw, &iw);
-    b->cur = 0;
-    b->top = iw;
-    b->bot = iw + n;
+    b->pc = work; b->qc = work + nb; b->rc = work + 2 * nb; b->sc = work + 3 * nb;
+    b->top = (int *)(b->sc + n);
+    b->bot = b->top + n;
     for (int i = 0; i < n; i++) {
         const real *zi = z + (ptrdiff_t)i * ldz;
         int t = 0, u = n - 1;
@@ -482,70 +448,31 @@ static void batch_init(batch *b, int n, real *work, real *z, int ldz, int nthrea
             t++;
         while (u >= t && zi[u] == 0)
             u--;
+        b->sc[i] = 1;
         b->top[i] = t;
         b->bot[i] = u;
     }
     b->z = z; b->ldz = ldz; b->nthreads = nthreads;
-    b->fl.running = 0;
 }
 
-/* Apply a batch's tables to columns lo .. hi+1 of Z. */
-static void *flight_run(void *arg)
-{
-    flight *f = (flight *)arg;
-    tables *t = f->t;
-    int lo = f->lo, ld = f->n - 1;
-    EK(apply_scaled_rotation_sequences)(f->n, f->hi - lo + 2, f->k, t->pc + lo, t->qc + lo,
-                                        t->rc + lo, ld, t->sc + lo, t->top + lo, t->bot + lo,
-                                        f->z + (ptrdiff_t)lo * f->ldz, f->ldz, f->backward,
-                                        f->nthreads);
-    return NULL;
-}
-
-/* The batch in flight (if any) finished; its scales back to 1. */
-static void flight_wait(batch *b)
-{
-    flight *f = &b->fl;
-    if (!f->running)
-        return;
-    pthread_join(f->tid, NULL);
-    f->running = 0;
-    for (int i = f->lo; i <= f->hi + 1; i++)
-        f->t->sc[i] = 1;
-}
-
-/* Apply the recorded batch: pad with identities, snapshot the zero
- * structure, wait for the previous batch (same columns of Z), and start
- * this one (in a thread when nthreads >= 2), then record into the other
- * tables. */
 static void batch_flush(batch *b)
 {
     if (b->k == 0)
         return;
-    tables *t = &b->tab[b->cur];
     ptrdiff_t ld = b->n - 1;
     for (int j = 0; j < b->k; j++) {
-        real *pj = t->pc + j * ld, *qj = t->qc + j * ld, *rj = t->rc + j * ld;
+        real *pj = b->pc + j * ld, *qj = b->qc + j * ld, *rj = b->rc + j * ld;
         for (int i = b->lo; i <= b->hi; i++)
             if (i < b->lo_j[j] || i > b->hi_j[j]) {
                 pj[i] = 1; qj[i] = 0; rj[i] = 0;
             }
     }
-    for (int i = b->lo; i <= b->hi + 1; i++) {
-        t->top[i] = b->top[i];
-        t->bot[i] = b->bot[i];
-    }
-    flight_wait(b);
-    flight *f = &b->fl;
-    f->n = b->n; f->lo = b->lo; f->hi = b->hi; f->k = b->k; f->backward = b->backward;
-    f->ldz = b->ldz; f->nthreads = b->nthreads; f->t = t; f->z = b->z;
-    f->running = b->nthreads >= 2 && pthread_create(&f->tid, NULL, flight_run, f) == 0;
-    if (!f->running) {
-        flight_run(f);
-        for (int i = b->lo; i <= b->hi + 1; i++)
-            t->sc[i] = 1;
-    }
-    b->cur ^= 1;
+    EK(apply_scaled_rotation_sequences)(b->n, b->hi - b->lo + 2, b->k, b->pc + b->lo,
+                                        b->qc + b->lo, b->rc + b->lo, (int)ld, b->sc + b->lo,
+                                        b->top + b->lo, b->bot + b->lo, b->z + (ptrdiff_t)b->lo * b->ldz, b->ldz, b->backward,
+                                        b->nthreads);
+    for (int i = b->lo; i <= b->hi + 1; i++)
+        b->sc[i] = 1;
     b->k = 0;
     b->full = 0;
     b->lo = b->n;
@@ -566,22 +493,21 @@ static void batch_open(batch *b, int backward)
 static void batch_put(batch *b, int i, real c, real s)
 {
     int j = b->k;
-    tables *tb = &b->tab[b->cur];
     ptrdiff_t at = i + (ptrdiff_t)j * (b->n - 1);
-    real d1 = tb->sc[i], d2 = tb->sc[i + 1], rho = d2 / d1;
+    real d1 = b->sc[i], d2 = b->sc[i + 1], rho = d2 / d1;
     if (EK_FABS(c) >= TAU) {
         real t = s / c;
-        tb->pc[at] = 1;
-        tb->qc[at] = t * rho;
-        tb->rc[at] = -t / rho;
-        tb->sc[i] = c * d1;
-        tb->sc[i + 1] = c * d2;
-        if (EK_FABS(tb->sc[i]) < SCMIN || EK_FABS(tb->sc[i + 1]) < SCMIN)
+        b->pc[at] = 1;
+        b->qc[at] = t * rho;
+        b->rc[at] = -t / rho;
+        b->sc[i] = c * d1;
+        b->sc[i + 1] = c * d2;
+        if (EK_FABS(b->sc[i]) < SCMIN || EK_FABS(b->sc[i + 1]) < SCMIN)
             b->full = 1;
     } else {
-        tb->pc[at] = c;
-        tb->qc[at] = s * rho;
-        tb->rc[at] = -s / rho;
+        b->pc[at] = c;
+        b->qc[at] = s * rho;
+        b->rc[at] = -s / rho;
     }
     if (i < b->lo_j[j]) b->lo_j[j] = i;
     if (i > b->hi_j[j]) b->hi_j[j] = i;
@@ -699,10 +625,9 @@ static void sort_with_vectors(int n, real *d, real *z, int ldz)
 
 size_t EK(tridiagonal_qr_workspace)(int n)
 {
-    /* two sets of tables (3 (n-1) BATCH + n reals), then 6 n ints */
     size_t nn = (size_t)(n > 1 ? n : 2);
-    size_t ints = (6 * nn * sizeof(int) + sizeof(real) - 1) / sizeof(real);
-    return 2 * (3 * (nn - 1) * BATCH + nn) + ints;
+    size_t ints = (2 * nn * sizeof(int) + sizeof(real) - 1) / sizeof(real);
+    return 3 * (nn - 1) * BATCH + nn + ints;
 }
 
 int EK(tridiagonal_qr)(int n, real *d, real *e, real *z, int ldz, real *work, size_t lwork,
@@ -737,7 +662,6 @@ int EK(tridiagonal_qr)(int n, real *d, real *e, real *z, int ldz, real *work, si
         unscale_block(d, e, a, bb, anorm, to);
     }
     batch_flush(&b);
-    flight_wait(&b);
     if (failed)
         return count_nonzero(n, e);
     sort_with_vectors(n, d, z, ldz);
