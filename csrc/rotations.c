@@ -6,16 +6,21 @@
  *
  * Rows of Z are independent: each row r is transformed by
  *     z(r,:) := z(r,:) G(0,.) ... G(k-1,.).
- * So Z is cut into strips of VL rows (one 64-byte vector per column: a
- * cache line of a column-major Z), and on each strip the sweeps are
- * applied KB at a time in a wavefront: at step p, rotation (j, p - j) for
- * j = 0..KB-1.  This order is legal, since (j, i) needs only (j, i-1) and
- * (j-1, i+1) before it, and it touches only the columns p-KB+1 .. p+1, a
- * window held in registers: each step loads one column of the strip,
- * applies KB rotations (4 KB flop-pairs per row) and stores one column.
- * The strip, VL rows x n columns, stays in L2 while all k sweeps pass.
+ * So Z is cut into strips of rows (NV vectors of VL rows, i.e. NV cache
+ * lines of each column of a column-major Z), and on each strip the sweeps
+ * are applied KB at a time in a wavefront: at step p, rotation (j, p - j)
+ * for j = 0..KB-1.  This order is legal, since (j, i) needs only (j, i-1)
+ * and (j-1, i+1) before it, and it touches only the columns p-KB+1 .. p+1,
+ * a window held in registers: each step loads one column of the strip,
+ * applies KB rotations and stores one column, so the memory traffic per
+ * rotation is 1/KB of the one-at-a-time order (the fusion of Van Zee et
+ * al., here KB sweeps deep).  The strip, NV VL rows x n columns, stays in
+ * L2 while all k sweeps pass (in column segments, see strip_all_sweeps).
+ * With scaled rotations (p == 1, tridiagonal_qr.c) a rotation costs two
+ * FMAs a row instead of two multiplications and two FMAs.
  *
- * Threads: nthreads contiguous row blocks, created and joined here.
+ * Threads: nthreads contiguous row blocks of about equal work, created
+ * and joined here.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -23,7 +28,8 @@
 #include "types.h"
 #include "rotations.h"
 
-#define KB 4 /* sweeps per wavefront pass (columns in registers: KB + 1) */
+#define KB 4  /* sweeps per wavefront pass (columns in registers: KB + 1) */
+#define PFD 8 /* columns ahead that the first pass prefetches */
 
 #if defined(__GNUC__)
 #define EK_PREFETCH(ptr) __builtin_prefetch((ptr), 1, 3)
@@ -41,6 +47,8 @@ typedef struct {
     const real *pc, *qc, *rc;
     ptrdiff_t ci, ldcs;
     const real *scale;
+    const int *top, *bot; /* NULL, or the nonzero rows of column i of Z lie
+                             in top[i ci] .. bot[i ci] throughout */
 } rot_view;
 
 #define COEF(rv, X, j, i) ((rv).X[(ptrdiff_t)(i) * (rv).ci + (ptrdiff_t)(j) * (rv).ldcs])
@@ -94,22 +102,28 @@ typedef struct {
             ROT(V, NV, x[KB - 1 - (j)], x[KB - (j)], rv, j, i_);          \
     } while (0)
 
-/* One wavefront pass of kk <= KB sweeps over a strip of NV pieces of
- * rows (piece v at row offset v STEP), each held in a V: z points at the
- * strip's first row of column 0, column q at z + q cs.  Steps
- * p = 0 .. n+KB-2; at step p column p+1 enters the window and column
- * p-KB+1, now final, leaves (times its scale, if given).  pf: a strip to
- * prefetch meanwhile. */
+/* Steps pb .. pe-1 of one wavefront pass of kk <= KB sweeps over a
+ * strip of NV pieces of rows (piece v at row offset v STEP), each held in
+ * a V: z points at the strip's first row of column 0, column q at
+ * z + q cs.  The whole pass is steps p = 0 .. n+KB-2; at step p column
+ * p+1 enters the window and column p-KB+1, now final, leaves (times its
+ * scale, if given).  A segment starts by loading the window (columns
+ * pb-3 .. pb) and ends by storing it back unfinished.  pf (if not NULL):
+ * the strip, whose column p+1+PFD is prefetched at step p. */
 #define DEFINE_WAVE_PASS(NAME, V, NV, STEP, LOAD, STORE, ROT, ATTR)       \
     ATTR static void NAME(int n, int kk, rot_view rv, real *z, ptrdiff_t cs, \
-                          const real *scale, const real *pf)              \
+                          const real *scale, const real *pf, int pb, int pe) \
     {                                                                     \
         V x[KB + 1][NV];                                                  \
-        EK_UNROLL for (int v = 0; v < NV; v++) {                          \
-            x[KB][v] = LOAD(z + v * STEP);                                \
-            x[0][v] = x[1][v] = x[2][v] = x[3][v] = x[KB][v];             \
+        EK_UNROLL for (int w = 1; w <= KB; w++) {                         \
+            ptrdiff_t q_ = pb - KB + w;                                   \
+            EK_UNROLL for (int v = 0; v < NV; v++)                        \
+                x[w][v] = (V){0};                                         \
+            if (q_ >= 0 && q_ < n)                                        \
+                EK_UNROLL for (int v = 0; v < NV; v++)                    \
+                    x[w][v] = LOAD(z + q_ * cs + v * STEP);               \
         }                                                                 \
-        for (int p = 0; p <= n + KB - 2; p++) {                           \
+        for (int p = pb; p < pe; p++) {                                   \
             EK_UNROLL for (int v = 0; v < NV; v++) {                      \
                 x[0][v] = x[1][v]; x[1][v] = x[2][v];                     \
                 x[2][v] = x[3][v]; x[3][v] = x[4][v];                     \
@@ -118,9 +132,9 @@ typedef struct {
                 real *col_ = z + (ptrdiff_t)(p + 1) * cs;                 \
                 EK_UNROLL for (int v = 0; v < NV; v++)                    \
                     x[KB][v] = LOAD(col_ + v * STEP);                     \
-                if (pf)                                                   \
+                if (pf && p + 1 + PFD < n)                                \
                     EK_UNROLL for (int v = 0; v < NV; v++)                \
-                        EK_PREFETCH(pf + (ptrdiff_t)(p + 1) * cs + v * STEP); \
+                        EK_PREFETCH(pf + (ptrdiff_t)(p + 1 + PFD) * cs + v * STEP); \
             }                                                             \
             WAVE_ROT(ROT, V, NV, 0);                                      \
             WAVE_ROT(ROT, V, NV, 1);                                      \
@@ -132,6 +146,12 @@ typedef struct {
                 EK_UNROLL for (int v = 0; v < NV; v++)                    \
                     STORE(z + q_ * cs + v * STEP, scale ? x[0][v] * f_ : x[0][v]); \
             }                                                             \
+        }                                                                 \
+        EK_UNROLL for (int w = 1; w <= KB; w++) {                         \
+            ptrdiff_t q_ = pe - KB + w;                                   \
+            if (pe < n + KB - 1 && q_ >= 0 && q_ < n)                     \
+                EK_UNROLL for (int v = 0; v < NV; v++)                    \
+                    STORE(z + q_ * cs + v * STEP, x[w][v]);               \
         }                                                                 \
     }
 
@@ -189,20 +209,79 @@ static rot_view sweeps_from(rot_view r, int j0)
     return r;
 }
 
-typedef void (*pass_fn)(int, int, rot_view, real *, ptrdiff_t, const real *, const real *);
+typedef void (*pass_fn)(int, int, rot_view, real *, ptrdiff_t, const real *, const real *, int,
+                        int);
+
+#define SEG 32 /* steps per segment of a pass */
+
+/* The view of columns c0, c0+1, ... only. */
+static rot_view from_column(rot_view r, int c0)
+{
+    ptrdiff_t o = (ptrdiff_t)c0 * r.ci;
+    r.pc += o;
+    r.qc += o;
+    if (r.rc)
+        r.rc += o;
+    if (r.scale)
+        r.scale += o;
+    return r;
+}
+
+/* Columns [*c0, *c1] that may be nonzero in rows r0 .. r1-1 (all without
+ * top/bot).  Outside them the strip is zero and stays so: a rotation
+ * mixing a column that is nonzero there with another marks both
+ * (tridiagonal_qr.c), so the rotations outside act on zeros only. */
+static void live_columns(rot_view rv, int n, int r0, int r1, int *c0, int *c1)
+{
+    *c0 = 0;
+    *c1 = n - 1;
+    if (!rv.top)
+        return;
+    while (*c0 < n && (rv.bot[*c0 * rv.ci] < r0 || rv.top[*c0 * rv.ci] >= r1))
+        (*c0)++;
+    while (*c1 >= *c0 && (rv.bot[*c1 * rv.ci] < r0 || rv.top[*c1 * rv.ci] >= r1))
+        (*c1)--;
+}
+
+/* All k sweeps on one strip of n columns (z: its first row, column 0).
+ * The passes (KB sweeps each) go in segments of SEG steps, pass g one
+ * segment behind pass g-1: it needs pass g-1's columns up to p+1 final,
+ * done at its step p+KB, and SEG >= KB+1 keeps it there.  So only about
+ * (k/KB) SEG columns of the strip are in use at a time, in L2 whatever n
+ * is, and the strip comes from memory once.  The first pass prefetches
+ * PFD columns ahead (pf = zs), the last applies the column scales. */
+static void strip_all_sweeps(pass_fn pass, int n, int k, rot_view sv, real *zs, ptrdiff_t cs,
+                             const real *pf)
+{
+    int total = n + KB - 1, nseg = (total + SEG - 1) / SEG, groups = (k + KB - 1) / KB;
+    for (int t = 0; t < nseg + groups - 1; t++)
+        for (int g = t - nseg + 1 > 0 ? t - nseg + 1 : 0; g < groups && g <= t; g++) {
+            int j = g * KB, seg = t - g, pe = (seg + 1) * SEG;
+            pass(n, k - j < KB ? k - j : KB, sweeps_from(sv, j), zs, cs,
+                 j + KB >= k ? sv.scale : NULL, g == 0 ? pf : NULL, seg * SEG,
+                 pe < total ? pe : total);
+        }
+}
 
 /* Strips of h rows starting at *row, while they fit below r1, through
- * all k sweeps: per strip all passes, so the strip is read from memory
- * once; the first pass prefetches the next strip, the last applies the
- * column scales. */
+ * all k sweeps.  Only the strip's live columns are visited. */
 static void apply_strips(pass_fn pass, int h, int *row, int r1, int n, int k, rot_view rv,
                          real *z, ptrdiff_t cs)
 {
     for (; *row + h <= r1; *row += h) {
-        const real *next = *row + 2 * h <= r1 ? z + *row + h : NULL;
-        for (int j = 0; j < k; j += KB)
-            pass(n, k - j < KB ? k - j : KB, sweeps_from(rv, j), z + *row, cs,
-                 j + KB >= k ? rv.scale : NULL, j == 0 ? next : NULL);
+        int c0, c1;
+        live_columns(rv, n, *row, *row + h, &c0, &c1);
+        if (c1 < c0)
+            continue;
+        rot_view sv = from_column(rv, c0);
+        real *zs = z + *row + (ptrdiff_t)c0 * cs;
+        if (c1 == c0) { /* no rotation acts on it here: only its scale */
+            if (sv.scale)
+                for (int i = 0; i < h; i++)
+                    zs[i] *= sv.scale[0];
+            continue;
+        }
+        strip_all_sweeps(pass, c1 - c0 + 1, k, sv, zs, cs, zs);
     }
 }
 
@@ -238,27 +317,56 @@ static void *row_job_run(void *arg)
 }
 
 #define EK_MAX_THREADS 64
+#define CHUNK (8 * VL) /* rows: the grain of the division among threads */
 
-/* Split the m rows into nthreads blocks (multiples of VL) and run them;
- * the calling thread takes the last block.  A thread that cannot be
- * created leaves its block to the caller. */
+/* Work of rows r0 .. r1-1: their live columns, plus one for the call. */
+static double rows_work(rot_view rv, int n, int r0, int r1)
+{
+    int c0, c1;
+    live_columns(rv, n, r0, r1, &c0, &c1);
+    return 1.0 + (c1 >= c0 ? c1 - c0 + 1 : 0);
+}
+
+/* Cut the m rows into nt contiguous blocks (bounds[0..nt], multiples of
+ * CHUNK) of about equal work: equal sizes for a full Z, but Z = I and its
+ * first images are mostly zero, unevenly. */
+static void split_rows(rot_view rv, int m, int n, int nt, int *bounds)
+{
+    int chunks = (m + CHUNK - 1) / CHUNK;
+    double total = 0, acc = 0;
+    for (int c = 0; c < chunks; c++)
+        total += rows_work(rv, n, c * CHUNK, (c + 1) * CHUNK < m ? (c + 1) * CHUNK : m);
+    int t = 1;
+    bounds[0] = 0;
+    for (int c = 0; c < chunks && t < nt; c++) {
+        int r1 = (c + 1) * CHUNK < m ? (c + 1) * CHUNK : m;
+        acc += rows_work(rv, n, c * CHUNK, r1);
+        while (t < nt && acc >= total * t / nt)
+            bounds[t++] = r1;
+    }
+    while (t <= nt)
+        bounds[t++] = m;
+}
+
+/* Split the m rows into nthreads blocks and run them; the calling thread
+ * takes the last block.  A thread that cannot be created leaves its block
+ * to the caller. */
 static void apply_threaded(rot_kind kind, int m, int n, int k, rot_view r, real *z, ptrdiff_t cs, int nthreads)
 {
     int nt = nthreads < 1 ? 1 : nthreads > EK_MAX_THREADS ? EK_MAX_THREADS : nthreads;
-    int strips = (m + VL - 1) / VL;
-    if (nt > strips)
-        nt = strips;
+    int chunks = (m + CHUNK - 1) / CHUNK;
+    if (nt > chunks)
+        nt = chunks;
     if (nt <= 1) {
         apply_rows(kind, 0, m, n, k, r, z, cs);
         return;
     }
     row_job jobs[EK_MAX_THREADS];
     pthread_t tid[EK_MAX_THREADS];
-    int started[EK_MAX_THREADS];
-    for (int t = 0; t < nt; t++) {
-        int a = (int)((long long)strips * t / nt) * VL, b = (int)((long long)strips * (t + 1) / nt) * VL;
-        jobs[t] = (row_job){kind, a, b < m ? b : m, n, k, r, z, cs};
-    }
+    int started[EK_MAX_THREADS], bounds[EK_MAX_THREADS + 1];
+    split_rows(r, m, n, nt, bounds);
+    for (int t = 0; t < nt; t++)
+        jobs[t] = (row_job){kind, bounds[t], bounds[t + 1], n, k, r, z, cs};
     for (int t = 0; t < nt - 1; t++)
         started[t] = pthread_create(&tid[t], NULL, row_job_run, &jobs[t]) == 0;
     row_job_run(&jobs[nt - 1]);
@@ -285,6 +393,10 @@ static void apply_any(rot_kind kind, int m, int n, int k, rot_view rv, real *z, 
             rv.rc += n - 2;
         if (rv.scale)
             rv.scale += n - 1;
+        if (rv.top) {
+            rv.top += n - 1;
+            rv.bot += n - 1;
+        }
         rv.ci = -1;
         z += (ptrdiff_t)(n - 1) * ldz;
         cs = -cs;
@@ -295,15 +407,16 @@ static void apply_any(rot_kind kind, int m, int n, int k, rot_view rv, real *z, 
 void EK(apply_rotation_sequences)(int m, int n, int k, const real *c, const real *s, int ldcs,
                                   real *z, int ldz, int nthreads)
 {
-    rot_view rv = {c, s, NULL, 1, ldcs, NULL};
+    rot_view rv = {c, s, NULL, 1, ldcs, NULL, NULL, NULL};
     apply_any(STANDARD, m, n, k, rv, z, ldz, 0, nthreads);
 }
 
 void EK(apply_scaled_rotation_sequences)(int m, int n, int k, const real *pc, const real *qc,
                                          const real *rc, int ldcs, const real *colscale,
-                                         real *z, int ldz, int backward, int nthreads)
+                                         const int *top, const int *bot, real *z, int ldz,
+                                         int backward, int nthreads)
 {
     /* reversed order exchanges the roles of q and r */
-    rot_view rv = {pc, backward ? rc : qc, backward ? qc : rc, 1, ldcs, colscale};
+    rot_view rv = {pc, backward ? rc : qc, backward ? qc : rc, 1, ldcs, colscale, top, bot};
     apply_any(SCALED, m, n, k, rv, z, ldz, backward, nthreads);
 }

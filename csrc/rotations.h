@@ -19,7 +19,10 @@
  * and when p == 1 exactly it costs two fused multiply-adds a row instead
  * of four operations.  backward != 0 applies each sequence in decreasing i
  * (LAPACK xLASR's DIRECT = 'B').  After the k sequences, column i of Z is
- * multiplied by colscale[i] when colscale is not NULL.
+ * multiplied by colscale[i] when colscale is not NULL.  top and bot (both
+ * NULL, or both given) promise that column i of Z is zero outside rows
+ * top[i] .. bot[i] before, during and after the k sequences: rows and
+ * columns known to stay zero are skipped.
  */
 #ifndef EK_ROTATIONS_H
 #define EK_ROTATIONS_H
@@ -33,8 +36,8 @@
     /* Scaled rotations, as described above. */                                  \
     void ek_##p##_apply_scaled_rotation_sequences(                                 \
         int m, int n, int k, const real *pc, const real *qc, const real *rc,       \
-        int ldcs, const real *colscale, real *z, int ldz, int backward,            \
-        int nthreads);
+        int ldcs, const real *colscale, const int *top, const int *bot, real *z,   \
+        int ldz, int backward, int nthreads);
 
 EK_DECLARE_ROTATIONS(s, float)
 EK_DECLARE_ROTATIONS(d, double)

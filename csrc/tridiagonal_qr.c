@@ -10,7 +10,10 @@
  *    whose rotations are not applied to Z one at a time but recorded, a
  *    sweep per column of a buffer, and applied batch by batch in
  *    cache-blocked wavefronts (rotations.c; Van Zee, van de Geijn,
- *    Quintana-Orti, ACM TOMS 40(3), 2014).
+ *    Quintana-Orti, ACM TOMS 40(3), 2014), as scaled ("fast") rotations
+ *    of two FMAs a row, skipping the parts of Z that stay zero.  (Applying
+ *    a batch in a thread of its own while the next is recorded was tried:
+ *    with the rows split statically it was slower on two cores.)
  *
  * Splitting (as in xSTEQR): T splits at e_i when
  *     |e_i| <= sqrt|d_i| sqrt|d_{i+1}| eps,
@@ -34,7 +37,7 @@
 #include "tridiagonal_qr.h"
 
 #define MAXIT 30     /* sweeps per eigenvalue allowed, in total 30 n */
-#define BATCH 32     /* sweeps stored before they are applied to Z */
+#define BATCH 64     /* sweeps stored before they are applied to Z */
 
 /* ------------------------------------------------------------------ */
 /* machine constants                                                   */
@@ -407,7 +410,12 @@ int EK(tridiagonal_eigvals)(int n, real *d, real *e)
  *     zh_i' = c zh_i + (s d2/d1) zh_{i+1},  zh_{i+1}' = c zh_{i+1} - (s d1/d2) zh_i.
  * Each term keeps a relative error of a few ulps, as for a plain
  * rotation.  The applier multiplies Z by diag(sc) at the end, and a batch
- * is cut short once a scale falls below SCMIN (no overflow in Zh). */
+ * is cut short once a scale falls below SCMIN (no overflow in Zh).
+ *
+ * Zero structure: rows top_i .. bot_i hold the nonzeros of column i of Z
+ * (for Z = I, i .. i); a recorded rotation on columns i, i+1 widens both
+ * to the union, and the applier skips what stays zero (about a tenth of
+ * the work when Z starts as the identity). */
 #define TAU ((real)0.125)
 #if defined(EK_PREC_S)
 #define SCMIN ((real)0x1p-40)
@@ -420,6 +428,7 @@ typedef struct {
     int lo, hi, lo_j[BATCH], hi_j[BATCH];
     real *pc, *qc, *rc; /* (n-1) x BATCH each */
     real *sc;           /* n column scales, 1 outside a pending batch */
+    int *top, *bot;     /* n: nonzero rows of each column of Z */
     real *z;
     int ldz, nthreads;
 } batch;
@@ -430,8 +439,19 @@ static void batch_init(batch *b, int n, real *work, real *z, int ldz, int nthrea
     b->n = n; b->k = 0; b->backward = 0; b->full = 0;
     b->lo = n; b->hi = -1;
     b->pc = work; b->qc = work + nb; b->rc = work + 2 * nb; b->sc = work + 3 * nb;
-    for (int i = 0; i < n; i++)
+    b->top = (int *)(b->sc + n);
+    b->bot = b->top + n;
+    for (int i = 0; i < n; i++) {
+        const real *zi = z + (ptrdiff_t)i * ldz;
+        int t = 0, u = n - 1;
+        while (t < n && zi[t] == 0)
+            t++;
+        while (u >= t && zi[u] == 0)
+            u--;
         b->sc[i] = 1;
+        b->top[i] = t;
+        b->bot[i] = u;
+    }
     b->z = z; b->ldz = ldz; b->nthreads = nthreads;
 }
 
@@ -449,7 +469,7 @@ static void batch_flush(batch *b)
     }
     EK(apply_scaled_rotation_sequences)(b->n, b->hi - b->lo + 2, b->k, b->pc + b->lo,
                                         b->qc + b->lo, b->rc + b->lo, (int)ld, b->sc + b->lo,
-                                        b->z + (ptrdiff_t)b->lo * b->ldz, b->ldz, b->backward,
+                                        b->top + b->lo, b->bot + b->lo, b->z + (ptrdiff_t)b->lo * b->ldz, b->ldz, b->backward,
                                         b->nthreads);
     for (int i = b->lo; i <= b->hi + 1; i++)
         b->sc[i] = 1;
@@ -491,6 +511,10 @@ static void batch_put(batch *b, int i, real c, real s)
     }
     if (i < b->lo_j[j]) b->lo_j[j] = i;
     if (i > b->hi_j[j]) b->hi_j[j] = i;
+    int top = b->top[i] < b->top[i + 1] ? b->top[i] : b->top[i + 1];
+    int bot = b->bot[i] > b->bot[i + 1] ? b->bot[i] : b->bot[i + 1];
+    b->top[i] = b->top[i + 1] = top;
+    b->bot[i] = b->bot[i + 1] = bot;
 }
 
 static void batch_close(batch *b)
@@ -601,8 +625,9 @@ static void sort_with_vectors(int n, real *d, real *z, int ldz)
 
 size_t EK(tridiagonal_qr_workspace)(int n)
 {
-    size_t nn = (size_t)(n > 1 ? n - 1 : 1);
-    return 3 * nn * BATCH + nn + 1;
+    size_t nn = (size_t)(n > 1 ? n : 2);
+    size_t ints = (2 * nn * sizeof(int) + sizeof(real) - 1) / sizeof(real);
+    return 3 * (nn - 1) * BATCH + nn + ints;
 }
 
 int EK(tridiagonal_qr)(int n, real *d, real *e, real *z, int ldz, real *work, size_t lwork,

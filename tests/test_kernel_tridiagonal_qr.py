@@ -185,6 +185,36 @@ def test_qr_nonidentity_z(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("structure", ["permutation", "blockdiag", "zerocols"])
+def test_qr_structured_z(structure, dtype):
+    """Z with zero rows/columns in patterns other than the identity's
+    (the kernel skips what stays zero): Z := Z Q exactly as for dense Z."""
+    n = 120
+    d, e = make_tridiagonal("random", n, dtype, seed=11)
+    rng = np.random.default_rng(2)
+    if structure == "permutation":
+        z0 = np.eye(n)[rng.permutation(n)]
+    elif structure == "blockdiag":
+        z0 = np.zeros((n, n))
+        z0[:50, :50] = rng.standard_normal((50, 50))
+        z0[50:, 50:] = rng.standard_normal((70, 70))
+    else:
+        z0 = rng.standard_normal((n, n))
+        z0[:, rng.choice(n, 30, replace=False)] = 0
+        z0[rng.choice(n, 30, replace=False), :] = 0
+    z0 = z0.astype(dtype)
+    w, ework = d.astype(dtype), e.astype(dtype)
+    z = np.asfortranarray(z0.copy())
+    _dense.tridiagonal_qr(w, ework, z, 2)
+    w_ref, q_ref = run_qr(d, e, dtype)
+    assert np.array_equal(w, w_ref)
+    expect = z0.astype(np.float64) @ q_ref.astype(np.float64)
+    ulp = np.finfo(dtype).eps
+    scale = max(1.0, np.abs(z0).sum(axis=1).max())
+    assert np.abs(z - expect).max() < 100 * n * ulp * scale
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_nan_input_terminates(dtype):
     from numpy.linalg import LinAlgError
     d = np.array([1.0, np.nan, 2.0, 3.0], dtype=dtype)
