@@ -6,7 +6,7 @@ Usage: PYTHONPATH=src python3 bench/bench_tridiagonalize.py [n ...] [--complex]
 Medians of 5 runs after a warm-up; contenders alternate, with at least 0.3 s
 of sleep between them so that OpenBLAS's worker threads go idle -- and, as
 the machine may be shared, until a 0.3 s window passes with the CPUs idle
-(at most 60 s of waiting)."""
+(at most 20 s of waiting)."""
 import sys
 import time
 import numpy as np
@@ -27,7 +27,7 @@ def _cpu_times():
     return sum(v), v[3] + v[4]
 
 
-def settle(window=0.3, min_idle=0.97, max_wait=60.0):
+def settle(window=0.3, min_idle=0.97, max_wait=20.0):
     """Sleep in windows of `window` s until one passes with the machine idle."""
     t0 = time.time()
     while True:
