@@ -3,8 +3,10 @@ xSYTRD/xHETRD and xORMTR/xUNMTR (called as xORMQR/xUNMQR on the reflector
 block, which is what xORMTR does for uplo = 'L').
 
 Usage: PYTHONPATH=src python3 bench/bench_tridiagonalize.py [n ...] [--complex]
-Medians of 5 runs after a warm-up; contenders alternate, with 0.3 s of sleep
-between them so that OpenBLAS's worker threads go idle."""
+Medians of 5 runs after a warm-up; contenders alternate, with at least 0.3 s
+of sleep between them so that OpenBLAS's worker threads go idle -- and, as
+the machine may be shared, until a 0.3 s window passes with the CPUs idle
+(at most 20 s of waiting)."""
 import sys
 import time
 import numpy as np
@@ -19,6 +21,23 @@ def hermitian(n, dt, rng):
     return np.asfortranarray(((a + a.conj().T) / 2).astype(dt))
 
 
+def _cpu_times():
+    with open('/proc/stat') as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v), v[3] + v[4]
+
+
+def settle(window=0.3, min_idle=0.97, max_wait=20.0):
+    """Sleep in windows of `window` s until one passes with the machine idle."""
+    t0 = time.time()
+    while True:
+        a = _cpu_times()
+        time.sleep(window)
+        b = _cpu_times()
+        if (b[1] - a[1]) >= min_idle * (b[0] - a[0]) or time.time() - t0 > max_wait:
+            return
+
+
 def timed(fn, prep):
     arg = prep()
     t = time.perf_counter()
@@ -29,12 +48,12 @@ def timed(fn, prep):
 def race(contenders, reps=5):
     for fn, prep in contenders.values():      # warm-up
         timed(fn, prep)
-        time.sleep(0.3)
+        settle()
     times = {name: [] for name in contenders}
     for _ in range(reps):
         for name, (fn, prep) in contenders.items():
             times[name].append(timed(fn, prep))
-            time.sleep(0.3)
+            settle()
     return {name: float(np.median(t)) for name, t in times.items()}
 
 

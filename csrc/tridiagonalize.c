@@ -37,19 +37,44 @@
 #define APPLY_NB 64
 
 #define A_(i, j) EK_AT(a, lda, i, j)
-#define W_(i, j) EK_AT(w, ldw, i, j)
 
 static int imin(int x, int y) { return x < y ? x : y; }
 static int imax(int x, int y) { return x > y ? x : y; }
 
-/* dst[0:k] = conj(x[0], x[inc], ..., x[(k-1) inc]): a row of a matrix,
- * conjugated so that a product M conj(row)^T is a plain xGEMV (LAPACK
- * conjugates the row in place with xLACGV instead). */
-static const scalar *conj_row(int k, const scalar *x, int inc, scalar *dst)
+/* conj(x)^T y with several partial sums, so that it pipelines (and avoids
+ * the library call of a complex multiply). */
+static scalar dotc(int n, const scalar *x, const scalar *y)
 {
-    for (int j = 0; j < k; j++)
-        dst[j] = EK_CONJ(x[(size_t)j * inc]);
-    return dst;
+#if EK_IS_COMPLEX
+    real re[2] = {0, 0}, im[2] = {0, 0};
+    int i = 0;
+    for (; i + 1 < n; i += 2)
+        for (int k = 0; k < 2; k++) {
+            real xr = EK_RE(x[i + k]), xi = EK_IM(x[i + k]);
+            real yr = EK_RE(y[i + k]), yi = EK_IM(y[i + k]);
+            re[k] += xr * yr + xi * yi;
+            im[k] += xr * yi - xi * yr;
+        }
+    for (; i < n; i++) {
+        real xr = EK_RE(x[i]), xi = EK_IM(x[i]), yr = EK_RE(y[i]), yi = EK_IM(y[i]);
+        re[0] += xr * yr + xi * yi;
+        im[0] += xr * yi - xi * yr;
+    }
+    real sr = re[0] + re[1], si = im[0] + im[1];
+    scalar s;
+    __real__ s = sr;
+    __imag__ s = si;
+    return s;
+#else
+    real acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int i = 0;
+    for (; i + 7 < n; i += 8)
+        for (int k = 0; k < 8; k++)
+            acc[k] += x[i + k] * y[i + k];
+    for (; i < n; i++)
+        acc[0] += x[i] * y[i];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+#endif
 }
 
 /* ------------------------------------------------------------------ */
@@ -73,7 +98,7 @@ static void reduce_unblocked(int n, scalar *a, int lda, real *d, real *e, scalar
         if (tc != 0) {
             *v = 1;
             xhemv('L', len, tc, &A_(c + 1, c + 1), lda, v, 1, 0, y, 1);
-            scalar alpha = -(real)0.5 * tc * xdotc(len, y, 1, v, 1);
+            scalar alpha = -(real)0.5 * tc * dotc(len, y, v);
             xaxpy(len, alpha, v, 1, y, 1);
             xher2k('L', 'N', len, 1, -1, v, len, y, len, 1, &A_(c + 1, c + 1), lda);
             *v = e[c];
@@ -89,54 +114,70 @@ static void reduce_unblocked(int n, scalar *a, int lda, real *d, real *e, scalar
 /* ------------------------------------------------------------------ */
 /* Panel factorization (xLATRD, uplo = 'L').                           */
 
+/* The panel keeps V and W interleaved in x (n x 2nb, leading dimension
+ * ldx): column 2j holds v_j (rows j+1:n; the rows above are never read),
+ * column 2j+1 holds w_j.  Each correction by the earlier steps,
+ *     sum_j v_j (w_j^H u) + w_j (v_j^H u),
+ * is then one product with the n x 2c matrix X = [v_0 w_0 v_1 w_1 ...]
+ * and the coefficients of u swapped in pairs: two xGEMV where xLATRD
+ * makes four (and one instead of two for the column update), on the same
+ * data.  As a matrix with leading dimension 2 ldx, x holds V and, from
+ * x + ldx, W, which is how the rank-2nb update reads them. */
+#define X_(i, j) EK_AT(x, ldx, i, j)
+
 /* Bring column c of the panel up to date with the c earlier steps:
- *     A(c:n, c) -= V(c:n, 0:c) W(c, 0:c)^H + W(c:n, 0:c) V(c, 0:c)^H,
- * V being the reflectors stored in A (with their unit entries in place). */
-static void panel_update_column(int n, int c, scalar *a, int lda, const scalar *w, int ldw, scalar *buf)
+ *     A(c:n, c) -= sum_j v_j conj(w_j(c)) + w_j conj(v_j(c)).
+ * buf holds 2c scalars. */
+static void panel_update_column(int n, int c, scalar *a, int lda, const scalar *x, int ldx, scalar *buf)
 {
+    for (int j = 0; j < c; j++) {
+        buf[2 * j] = EK_CONJ(X_(c, 2 * j + 1));
+        buf[2 * j + 1] = EK_CONJ(X_(c, 2 * j));
+    }
     A_(c, c) = EK_RE(A_(c, c));
-    xgemv('N', n - c, c, -1, &A_(c, 0), lda, conj_row(c, &W_(c, 0), ldw, buf), 1, 1, &A_(c, c), 1);
-    xgemv('N', n - c, c, -1, &W_(c, 0), ldw, conj_row(c, &A_(c, 0), lda, buf), 1, 1, &A_(c, c), 1);
+    xgemv('N', n - c, 2 * c, -1, &X_(c, 0), ldx, buf, 1, 1, &A_(c, c), 1);
 }
 
-/* Column c of W for the reflector v = A(c+1:n, c) (unit first entry set):
- *     y = (A - V W^H - W V^H) v = A v - V (W^H v) - W (V^H v)
- * over rows c+1:n, with A the not yet updated trailing block (xHEMV) and
- * the two corrections by xGEMV (W(0:c, c), unused otherwise, holds the
- * small products); then w = tau y + alpha v, alpha = -(1/2) tau (w^H v)
- * as in the file comment. */
-static void panel_w_column(int n, int c, scalar *a, int lda, scalar *w, int ldw, scalar tc)
+/* w_c, column 2c+1 of x, for the reflector v = v_c (rows c+1:n):
+ *     y = (A - V W^H - W V^H) v = A v - sum_j v_j (w_j^H v) + w_j (v_j^H v)
+ * with A the not yet updated trailing block (xHEMV) and the correction as
+ * above; then w = tau y + alpha v, alpha = -(1/2) tau (w^H v) as in the
+ * file comment.  buf holds 4c scalars. */
+static void panel_w_column(int n, int c, const scalar *a, int lda, scalar *x, int ldx, scalar tc, scalar *buf)
 {
     int len = n - c - 1;
-    const scalar *v = &A_(c + 1, c);
-    scalar *y = &W_(c + 1, c);
-    scalar *s = &W_(0, c);
+    const scalar *v = &X_(c + 1, 2 * c);
+    scalar *y = &X_(c + 1, 2 * c + 1);
     xhemv('L', len, 1, &A_(c + 1, c + 1), lda, v, 1, 0, y, 1);
     if (c > 0) {
-        xgemv('C', len, c, 1, &W_(c + 1, 0), ldw, v, 1, 0, s, 1);
-        xgemv('N', len, c, -1, &A_(c + 1, 0), lda, s, 1, 1, y, 1);
-        xgemv('C', len, c, 1, &A_(c + 1, 0), lda, v, 1, 0, s, 1);
-        xgemv('N', len, c, -1, &W_(c + 1, 0), ldw, s, 1, 1, y, 1);
+        scalar *s = buf, *t = buf + 2 * c;
+        xgemv('C', len, 2 * c, 1, &X_(c + 1, 0), ldx, v, 1, 0, s, 1);
+        for (int j = 0; j < c; j++) {
+            t[2 * j] = s[2 * j + 1];
+            t[2 * j + 1] = s[2 * j];
+        }
+        xgemv('N', len, 2 * c, -1, &X_(c + 1, 0), ldx, t, 1, 1, y, 1);
     }
     xscal(len, tc, y, 1);
-    scalar alpha = -(real)0.5 * tc * xdotc(len, y, 1, v, 1);
+    scalar alpha = -(real)0.5 * tc * dotc(len, y, v);
     xaxpy(len, alpha, v, 1, y, 1);
 }
 
 /* Reduce the first nb columns of the n x n trailing matrix a (n > nb),
- * leaving the reflectors in A(c+1:n, c) with A(c+1, c) = 1, e[c] and
- * tau[c], and W (n x nb) such that the trailing matrix A(nb:n, nb:n) is
- * brought up to date by A - V W^H - W V^H.  buf holds nb scalars. */
+ * leaving the reflectors in A(c+1:n, c) with A(c+1, c) = 1, e[c], tau[c],
+ * and x as described above, so that the trailing block A(nb:n, nb:n) is
+ * brought up to date by A - V W^H - W V^H.  buf holds 4 nb scalars. */
 static void reduce_panel(int n, int nb, scalar *a, int lda, real *e, scalar *tau,
-                         scalar *w, int ldw, scalar *buf)
+                         scalar *x, int ldx, scalar *buf)
 {
     for (int c = 0; c < nb; c++) {
         if (c > 0)
-            panel_update_column(n, c, a, lda, w, ldw, buf);
+            panel_update_column(n, c, a, lda, x, ldx, buf);
         xlarfg(n - c - 1, &A_(c + 1, c), &A_(imin(c + 2, n - 1), c), 1, &tau[c]);
         e[c] = EK_RE(A_(c + 1, c));
         A_(c + 1, c) = 1;
-        panel_w_column(n, c, a, lda, w, ldw, tau[c]);
+        memcpy(&X_(c + 1, 2 * c), &A_(c + 1, c), (size_t)(n - c - 1) * sizeof(scalar));
+        panel_w_column(n, c, a, lda, x, ldx, tau[c], buf);
     }
 }
 
@@ -145,13 +186,13 @@ static void reduce_panel(int n, int nb, scalar *a, int lda, real *e, scalar *tau
 
 size_t EK(tridiagonalize_workspace)(int n)
 {
-    /* The n x nb panel W and nb scalars for conjugated rows. */
-    return (size_t)imax(n, 1) * TRD_NB + TRD_NB;
+    /* The n x 2nb panel [V W] and 4nb scalars of coefficients. */
+    return (size_t)imax(n, 1) * 2 * TRD_NB + 4 * TRD_NB;
 }
 
 /* Panels of nb columns while more than nx columns remain: the panel
  * (xLATRD), then the rank-2nb update of the trailing matrix (xHER2K),
- * then the subdiagonal (kept at 1 during the update, being the unit entry
+ * then the subdiagonal (kept at 1 during the panel, being the unit entry
  * of the reflectors) gets e back; the remaining columns unblocked. */
 int EK(tridiagonalize)(int n, scalar *a, int lda, real *d, real *e, scalar *tau, scalar *work, size_t lwork)
 {
@@ -160,13 +201,13 @@ int EK(tridiagonalize)(int n, scalar *a, int lda, real *d, real *e, scalar *tau,
     if (lwork < EK(tridiagonalize_workspace)(n))
         return -1;
     const int nb = TRD_NB, nx = imax(TRD_NB, TRD_NX);
-    scalar *w = work, *buf = work + (size_t)n * nb;
-    int ldw = n;
+    scalar *x = work, *buf = work + (size_t)n * 2 * nb;
+    int ldx = n;
     int i = 0;
     for (; n - i > nx; i += nb) {
         int m = n - i;
-        reduce_panel(m, nb, &A_(i, i), lda, e + i, tau + i, w, ldw, buf);
-        xher2k('L', 'N', m - nb, nb, -1, &A_(i + nb, i), lda, &W_(nb, 0), ldw, 1,
+        reduce_panel(m, nb, &A_(i, i), lda, e + i, tau + i, x, ldx, buf);
+        xher2k('L', 'N', m - nb, nb, -1, &X_(nb, 0), 2 * ldx, &X_(nb, 1), 2 * ldx, 1,
                &A_(i + nb, i + nb), lda);
         for (int j = i; j < i + nb; j++) {
             A_(j + 1, j) = e[j];
