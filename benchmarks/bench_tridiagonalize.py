@@ -2,7 +2,7 @@
 xSYTRD/xHETRD and xORMTR/xUNMTR (called as xORMQR/xUNMQR on the reflector
 block, which is what xORMTR does for uplo = 'L').
 
-Usage: PYTHONPATH=src python3 bench/bench_tridiagonalize.py [n ...] [--complex]
+Usage: PYTHONPATH=src python3 benchmarks/bench_tridiagonalize.py [n ...] [--complex]
 Medians of 5 runs after a warm-up; contenders alternate, with at least 0.3 s
 of sleep between them so that OpenBLAS's worker threads go idle -- and, as
 the machine may be shared, until a 0.3 s window passes with the CPUs idle
