@@ -49,8 +49,33 @@
 #define LEAF 32              /* largest leaf solved by QR */
 #define DC_MAX_THREADS 8     /* threads sharing the secular equations */
 #define PARALLEL_MIN_K 96    /* fewer roots than this: no threads */
-#define MODEL_STEPS 30       /* rational steps before forced bisections */
+#define MODEL_STEPS 64       /* rational steps before forced bisections */
 #define SECULAR_MAX_STEPS 4000 /* > bisections to exhaust any bracket */
+
+/* The O(k^2) sweeps of a merge (secular function, Loewner products,
+ * vector columns) are compiled for AVX-512, AVX2 and the baseline and
+ * chosen at run time, as rotations.c does. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define DC_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#endif
+#endif
+#ifndef DC_CLONES
+#define DC_CLONES
+#endif
+
+/* Reductions are not vectorized by the compiler without reassociation:
+ * the sums of the secular function are kept in a vector of VL partial
+ * sums (GCC vector extensions, lowered to whatever each clone targets). */
+#if defined(__GNUC__)
+#define DC_VEC 1
+typedef real vreal __attribute__((vector_size(64)));
+#define VL ((int)(sizeof(vreal) / sizeof(real)))
+#define load_v(p) __extension__({ vreal v_; memcpy(&v_, (p), sizeof v_); v_; })
+#define store_v(p, v) __extension__({ vreal w_ = (v); memcpy((p), &w_, sizeof w_); })
+#else
+#define DC_VEC 0
+#endif
 
 enum { TOP = 0, DENSE = 1, BOTTOM = 2 };   /* xLAED2's column types */
 
@@ -192,25 +217,46 @@ typedef struct {
  * the moduli, which bounds the rounding error of f (xLAED4's ERRETM). */
 typedef struct { real f, dpsi, dphi, abssum; } secular_value;
 
+/* sum_{i0 <= i < i1} w_i^2/delta_i and w_i^2/delta_i^2, delta stored. */
+typedef struct { real s, ds; } two_sums;
+
+DC_CLONES static two_sums secular_part(const real *dl, const real *w, real base, real tau,
+                                       real *delta, int i0, int i1)
+{
+    two_sums r = {0, 0};
+    int i = i0;
+#if DC_VEC
+    vreal vs = {0}, vds = {0};
+    for (; i + VL <= i1; i += VL) {
+        vreal del = (load_v(dl + i) - base) - tau;
+        vreal wv = load_v(w + i);
+        vreal t = wv / del;
+        store_v(delta + i, del);
+        vs += wv * t;
+        vds += t * t;
+    }
+    for (int l = 0; l < VL; l++) {
+        r.s += vs[l];
+        r.ds += vds[l];
+    }
+#endif
+    for (; i < i1; i++) {
+        real del = (dl[i] - base) - tau;
+        real t = w[i] / del;
+        delta[i] = del;
+        r.s += w[i] * t;
+        r.ds += t * t;
+    }
+    return r;
+}
+
 static secular_value secular_eval(const secular *p, int org, int split, real tau, real *delta)
 {
-    const real *dl = p->dl, *w = p->w, base = dl[org];
-    real psi = 0, dpsi = 0, phi = 0, dphi = 0;
-    for (int i = 0; i < split; i++) {
-        real del = (dl[i] - base) - tau;
-        real t = w[i] / del;
-        delta[i] = del;
-        psi += w[i] * t;
-        dpsi += t * t;
-    }
-    for (int i = split; i < p->k; i++) {
-        real del = (dl[i] - base) - tau;
-        real t = w[i] / del;
-        delta[i] = del;
-        phi += w[i] * t;
-        dphi += t * t;
-    }
-    secular_value v = {1 / p->rho + psi + phi, dpsi, dphi, EK_FABS(psi) + EK_FABS(phi)};
+    const real base = p->dl[org];
+    two_sums left = secular_part(p->dl, p->w, base, tau, delta, 0, split);
+    two_sums right = secular_part(p->dl, p->w, base, tau, delta, split, p->k);
+    secular_value v = {1 / p->rho + left.s + right.s, left.ds, right.ds,
+                       EK_FABS(left.s) + EK_FABS(right.s)};
     return v;
 }
 
@@ -377,7 +423,7 @@ static void secular_roots(const secular *p, int j0, int j1)
  * 1/rho drops out when the vectors are normalized.  Rows i0..i1-1; the
  * products are interleaved so they stay between the interlacing bounds
  * (xLAED3).  The sign of zhat_i is that of w_i. */
-static void loewner_rows(const secular *p, int i0, int i1)
+DC_CLONES static void loewner_rows(const secular *p, int i0, int i1)
 {
     const int k = p->k;
     const real *dl = p->dl;
@@ -402,27 +448,50 @@ static void loewner_rows(const secular *p, int i0, int i1)
 
 /* Columns j0..j1-1 of U: u_j = zhat ./ (d - lambda_j), normalized, its rows
  * written in the grouped order of the packed columns (xLAED3). */
-static void vector_columns(const secular *p, int j0, int j1, real *tmp)
+/* sum of squares of x (n), in VL partial sums */
+DC_CLONES static real sum_squares(int n, const real *x)
+{
+    real r = 0;
+    int i = 0;
+#if DC_VEC
+    vreal acc = {0};
+    for (; i + VL <= n; i += VL) {
+        vreal v = load_v(x + i);
+        acc += v * v;
+    }
+    for (int l = 0; l < VL; l++)
+        r += acc[l];
+#endif
+    for (; i < n; i++)
+        r += x[i] * x[i];
+    return r;
+}
+
+DC_CLONES static void vector_columns(const secular *p, int j0, int j1, real *tmp)
 {
     const int k = p->k;
+    const real *zh = p->zhat;
     for (int j = j0; j < j1; j++) {
-        real *col = p->S + (size_t)j * k, big = 0;
-        for (int i = 0; i < k; i++) {
-            tmp[i] = p->zhat[i] / col[i];
-            real a = EK_FABS(tmp[i]);
-            big = a > big ? a : big;
-        }
-        if (!(big > 0 && big <= EK_REAL_MAX)) {   /* cannot happen; keep Z finite */
+        real *col = p->S + (size_t)j * k;
+        for (int i = 0; i < k; i++)
+            tmp[i] = zh[i] / col[i];
+        real ss = sum_squares(k, tmp), inv;
+        if (ss >= EK_SAFMIN && ss <= EK_REAL_MAX) {
+            inv = 1 / EK_SQRT(ss);
+        } else {   /* rare: the 2-norm scaled by the largest entry */
+            real big = 0;
             for (int i = 0; i < k; i++)
-                tmp[i] = i == j;
-            big = 1;
+                big = EK_FABS(tmp[i]) > big ? EK_FABS(tmp[i]) : big;
+            if (!(big > 0 && big <= EK_REAL_MAX)) {   /* cannot happen; keep Z finite */
+                for (int i = 0; i < k; i++)
+                    tmp[i] = i == j;
+                big = 1;
+            }
+            real rb = 1 / big, sc = 0;
+            for (int i = 0; i < k; i++)
+                sc += (tmp[i] * rb) * (tmp[i] * rb);
+            inv = rb / EK_SQRT(sc);
         }
-        real ss = 0;
-        for (int i = 0; i < k; i++) {
-            real t = tmp[i] / big;
-            ss += t * t;
-        }
-        real inv = 1 / (big * EK_SQRT(ss));
         for (int i = 0; i < k; i++)
             col[p->group[i]] = tmp[i] * inv;
     }
