@@ -1,8 +1,8 @@
 /*
  * tridiagonal_eigen.c -- the driver for a real symmetric tridiagonal T.
  *
- * All eigenpairs come from implicit QR; values only from its root-free
- * variant.  A selection (index range or value interval) comes from Sturm
+ * All eigenpairs come from implicit QR below order DC_CROSSOVER and from
+ * divide and conquer above it; values only from the root-free QR.  A selection (index range or value interval) comes from Sturm
  * bisection, and its vectors from inverse iteration, so that k eigenpairs
  * of T cost O(n k) rather than the O(n^3) of the full QR with vectors
  * (LAPACK's xSTEBZ + xSTEIN, as used by xSYEVX).
@@ -10,7 +10,7 @@
  * Inverse iteration must orthogonalize each vector against its cluster,
  * and on a dense spectrum every eigenvalue chains into one cluster: its
  * cost grows like n m^2 in BLAS-1 work.  A selection of more than a
- * quarter of the spectrum is therefore taken from the full QR instead
+ * quarter of the spectrum is therefore taken from the full solve instead
  * (selection.h gives it room for n vectors).
  */
 #include <string.h>
