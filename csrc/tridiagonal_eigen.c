@@ -2,9 +2,10 @@
  * tridiagonal_eigen.c -- the driver for a real symmetric tridiagonal T.
  *
  * All eigenpairs come from implicit QR below order DC_CROSSOVER and from
- * divide and conquer above it; values only from the root-free QR.  A selection (index range or value interval) comes from Sturm
- * bisection, and its vectors from inverse iteration, so that k eigenpairs
- * of T cost O(n k) rather than the O(n^3) of the full QR with vectors
+ * divide and conquer above it; values only from the root-free QR.  A
+ * selection (index range or value interval) comes from Sturm bisection,
+ * and its vectors from inverse iteration, so that k eigenpairs of T cost
+ * O(n k) rather than the O(n^3) of the full solve with vectors
  * (LAPACK's xSTEBZ + xSTEIN, as used by xSYEVX).
  *
  * Inverse iteration must orthogonalize each vector against its cluster,
