@@ -1,34 +1,59 @@
 /*
  * tridiagonal_eigen.c -- the driver for a real symmetric tridiagonal T.
  *
- * All eigenpairs come from implicit QR; values only from its root-free
- * variant.  A selection (index range or value interval) comes from Sturm
- * bisection, and its vectors from inverse iteration, so that k eigenpairs
- * of T cost O(n k) rather than the O(n^3) of the full QR with vectors
+ * All eigenpairs come from implicit QR below order DC_CROSSOVER and from
+ * divide and conquer above it; values only from the root-free QR.  A
+ * selection (index range or value interval) comes from Sturm bisection,
+ * and its vectors from inverse iteration, so that k eigenpairs of T cost
+ * O(n k) rather than the O(n^3) of the full solve with vectors
  * (LAPACK's xSTEBZ + xSTEIN, as used by xSYEVX).
  *
  * Inverse iteration must orthogonalize each vector against its cluster,
  * and on a dense spectrum every eigenvalue chains into one cluster: its
  * cost grows like n m^2 in BLAS-1 work.  A selection of more than a
- * quarter of the spectrum is therefore taken from the full QR instead
+ * quarter of the spectrum is therefore taken from the full solve instead
  * (selection.h gives it room for n vectors).
  */
 #include <string.h>
 #include "types.h"
 #include "bisection.h"
+#include "divide_conquer.h"
 #include "tridiagonal_eigen.h"
 #include "tridiagonal_qr.h"
 
+/* All eigenvectors of T of order >= DC_CROSSOVER come from divide and
+ * conquer (divide_conquer.h), smaller ones from QR: measured on random
+ * tridiagonals from dsytrd, DC overtakes QR between 50 and 100. */
+#define DC_CROSSOVER 64
+
 static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
 
-/* Reals of workspace beyond the copies of d and e. */
+/* Reals divide and conquer needs, its ints included (stored after the
+ * reals: a real-aligned offset is int-aligned). */
+static size_t dc_reals(int n)
+{
+    size_t ints = EK(divide_conquer_iworkspace)(n);
+    return EK(divide_conquer_workspace)(n) + (ints * sizeof(int) + sizeof(real) - 1) / sizeof(real);
+}
+
+/* Reals of the solver of all eigenpairs with vectors. */
+static size_t reals_for_all(int n)
+{
+    size_t qr = EK(tridiagonal_qr_workspace)(n);
+    return n >= DC_CROSSOVER ? max_size(qr, dc_reals(n)) : qr;
+}
+
+/* Reals of workspace beyond the copies of d and e.  A selection with room
+ * for n vectors may be solved in full (selection.h). */
 static size_t reals_for_solver(int n, int want_vectors, const ek_selection *sel)
 {
     if (!want_vectors)
         return 0;
     if (sel->kind == EK_SELECT_ALL)
-        return EK(tridiagonal_qr_workspace)(n);
-    return max_size(EK(tridiagonal_qr_workspace)(n), EK(inverse_iteration_workspace)(n));
+        return reals_for_all(n);
+    size_t full = ek_selection_capacity(sel, n) == n ? reals_for_all(n)
+                                                     : EK(tridiagonal_qr_workspace)(n);
+    return max_size(full, EK(inverse_iteration_workspace)(n));
 }
 
 size_t EK(tridiagonal_eigen_workspace)(int n, int want_vectors, const ek_selection *sel)
@@ -48,16 +73,24 @@ static void set_identity(int n, real *z, int ldz)
     }
 }
 
-/* All eigenvalues, and with want_vectors all eigenvectors, by QR. */
+/* All eigenvalues, and with want_vectors all eigenvectors, by QR, or by
+ * divide and conquer from order DC_CROSSOVER (when the workspace has room
+ * for it, which tridiagonal_eigen_workspace provides). */
 static int solve_all(int n, const real *d, const real *e, int want_vectors, real *w,
                      real *z, int ldz, real *work, size_t nwork, int nthreads)
 {
-    real *ework = work;  /* QR destroys the off-diagonal: work on a copy */
+    real *ework = work;  /* QR and DC destroy the off-diagonal: work on a copy */
     memcpy(w, d, (size_t)n * sizeof(real));
     if (n > 1)
         memcpy(ework, e, (size_t)(n - 1) * sizeof(real));
     if (!want_vectors)
         return EK(tridiagonal_eigvals)(n, w, ework);
+    if (n >= DC_CROSSOVER && nwork >= (size_t)n + dc_reals(n)) {
+        size_t lwork = EK(divide_conquer_workspace)(n);
+        int *iwork = (int *)(work + n + lwork);
+        return EK(divide_conquer)(n, w, ework, z, ldz, work + n, lwork, iwork,
+                                  EK(divide_conquer_iworkspace)(n), nthreads);
+    }
     set_identity(n, z, ldz);
     return EK(tridiagonal_qr)(n, w, ework, z, ldz, work + n, nwork - (size_t)n, nthreads);
 }

@@ -96,6 +96,16 @@ cdef extern from "tridiagonal_qr.h" nogil:
     int ek_s_tridiagonal_qr(int n, float *d, float *e, float *z, int ldz, float *work, size_t lwork, int nthreads)
     int ek_d_tridiagonal_qr(int n, double *d, double *e, double *z, int ldz, double *work, size_t lwork, int nthreads)
 
+cdef extern from "divide_conquer.h" nogil:
+    size_t ek_s_divide_conquer_workspace(int n)
+    size_t ek_d_divide_conquer_workspace(int n)
+    size_t ek_s_divide_conquer_iworkspace(int n)
+    size_t ek_d_divide_conquer_iworkspace(int n)
+    int ek_s_divide_conquer(int n, float *d, float *e, float *z, int ldz, float *work, size_t lwork,
+                            int *iwork, size_t liwork, int nthreads)
+    int ek_d_divide_conquer(int n, double *d, double *e, double *z, int ldz, double *work, size_t lwork,
+                            int *iwork, size_t liwork, int nthreads)
+
 cdef extern from "rotations.h" nogil:
     void ek_s_apply_rotation_sequences(int m, int n, int k, const float *c, const float *s, int ldcs,
                                        float *z, int ldz, int nthreads)
@@ -443,6 +453,47 @@ def tridiagonal_qr(real_t[::1] d, real_t[::1] e, real_t[::1, :] z, int nthreads=
     finally:
         free(work)
     _raise_for(info, "tridiagonal_qr")
+
+
+def divide_conquer(real_t[::1] d, real_t[::1] e, int nthreads=1):
+    """Divide and conquer on the tridiagonal (d, e), which are not modified.
+    Returns ``(w, z)``: ascending eigenvalues and orthonormal eigenvectors."""
+    cdef int n = <int>d.shape[0]
+    dtype = np.asarray(d).dtype
+    w_arr = np.array(d, dtype=dtype, copy=True)
+    z_arr = np.zeros((n, max(n, 1)), dtype=dtype, order='F')
+    if n == 0:
+        return w_arr, z_arr[:, :0]
+    e_arr = np.zeros(max(n - 1, 1), dtype=dtype)
+    e_arr[:n - 1] = np.asarray(e)[:n - 1]
+    cdef real_t[::1] w = w_arr
+    cdef real_t[::1] ework = e_arr
+    cdef real_t[::1, :] z = z_arr
+    cdef int ldz = _ld(z.strides[1], sizeof(real_t), n)
+    cdef size_t lwork, liwork
+    if real_t is float:
+        lwork = ek_s_divide_conquer_workspace(n)
+        liwork = ek_s_divide_conquer_iworkspace(n)
+    else:
+        lwork = ek_d_divide_conquer_workspace(n)
+        liwork = ek_d_divide_conquer_iworkspace(n)
+    cdef real_t *work = <real_t *>_workspace(lwork * sizeof(real_t))
+    cdef int *iwork = NULL
+    cdef int info = 0
+    try:
+        iwork = <int *>_workspace(liwork * sizeof(int))
+        with nogil:
+            if real_t is float:
+                info = ek_s_divide_conquer(n, &w[0], &ework[0], &z[0, 0], ldz, work, lwork,
+                                           iwork, liwork, nthreads)
+            else:
+                info = ek_d_divide_conquer(n, &w[0], &ework[0], &z[0, 0], ldz, work, lwork,
+                                           iwork, liwork, nthreads)
+    finally:
+        free(work)
+        free(iwork)
+    _raise_for(info, "divide_conquer")
+    return w_arr, z_arr
 
 
 def apply_rotation_sequences(real_t[::1, :] c, real_t[::1, :] s, real_t[::1, :] z, int nthreads=1):
