@@ -33,19 +33,21 @@ def _timed(fn, a):
 def run_case(case, a, repeat=3, progress=None):
     """Time every contender of ``case`` on matrix ``a``: one warm-up call
     each (whose answer is checked for accuracy), then ``repeat`` rounds."""
+    n = a.shape[0]
+    contenders = [c for c in case.contenders if n <= c.max_n]
     accuracy = {}
-    for c in case.contenders:
+    for c in contenders:
         _, out = _timed(c.run, a)
         accuracy[c.name] = float(case.accuracy(a, out))
-    times = {c.name: [] for c in case.contenders}
+    times = {c.name: [] for c in contenders}
     for _ in range(repeat):
-        for c in case.contenders:
+        for c in contenders:
             elapsed, _ = _timed(c.run, a)
             times[c.name].append(elapsed)
             if progress is not None:
                 progress()
     return [Result(case.name, a.shape[0], c.name, statistics.median(times[c.name]),
-                   times[c.name], accuracy[c.name]) for c in case.contenders]
+                   times[c.name], accuracy[c.name]) for c in contenders]
 
 
 def ratio_to_best_other(results, ours="eigkit"):
