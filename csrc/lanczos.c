@@ -547,13 +547,27 @@ static int plan_restart(ek_lanczos_state *st)
     if (st->exhausted) {
         done = 1;
     } else if (nl_after == k && !done) {
+        /* All k locked.  A multiple eigenvalue among them may have more
+         * copies than the Krylov space could hold: verify with a wider block
+         * that carries fresh random directions, until the best new value is
+         * no better than the worst locked one.  (After a swap in the
+         * verification, keep verifying.) */
         int lim = block_limit(st, 1, k);
-        int want = cs + 1 < lim ? cs + 1 : lim;
-        if (which != EK_LZ_BE && cs >= st->b && want > st->b) {
-            st->verify = 1;
-            bnew = want;
+        if (st->verify) {
+            /* no conclusion yet, or a swap: keep verifying, wider if the
+             * swap made the cluster reach the block size */
+            int want = cs + 1 < lim ? cs + 1 : lim;
+            if (drop >= 0 && cs >= st->b && want > st->b)
+                bnew = want;
         } else {
-            done = 1;
+            int want = cs + 1 > st->b + 1 ? cs + 1 : st->b + 1;
+            if (want > lim) want = lim;
+            if (which != EK_LZ_BE && (cs >= 2 || cs >= st->b) && want > st->b) {
+                st->verify = 1;
+                bnew = want;
+            } else {
+                done = 1;
+            }
         }
     } else if (!done && cs >= st->b) {
         int nw2 = st->verify ? 1 : k - nl_after;
