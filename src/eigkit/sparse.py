@@ -149,13 +149,16 @@ def _transform(nu, mode, sigma):
 
 
 def _sort_for_return(lam, nu, which, with_vectors):
-    """SciPy's (ARPACK's) order of the returned eigenvalues."""
+    """SciPy's (ARPACK's) order of the returned eigenvalues: ascending with
+    vectors; without, by the `which` criterion on the values of OP, best last."""
     if with_vectors:
         return np.argsort(lam, kind="stable")
     if which == "LM":
         return np.lexsort((nu, np.abs(nu)))
     if which == "SM":
         return np.lexsort((-nu, -np.abs(nu)))
+    if which == "SA":
+        return np.argsort(-nu, kind="stable")
     return np.argsort(nu, kind="stable")
 
 
