@@ -437,3 +437,38 @@ def test_m_dtype_warning():
     a, _ = random_hermitian(40, np.float64, seed=0)
     with pytest.warns(UserWarning):
         eigkit.eigsh(a, k=2, M=np.eye(40, dtype=np.float32), rng=0)
+
+
+# ---------------------------------------------------------------------------
+# svds
+
+@pytest.mark.parametrize("shape", [(80, 50), (50, 80)])
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+def test_svds_against_dense(shape, dtype):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * rng.standard_normal(shape)
+    s_all = np.linalg.svd(a, compute_uv=False)
+    for A in (a, sp.csr_matrix(a)):
+        u, s, vh = eigkit.svds(A, k=4, rng=0)
+        assert np.allclose(s, np.sort(s_all[:4]), atol=1e-9)
+        assert np.allclose(a @ vh.conj().T, u * s, atol=1e-8)
+        assert np.allclose(u.conj().T @ u, np.eye(4), atol=1e-10)
+        s_only = eigkit.svds(A, k=4, rng=0, return_singular_vectors=False)
+        assert np.allclose(s_only, s)
+    u, s, vh = eigkit.svds(a, k=3, which="SM", rng=0)
+    assert np.allclose(s, np.sort(s_all[-3:]), atol=1e-7)
+    u, s, vh = eigkit.svds(a, k=3, rng=0, return_singular_vectors="u")
+    assert vh is None and u.shape == (shape[0], 3)
+
+
+@pytest.mark.parametrize("kwargs", [dict(k=0), dict(k=50), dict(which="LA"), dict(tol=-1),
+                                    dict(solver="nope"), dict(ncv=3, k=4), dict(v0=np.ones(3)),
+                                    dict(maxiter=0), dict(return_singular_vectors="x")])
+def test_svds_bad_arguments(kwargs):
+    a = np.random.default_rng(0).standard_normal((60, 50))
+    with pytest.raises(ValueError):
+        eigkit.svds(a, **kwargs)
+    with pytest.raises(ValueError):
+        spla.svds(a, **kwargs)

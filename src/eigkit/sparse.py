@@ -19,7 +19,7 @@ from scipy.sparse.linalg import (ArpackNoConvergence, LinearOperator, aslinearop
 from . import _lanczos
 from .dense import eigh as _dense_eigh
 
-__all__ = ["eigsh", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo"]
+__all__ = ["eigsh", "svds", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo"]
 
 _WHICH = ["LM", "SM", "LA", "SA", "BE"]
 _DEFAULT_BLOCK = 2
@@ -395,3 +395,100 @@ def _dense_all(A, M, return_eigenvectors, return_info):
         return (w, v, LanczosInfo()) if return_info else (w, v)
     w = _dense_eigh(a, b=b, eigvals_only=True)
     return (w, LanczosInfo()) if return_info else w
+
+
+# ---------------------------------------------------------------------------
+# svds
+
+def svds(A, k=6, ncv=None, tol=0, which='LM', v0=None, maxiter=None,
+         return_singular_vectors=True, solver='arpack', rng=None, options=None):
+    """Partial singular value decomposition: a drop-in for
+    :func:`scipy.sparse.linalg.svds` (same arguments, checks, results).
+
+    eigkit computes it as SciPy's ARPACK path does, with eigkit's block
+    Lanczos in place of ARPACK: :func:`eigsh` on the smaller Gram operator
+    X^H X (tolerance tol**2), orthonormalization of its eigenvectors V,
+    then the Rayleigh-Ritz step A V = U S W^H (a k x k SVD).  ``solver`` is
+    accepted for compatibility and validated, but always means this path;
+    ``options`` is ignored.  Small singular values lose accuracy through the
+    squaring, as with SciPy's ``solver='arpack'``.
+    """
+    import math
+    import numbers
+
+    solver = str(solver).lower()
+    solvers = {"arpack", "lobpcg", "propack"}
+    if solver not in solvers:
+        raise ValueError(f"solver must be one of {solvers}.")
+    A = aslinearoperator(A)
+    if not np.issubdtype(A.dtype, np.number):
+        raise ValueError("`A` must be of numeric data type.")
+    if math.prod(A.shape) == 0:
+        raise ValueError("`A` must not be empty.")
+    kmax = min(A.shape) if solver == 'propack' else min(A.shape) - 1
+    if int(k) != k or not (0 < k <= kmax):
+        raise ValueError("`k` must be an integer satisfying `0 < k < min(A.shape)`.")
+    k = int(k)
+    if solver == "arpack" and ncv is not None:
+        if int(ncv) != ncv or not (k < ncv < min(A.shape)):
+            raise ValueError("`ncv` must be an integer satisfying `k < ncv < min(A.shape)`.")
+        ncv = int(ncv)
+    if tol < 0 or not np.isfinite(tol):
+        raise ValueError("`tol` must be a non-negative floating point value.")
+    tol = float(tol)
+    which = str(which).upper()
+    if which not in {'LM', 'SM'}:
+        raise ValueError(f"`which` must be in {set(['LM', 'SM'])}.")
+    if v0 is not None:
+        v0 = np.atleast_1d(v0)
+        if not (np.issubdtype(v0.dtype, np.complexfloating)
+                or np.issubdtype(v0.dtype, np.floating)):
+            raise ValueError("`v0` must be of floating or complex floating data type.")
+        shape = (A.shape[0],) if solver == 'propack' else (min(A.shape),)
+        if v0.shape != shape:
+            raise ValueError(f"`v0` must have shape {shape}.")
+    if maxiter is not None and (int(maxiter) != maxiter or maxiter <= 0):
+        raise ValueError("`maxiter` must be a positive integer.")
+    maxiter = int(maxiter) if maxiter is not None else maxiter
+    if return_singular_vectors not in {True, False, "vh", "u"}:
+        raise ValueError("`return_singular_vectors` must be in {True, False, 'vh', 'u'}.")
+    if isinstance(rng, (numbers.Integral, np.integer)):
+        rng = np.random.default_rng(rng)
+    elif isinstance(rng, np.random.RandomState):
+        rng = np.random.default_rng(rng)
+    elif rng is not None and not isinstance(rng, np.random.Generator):
+        raise ValueError(f"'{rng}' is neither a NumPy Generator nor an integer seed"
+                         " to instantiate one. For future-proofing, prefer using a"
+                         " NumPy Generator.")
+
+    nrow, ncol = A.shape
+    if nrow >= ncol:
+        X_mat, XH_mat, transpose = A.matmat, A.rmatmat, False
+    else:
+        X_mat, XH_mat, transpose = A.rmatmat, A.matmat, True
+    nsmall = min(A.shape)
+    XH_X = LinearOperator((nsmall, nsmall), matvec=lambda x: XH_mat(X_mat(x.reshape(-1, 1))).ravel(),
+                          matmat=lambda X: XH_mat(X_mat(X)), dtype=A.dtype)
+    _, eigvec = eigsh(XH_X, k=k, tol=tol ** 2, maxiter=maxiter, ncv=ncv, which=which, v0=v0,
+                      rng=rng)
+    eigvec, _ = np.linalg.qr(eigvec)
+    Av = np.asarray(X_mat(eigvec))
+    # Rayleigh-Ritz: Av = Q R, R = Ur S W^H (k x k)
+    q, r = np.linalg.qr(Av)
+    ur, s, wh = np.linalg.svd(r)
+    if not return_singular_vectors:
+        return s[::-1]
+    u = (q @ ur)[:, ::-1]
+    s = s[::-1]
+    vh = wh[::-1]
+    jobu = return_singular_vectors in {True, 'u'}
+    jobv = return_singular_vectors in {True, 'vh'}
+    if transpose:
+        u_tmp = eigvec @ vh.conj().T if jobu else None
+        vh = u.conj().T if jobv else None
+        u = u_tmp
+    else:
+        if not jobu:
+            u = None
+        vh = vh @ eigvec.conj().T if jobv else None
+    return u, s, vh
