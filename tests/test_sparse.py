@@ -472,3 +472,38 @@ def test_svds_bad_arguments(kwargs):
         eigkit.svds(a, **kwargs)
     with pytest.raises(ValueError):
         spla.svds(a, **kwargs)
+
+
+def test_keyboard_interrupt_is_prompt():
+    import os
+    import signal
+    import time
+    if threading.current_thread() is not threading.main_thread():  # pragma: no cover
+        pytest.skip("signals go to the main thread")
+    A = laplacian_2d(40)
+
+    def slow(X):
+        time.sleep(0.005)
+        return A @ X
+
+    op = LinearOperator(A.shape, matvec=lambda x: A @ x, matmat=slow, dtype=float)
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    t0 = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            eigkit.eigsh(op, k=10, which="SM", tol=0, maxiter=10**6, rng=0)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - t0 < 5
+
+
+@pytest.mark.parametrize("n, k, ncv", [(25, 3, None), (40, 6, 12), (40, 6, 7), (12, 1, None), (30, 2, 8)])
+def test_small_problems_and_tight_ncv(n, k, ncv):
+    # ncv >= n: one exact block; ncv = k + 1: single-vector blocks.  SM
+    # (interior) needs room, as with ARPACK.
+    a, w_all = random_hermitian(n, np.float64, seed=n + k)
+    for which in WHICHES if ncv is None or ncv > k + 2 else ["LM", "LA", "SA", "BE"]:
+        w, v = eigkit.eigsh(a, k=k, which=which, ncv=ncv, rng=0)
+        assert np.allclose(w, expected(w_all, k, which), atol=1e-9), which
+        check_pairs(a, w, v)
