@@ -507,3 +507,17 @@ def test_small_problems_and_tight_ncv(n, k, ncv):
         w, v = eigkit.eigsh(a, k=k, which=which, ncv=ncv, rng=0)
         assert np.allclose(w, expected(w_all, k, which), atol=1e-9), which
         check_pairs(a, w, v)
+
+
+def test_complex_generalized_and_shift_invert():
+    n = 60
+    a, _ = random_hermitian(n, np.complex128, seed=13, spread=np.linspace(1, 10, n))
+    m = spd(n, 14).astype(np.complex128)
+    exact = eigkit.eigvalsh(a, m)
+    w, v = eigkit.eigsh(a, k=3, M=m, which="LA", rng=0)
+    assert np.allclose(w, exact[-3:], atol=1e-8)
+    check_pairs(a, w, v, M=m)
+    sigma = 4.0
+    w, v = eigkit.eigsh(sp.csr_matrix(a), k=3, M=sp.csr_matrix(m), sigma=sigma, rng=0)
+    assert np.allclose(w, np.sort(exact[np.argsort(np.abs(exact - sigma))[:3]]), atol=1e-8)
+    check_pairs(a, w, v, M=m)
