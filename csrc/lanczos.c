@@ -751,6 +751,15 @@ int EK(lanczos_step)(ek_lanczos_state *st)
             for (int j = 0; j < b; j++)
                 wnorm[j] = bnorm(n, COL(W, n, j), COL(BW, n, j));
             for (int pass = 0; pass < 2; pass++) {
+                if (pass == 1) {
+                    /* DGKS: a second pass only if some column lost more
+                     * than 1 - 1/sqrt(2) of its norm in the first */
+                    int again = 0;
+                    for (int j = 0; j < b && !again; j++)
+                        again = bnorm(n, COL(W, n, j), COL(BW, n, j)) < (real)0.7071 * wnorm[j];
+                    if (!again)
+                        break;
+                }
                 xgemm('C', 'N', q, b, n, 1, BV, n, W, n, 0, C, ldc);
                 xgemm('N', 'N', n, b, q, -1, V, n, C, ldc, 1, W, n);
                 if (gen)
