@@ -750,23 +750,41 @@ int EK(lanczos_step)(ek_lanczos_state *st)
             }
             for (int j = 0; j < b; j++)
                 wnorm[j] = bnorm(n, COL(W, n, j), COL(BW, n, j));
-            for (int pass = 0; pass < 2; pass++) {
-                if (pass == 1) {
-                    /* DGKS: a second pass only if some column lost more
-                     * than 1 - 1/sqrt(2) of its norm in the first */
+            /* Pass 0 is local: OP couples the current block only with the
+             * previous block and itself (and, for the first blocks after a
+             * restart, with the kept Ritz vectors).  Then full classical
+             * Gram-Schmidt against all of V, repeated (DGKS) only if some
+             * column lost more than 1 - 1/sqrt(2) of its norm in that
+             * pass.  The coefficients of every pass add up to the
+             * projection V^H B OP V_j, the new column block of H. */
+            int first = st->mact - 2 * b;
+            if (first <= st->nkeep)
+                first = 0;
+            real before[b > 0 ? b : 1];
+            for (int pass = 0; pass < 3; pass++) {
+                int c0 = pass == 0 ? st->nlock + first : 0, nc = q - c0;
+                if (pass == 2) {
                     int again = 0;
                     for (int j = 0; j < b && !again; j++)
-                        again = bnorm(n, COL(W, n, j), COL(BW, n, j)) < (real)0.7071 * wnorm[j];
+                        again = bnorm(n, COL(W, n, j), COL(BW, n, j)) < (real)0.7071 * before[j];
                     if (!again)
                         break;
                 }
-                xgemm('C', 'N', q, b, n, 1, BV, n, W, n, 0, C, ldc);
-                xgemm('N', 'N', n, b, q, -1, V, n, C, ldc, 1, W, n);
+                if (pass == 1)
+                    for (int j = 0; j < b; j++)
+                        before[j] = bnorm(n, COL(W, n, j), COL(BW, n, j));
+                if (nc <= 0)
+                    continue;
+                xgemm('C', 'N', nc, b, n, 1, COL(BV, n, c0), n, W, n, 0, C, ldc);
+                xgemm('N', 'N', n, b, nc, -1, COL(V, n, c0), n, C, ldc, 1, W, n);
                 if (gen)
-                    xgemm('N', 'N', n, b, q, -1, BV, n, C, ldc, 1, BW, n);
+                    xgemm('N', 'N', n, b, nc, -1, COL(BV, n, c0), n, C, ldc, 1, BW, n);
                 for (int j = 0; j < b; j++)
-                    for (int r = 0; r < st->mact; r++)
-                        EK_AT(H, ld, r, st->mact - b + j) += EK_AT(C, ldc, st->nlock + r, j);
+                    for (int i = 0; i < nc; i++) {
+                        int r = c0 + i - st->nlock;
+                        if (r >= 0)
+                            EK_AT(H, ld, r, st->mact - b + j) += EK_AT(C, ldc, i, j);
+                    }
             }
             if (q >= n) {
                 st->exhausted = 1;
