@@ -23,7 +23,9 @@
  * par.seed: the same parameters give the same result.
  *
  * Method (Wu & Simon 2000, block form): basis V with full
- * reorthogonalization (classical Gram-Schmidt twice, xgemm), column-wise
+ * reorthogonalization (xgemm: a local pass against the blocks OP couples
+ * with, then classical Gram-Schmidt against all of V, repeated under the
+ * DGKS criterion), column-wise
  * Gram-Schmidt-twice QR of each new block with rank-deficiency detection
  * (deficient directions are replaced by fresh random ones), Rayleigh-Ritz
  * of the projected matrix (block tridiagonal, arrowhead after a restart)

@@ -230,5 +230,6 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
 
 
 cdef void *_addr(object arr):
-    cdef char[::1] b = arr.reshape(-1, order='A').view(np.uint8) if arr.flags.f_contiguous or arr.flags.c_contiguous else None
+    """Address of the first element of a contiguous array that outlives the call."""
+    cdef char[::1] b = arr.reshape(-1, order='A').view(np.uint8)
     return <void *>&b[0]
