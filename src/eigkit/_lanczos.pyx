@@ -10,7 +10,7 @@ number of solves may run at once, and an operator may itself call
 from libc.stdlib cimport malloc, free
 from libc.stddef cimport size_t
 from libc.stdint cimport uint64_t
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 from cpython.exc cimport PyErr_CheckSignals
 
 import numpy as np
@@ -108,13 +108,21 @@ cdef int _extract(int prec, ek_lanczos_state *st, void *w, void *res, void *z, i
     return ek_z_lanczos_extract(st, <double *>w, <double *>res, <double complex *>z, ldz)
 
 
-cdef object _view(void *ptr, Py_ssize_t n, Py_ssize_t ncols, object dtype):
-    """The n x ncols Fortran block at ptr as a writable ndarray (no copy)."""
-    cdef Py_ssize_t nbytes = n * ncols * dtype.itemsize
-    if nbytes == 0:
-        return np.empty((n, ncols), dtype=dtype, order='F')
-    raw = np.asarray(<char[:nbytes]><char *>ptr)
-    return raw.view(dtype).reshape((ncols, n)).T
+cdef object _from_c(const void *ptr, Py_ssize_t n, Py_ssize_t ncols, object dtype):
+    """A Fortran-ordered copy of the n x ncols block at ptr.  (Copies through
+    memcpy: wrapping the pointer with np.asarray would run numpy's Python-level
+    buffer parsing, where a Ctrl-C would surface as a ValueError.)"""
+    out = np.empty((n, ncols), dtype=dtype, order='F')
+    if n * ncols > 0:
+        memcpy(_addr(out), ptr, <size_t>(n * ncols * dtype.itemsize))
+    return out
+
+
+cdef void _to_c(void *ptr, object arr, Py_ssize_t n, Py_ssize_t ncols, object dtype) except *:
+    """Store the n x ncols array arr at ptr, Fortran order, in dtype."""
+    src = np.asfortranarray(arr, dtype=dtype)
+    if n * ncols > 0:
+        memcpy(ptr, _addr(src), <size_t>(n * ncols * dtype.itemsize))
 
 
 def _checked(y, Py_ssize_t n, Py_ssize_t ncols, dtype, what):
@@ -190,24 +198,23 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
                 code = _step(prec, &st)
             if code == EK_LZ_APPLY_OP:
                 ncols = st.ncols
-                x = np.array(_view(st.x, n, ncols, dtype), order='F')
-                out = apply_op(x)
+                out = apply_op(_from_c(st.x, n, ncols, dtype))
                 if par.generalized:
                     y, by = out
-                    _view(st.y, n, ncols, dtype)[...] = _checked(y, n, ncols, dtype, "the operator")
-                    _view(st.by, n, ncols, dtype)[...] = _checked(by, n, ncols, dtype, "the operator")
+                    _to_c(st.y, _checked(y, n, ncols, dtype, "the operator"), n, ncols, dtype)
+                    _to_c(st.by, _checked(by, n, ncols, dtype, "the operator"), n, ncols, dtype)
                 else:
-                    _view(st.y, n, ncols, dtype)[...] = _checked(out, n, ncols, dtype, "the operator")
+                    _to_c(st.y, _checked(out, n, ncols, dtype, "the operator"), n, ncols, dtype)
                 PyErr_CheckSignals()
             elif code == EK_LZ_APPLY_B:
                 ncols = st.ncols
-                x = np.array(_view(st.x, n, ncols, dtype), order='F')
-                _view(st.y, n, ncols, dtype)[...] = _checked(apply_b(x), n, ncols, dtype, "M")
+                bx = apply_b(_from_c(st.x, n, ncols, dtype))
+                _to_c(st.y, _checked(bx, n, ncols, dtype, "M"), n, ncols, dtype)
                 PyErr_CheckSignals()
             elif code == EK_LZ_PROGRESS:
                 if callback is not None:
-                    vals = np.array(_view(st.rep_values, st.nrep, 1, rdtype)[:, 0])
-                    ress = np.array(_view(st.rep_res, st.nrep, 1, rdtype)[:, 0])
+                    vals = _from_c(st.rep_values, st.nrep, 1, rdtype)[:, 0]
+                    ress = _from_c(st.rep_res, st.nrep, 1, rdtype)[:, 0]
                     callback(st.iter, vals, ress)
                 PyErr_CheckSignals()
             else:
