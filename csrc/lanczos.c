@@ -565,9 +565,10 @@ static int plan_restart(ek_lanczos_state *st)
             if (which != EK_LZ_BE && (cs >= 2 || cs >= st->b) && want > st->b) {
                 st->verify = 1;
                 bnew = want;
-            } else if (which == EK_LZ_SM) {
-                /* interior values: a converged Ritz value locked early may
-                 * not be among the k smallest in magnitude; verify always */
+            } else if (which == EK_LZ_SM || which == EK_LZ_LM) {
+                /* SM wants interior values, LM both ends at once: a Ritz
+                 * value converged and locked early may not be among the k
+                 * wanted (a better one had not appeared yet); verify */
                 st->verify = 1;
             } else {
                 done = 1;

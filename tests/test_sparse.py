@@ -521,3 +521,16 @@ def test_complex_generalized_and_shift_invert():
     w, v = eigkit.eigsh(sp.csr_matrix(a), k=3, M=sp.csr_matrix(m), sigma=sigma, rng=0)
     assert np.allclose(w, np.sort(exact[np.argsort(np.abs(exact - sigma))[:3]]), atol=1e-8)
     check_pairs(a, w, v, M=m)
+
+
+def test_lm_value_hidden_from_the_start_vector_is_found():
+    # v0 nearly orthogonal to the eigenvector of the largest |eigenvalue|:
+    # the other end converges first and must not be returned instead
+    rng = np.random.default_rng(0)
+    n = 300
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    w_all = np.concatenate([[-10.0], np.linspace(-1, 9.5, n - 1)])
+    a = (q * w_all) @ q.T
+    v0 = q[:, 1:].sum(axis=1) + 1e-9 * q[:, 0]
+    w, v = eigkit.eigsh(a, k=3, which="LM", v0=v0)
+    assert np.allclose(w, expected(np.sort(w_all), 3, "LM"), atol=1e-9)
