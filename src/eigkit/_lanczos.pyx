@@ -1,0 +1,242 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""Driver of the reverse-communication block Lanczos kernel (csrc/lanczos.c).
+
+``lanczos()`` owns the kernel's state and workspace for one solve, runs
+the kernel with the GIL released and takes the GIL back only to call the
+user's operator, one call per block.  No module-level mutable state: any
+number of solves may run at once, and an operator may itself call
+``lanczos()``.
+"""
+from libc.stdlib cimport malloc, free
+from libc.stddef cimport size_t
+from libc.stdint cimport uint64_t
+from libc.string cimport memcpy, memset
+from cpython.exc cimport PyErr_CheckSignals
+
+import numpy as np
+
+include "_blas.pxi"
+_install_blas()
+
+
+cdef extern from "lanczos.h" nogil:
+    ctypedef struct ek_lanczos_params:
+        int n, k, ncv, which, block, max_block, maxiter, generalized, have_v0
+        double tol
+        uint64_t seed
+    ctypedef struct ek_lanczos_state:
+        ek_lanczos_params par
+        int ncols, ld
+        void *x
+        void *y
+        void *by
+        int iter, nmatvec, nlock, nrep, b
+        double anorm
+        void *rep_values
+        void *rep_res
+    int EK_LZ_CONVERGED, EK_LZ_APPLY_OP, EK_LZ_APPLY_B, EK_LZ_PROGRESS, EK_LZ_NOT_CONVERGED
+    int EK_LZ_ERR_ARG, EK_LZ_ERR_WORKSPACE, EK_LZ_ERR_NONFINITE, EK_LZ_ERR_DENSE, EK_LZ_ERR_BREAKDOWN
+    size_t ek_s_lanczos_workspace(const ek_lanczos_params *par)
+    size_t ek_d_lanczos_workspace(const ek_lanczos_params *par)
+    size_t ek_c_lanczos_workspace(const ek_lanczos_params *par)
+    size_t ek_z_lanczos_workspace(const ek_lanczos_params *par)
+    int ek_s_lanczos_init(ek_lanczos_state *st, const ek_lanczos_params *par, void *work, size_t nbytes,
+                          const float *v0)
+    int ek_d_lanczos_init(ek_lanczos_state *st, const ek_lanczos_params *par, void *work, size_t nbytes,
+                          const double *v0)
+    int ek_c_lanczos_init(ek_lanczos_state *st, const ek_lanczos_params *par, void *work, size_t nbytes,
+                          const float complex *v0)
+    int ek_z_lanczos_init(ek_lanczos_state *st, const ek_lanczos_params *par, void *work, size_t nbytes,
+                          const double complex *v0)
+    int ek_s_lanczos_step(ek_lanczos_state *st)
+    int ek_d_lanczos_step(ek_lanczos_state *st)
+    int ek_c_lanczos_step(ek_lanczos_state *st)
+    int ek_z_lanczos_step(ek_lanczos_state *st)
+    int ek_s_lanczos_extract(const ek_lanczos_state *st, float *w, float *res, float *z, int ldz)
+    int ek_d_lanczos_extract(const ek_lanczos_state *st, double *w, double *res, double *z, int ldz)
+    int ek_c_lanczos_extract(const ek_lanczos_state *st, float *w, float *res, float complex *z, int ldz)
+    int ek_z_lanczos_extract(const ek_lanczos_state *st, double *w, double *res, double complex *z, int ldz)
+
+
+WHICH_CODES = {"LM": 0, "SM": 1, "LA": 2, "SA": 3, "BE": 4}
+_PRECISIONS = {np.dtype(np.float32): 0, np.dtype(np.float64): 1,
+               np.dtype(np.complex64): 2, np.dtype(np.complex128): 3}
+
+
+class OperatorError(ValueError):
+    """The user's operator returned something unusable."""
+
+
+cdef size_t _workspace_bytes(int prec, ek_lanczos_params *par) noexcept nogil:
+    if prec == 0:
+        return ek_s_lanczos_workspace(par)
+    if prec == 1:
+        return ek_d_lanczos_workspace(par)
+    if prec == 2:
+        return ek_c_lanczos_workspace(par)
+    return ek_z_lanczos_workspace(par)
+
+
+cdef int _init(int prec, ek_lanczos_state *st, ek_lanczos_params *par, void *work, size_t nbytes,
+               void *v0) noexcept nogil:
+    if prec == 0:
+        return ek_s_lanczos_init(st, par, work, nbytes, <const float *>v0)
+    if prec == 1:
+        return ek_d_lanczos_init(st, par, work, nbytes, <const double *>v0)
+    if prec == 2:
+        return ek_c_lanczos_init(st, par, work, nbytes, <const float complex *>v0)
+    return ek_z_lanczos_init(st, par, work, nbytes, <const double complex *>v0)
+
+
+cdef int _step(int prec, ek_lanczos_state *st) noexcept nogil:
+    if prec == 0:
+        return ek_s_lanczos_step(st)
+    if prec == 1:
+        return ek_d_lanczos_step(st)
+    if prec == 2:
+        return ek_c_lanczos_step(st)
+    return ek_z_lanczos_step(st)
+
+
+cdef int _extract(int prec, ek_lanczos_state *st, void *w, void *res, void *z, int ldz) noexcept nogil:
+    if prec == 0:
+        return ek_s_lanczos_extract(st, <float *>w, <float *>res, <float *>z, ldz)
+    if prec == 1:
+        return ek_d_lanczos_extract(st, <double *>w, <double *>res, <double *>z, ldz)
+    if prec == 2:
+        return ek_c_lanczos_extract(st, <float *>w, <float *>res, <float complex *>z, ldz)
+    return ek_z_lanczos_extract(st, <double *>w, <double *>res, <double complex *>z, ldz)
+
+
+cdef object _from_c(const void *ptr, Py_ssize_t n, Py_ssize_t ncols, object dtype):
+    """A Fortran-ordered copy of the n x ncols block at ptr.  (Copies through
+    memcpy: wrapping the pointer with np.asarray would run numpy's Python-level
+    buffer parsing, where a Ctrl-C would surface as a ValueError.)"""
+    out = np.empty((n, ncols), dtype=dtype, order='F')
+    if n * ncols > 0:
+        memcpy(_addr(out), ptr, <size_t>(n * ncols * dtype.itemsize))
+    return out
+
+
+cdef void _to_c(void *ptr, object arr, Py_ssize_t n, Py_ssize_t ncols, object dtype) except *:
+    """Store the n x ncols array arr at ptr, Fortran order, in dtype."""
+    src = np.asfortranarray(arr, dtype=dtype)
+    if n * ncols > 0:
+        memcpy(ptr, _addr(src), <size_t>(n * ncols * dtype.itemsize))
+
+
+def _checked(y, Py_ssize_t n, Py_ssize_t ncols, dtype, what):
+    """The operator's result as an n x ncols array of `dtype`, or an error."""
+    y = np.asarray(y)
+    if y.ndim == 1 and ncols == 1 and y.shape[0] == n:
+        y = y.reshape(n, 1)
+    if y.shape != (n, ncols):
+        raise OperatorError(f"{what} returned an array of shape {y.shape}, expected {(n, ncols)}")
+    if y.dtype.kind not in "biufc":
+        raise OperatorError(f"{what} returned an array of dtype {y.dtype}")
+    if not np.all(np.isfinite(y)):
+        raise OperatorError(f"{what} returned NaN or Inf")
+    if y.dtype.kind == "c" and dtype.kind != "c":
+        if np.any(y.imag != 0):
+            raise OperatorError(f"{what} returned complex values for a real problem")
+        y = y.real
+    return y
+
+
+_ERRORS = {
+    -1: "inconsistent parameters",
+    -2: "workspace too small",
+    -3: "the operator returned NaN or Inf",
+    -4: "the dense Rayleigh-Ritz eigensolver failed",
+    -5: "no new Krylov direction could be generated",
+}
+
+
+def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, int block,
+            int max_block, int maxiter, double tol, unsigned long long seed, v0=None,
+            bint want_vectors=True, callback=None):
+    """Run the kernel.  ``apply_op(X)`` returns OP X, or (OP X, B OP X) when
+    ``apply_b`` is not None (generalized); ``apply_b(X)`` returns B X.
+
+    Returns ``(w, res, z, converged, info)`` with the locked pairs in locking
+    order (z None without vectors) and info a dict of counters."""
+    dtype = np.dtype(dtype)
+    cdef int prec = _PRECISIONS[dtype]
+    cdef ek_lanczos_params par
+    memset(&par, 0, sizeof(par))
+    par.n = <int>n
+    par.k = k
+    par.ncv = ncv
+    par.which = WHICH_CODES[which]
+    par.block = block
+    par.max_block = max_block
+    par.maxiter = maxiter
+    par.generalized = apply_b is not None
+    par.tol = tol
+    par.seed = seed
+    cdef object v0arr = None
+    cdef char[::1] v0bytes
+    cdef void *v0p = NULL
+    if v0 is not None:
+        v0arr = np.ascontiguousarray(v0, dtype=dtype).reshape(-1)
+        v0bytes = v0arr.view(np.uint8)
+        v0p = <void *>&v0bytes[0]
+        par.have_v0 = 1
+    cdef size_t nbytes = _workspace_bytes(prec, &par)
+    cdef void *work = malloc(nbytes if nbytes > 0 else 1)
+    if work == NULL:
+        raise MemoryError(f"eigkit: cannot allocate {nbytes} bytes of Lanczos workspace")
+    cdef ek_lanczos_state st
+    cdef int code = 0, nl, ncols
+    rdtype = np.empty(0, dtype).real.dtype
+    try:
+        code = _init(prec, &st, &par, work, nbytes, v0p)
+        if code < 0:
+            raise ValueError(f"eigkit Lanczos: {_ERRORS.get(code, code)}")
+        while True:
+            with nogil:
+                code = _step(prec, &st)
+            if code == EK_LZ_APPLY_OP:
+                ncols = st.ncols
+                out = apply_op(_from_c(st.x, n, ncols, dtype))
+                if par.generalized:
+                    y, by = out
+                    _to_c(st.y, _checked(y, n, ncols, dtype, "the operator"), n, ncols, dtype)
+                    _to_c(st.by, _checked(by, n, ncols, dtype, "the operator"), n, ncols, dtype)
+                else:
+                    _to_c(st.y, _checked(out, n, ncols, dtype, "the operator"), n, ncols, dtype)
+                PyErr_CheckSignals()
+            elif code == EK_LZ_APPLY_B:
+                ncols = st.ncols
+                bx = apply_b(_from_c(st.x, n, ncols, dtype))
+                _to_c(st.y, _checked(bx, n, ncols, dtype, "M"), n, ncols, dtype)
+                PyErr_CheckSignals()
+            elif code == EK_LZ_PROGRESS:
+                if callback is not None:
+                    vals = _from_c(st.rep_values, st.nrep, 1, rdtype)[:, 0]
+                    ress = _from_c(st.rep_res, st.nrep, 1, rdtype)[:, 0]
+                    callback(st.iter, vals, ress)
+                PyErr_CheckSignals()
+            else:
+                break
+        if code < 0:
+            if code == EK_LZ_ERR_NONFINITE:
+                raise OperatorError("eigkit Lanczos: the operator returned NaN or Inf")
+            raise RuntimeError(f"eigkit Lanczos failed: {_ERRORS.get(code, code)} (code {code})")
+        nl = st.nlock
+        w = np.empty(max(nl, 1), dtype=rdtype)
+        res = np.empty(max(nl, 1), dtype=rdtype)
+        z = np.empty((n, max(nl, 1)), dtype=dtype, order='F') if want_vectors else None
+        _extract(prec, &st, _addr(w), _addr(res), _addr(z) if want_vectors else NULL, <int>n)
+        info = {"iterations": st.iter, "matvecs": st.nmatvec, "block_size": st.b,
+                "anorm": st.anorm, "nconv": nl}
+        return (w[:nl], res[:nl], (z[:, :nl] if want_vectors else None),
+                code == EK_LZ_CONVERGED, info)
+    finally:
+        free(work)
+
+
+cdef void *_addr(object arr):
+    """Address of the first element of a contiguous array that outlives the call."""
+    cdef char[::1] b = arr.reshape(-1, order='A').view(np.uint8)
+    return <void *>&b[0]

@@ -1,0 +1,497 @@
+"""Sparse and matrix-free symmetric eigensolvers: drop-ins for scipy.sparse.linalg.
+
+:func:`eigsh` has the signature, argument checks, exceptions, return order
+and shapes of :func:`scipy.sparse.linalg.eigsh`; the computation is
+eigkit's thick-restart block Lanczos (``csrc/lanczos.c``, driven by
+:mod:`eigkit._lanczos`), not ARPACK.  The operator is applied to blocks of
+vectors (``matmat``), one Python call per block; everything else runs in C
+with the GIL released.
+"""
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.linalg import lu_factor, lu_solve
+from scipy.sparse import csc_matrix, eye as speye, issparse
+from scipy.sparse.linalg import (ArpackNoConvergence, LinearOperator, aslinearoperator, gmres,
+                                 splu)
+
+from . import _lanczos
+from .dense import eigh as _dense_eigh
+
+__all__ = ["eigsh", "svds", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo"]
+
+_WHICH = ["LM", "SM", "LA", "SA", "BE"]
+_DEFAULT_BLOCK = 2
+_MAX_BLOCK = 8
+
+
+class LanczosNoConvergence(ArpackNoConvergence):
+    """eigsh did not converge: a :class:`scipy.sparse.linalg.ArpackNoConvergence`
+    carrying the converged ``.eigenvalues`` and ``.eigenvectors`` and the
+    solver's ``.info`` (a :class:`LanczosInfo`)."""
+
+    def __init__(self, msg, eigenvalues, eigenvectors, info=None):
+        super().__init__(msg, eigenvalues, eigenvectors)
+        self.info = info
+
+
+@dataclass
+class LanczosInfo:
+    """What a solve did: OP applications (``matvecs``, counted per vector),
+    restart cycles (``restarts``), the residual estimate
+    ||OP x - theta x||_B of every returned pair, in the order returned
+    (``residual_norms``), the final block size and whether all k pairs
+    converged."""
+    matvecs: int = 0
+    restarts: int = 0
+    residual_norms: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    block_size: int = 0
+    converged: bool = True
+    anorm: float = 0.0
+
+
+# ---------------------------------------------------------------------------
+# Operators on blocks
+
+def _isdense(x):
+    return isinstance(x, np.ndarray)
+
+
+def _block(op):
+    """Block application of a LinearOperator (matmat), result as ndarray."""
+    return lambda X: np.asarray(op.matmat(X))
+
+
+class _Solver:
+    """Block solves with a fixed matrix: dense LU, sparse LU or GMRES."""
+
+    def __init__(self, M, tol, hermitian_pd=False):
+        self.kind = None
+        if _isdense(M):
+            self.kind = "dense"
+            self.lu = lu_factor(np.asarray(M))
+        elif issparse(M):
+            self.kind = "sparse"
+            Mc = csc_matrix(M)
+            Mc.sort_indices()
+            self.lu = splu(Mc)
+            self.real = not np.issubdtype(Mc.dtype, np.complexfloating)
+        else:
+            self.kind = "iterative"
+            self.op = aslinearoperator(M)
+            self.tol = tol
+
+    def __call__(self, B):
+        B = np.asarray(B)
+        if self.kind == "dense":
+            return lu_solve(self.lu, B)
+        if self.kind == "sparse":
+            if self.real and np.iscomplexobj(B):
+                return self.lu.solve(np.ascontiguousarray(B.real)) + 1j * self.lu.solve(
+                    np.ascontiguousarray(B.imag))
+            return self.lu.solve(np.ascontiguousarray(B))
+        out = np.empty(B.shape, dtype=np.result_type(B.dtype, self.op.dtype))
+        eps = np.finfo(out.dtype).eps
+        rtol = max(self.tol, 1000 * np.sqrt(B.shape[0]) * eps)
+        for j in range(B.shape[1]):
+            x, info = gmres(self.op, B[:, j], rtol=rtol, atol=0)
+            if info != 0:
+                raise ValueError(f"Error in inverting M: function gmres did not converge "
+                                 f"(info = {info}).")
+            out[:, j] = x
+        return out
+
+
+def _shifted_solver(A, M, sigma, tol):
+    """Solves with A - sigma M (M None: the identity)."""
+    if sigma == 0:
+        return _Solver(A, tol)
+    if M is None:
+        if _isdense(A):
+            S = np.array(A, copy=True)
+            if not np.iscomplexobj(S) and np.imag(sigma) != 0:
+                S = S + 0j
+            S.flat[::S.shape[1] + 1] -= sigma
+            return _Solver(S, tol)
+        if issparse(A):
+            return _Solver(A - sigma * speye(A.shape[0], dtype=A.dtype, format="csc"), tol)
+        Aop = aslinearoperator(A)
+        n = A.shape[0]
+        return _Solver(LinearOperator((n, n), matvec=lambda x: Aop.matvec(x) - sigma * x,
+                                      matmat=lambda X: Aop.matmat(X) - sigma * X,
+                                      dtype=Aop.dtype), tol)
+    if (_isdense(A) or issparse(A)) and (_isdense(M) or issparse(M)):
+        if _isdense(A) and _isdense(M):
+            return _Solver(np.asarray(A) - sigma * np.asarray(M), tol)
+        return _Solver(csc_matrix(A) - sigma * csc_matrix(M), tol)
+    Aop, Mop = aslinearoperator(A), aslinearoperator(M)
+    n = A.shape[0]
+    return _Solver(LinearOperator((n, n), matvec=lambda x: Aop.matvec(x) - sigma * Mop.matvec(x),
+                                  matmat=lambda X: Aop.matmat(X) - sigma * Mop.matmat(X),
+                                  dtype=np.result_type(Aop.dtype, Mop.dtype)), tol)
+
+
+# ---------------------------------------------------------------------------
+# eigsh
+
+def _transform(nu, mode, sigma):
+    """Eigenvalues of the problem from those of OP."""
+    nu = np.asarray(nu, dtype=float) if not np.iscomplexobj(nu) else nu.real
+    if mode in (1, 2):
+        return nu
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if mode == 3:
+            return sigma + 1.0 / nu
+        if mode == 4:
+            return sigma * nu / (nu - 1.0)
+        return sigma * (nu + 1.0) / (nu - 1.0)
+
+
+def _sort_for_return(lam, nu, which, with_vectors):
+    """SciPy's (ARPACK's) order of the returned eigenvalues: ascending with
+    vectors; without, by the `which` criterion on the values of OP, best last."""
+    if with_vectors:
+        return np.argsort(lam, kind="stable")
+    if which == "LM":
+        return np.lexsort((nu, np.abs(nu)))
+    if which == "SM":
+        return np.lexsort((-nu, -np.abs(nu)))
+    if which == "SA":
+        return np.argsort(-nu, kind="stable")
+    return np.argsort(nu, kind="stable")
+
+
+def eigsh(A, k=6, M=None, sigma=None, which='LM', v0=None, ncv=None, maxiter=None, tol=0,
+          return_eigenvectors=True, Minv=None, OPinv=None, mode='normal', rng=None, *,
+          callback=None, return_info=False, block_size=None):
+    """Find k eigenvalues and eigenvectors of the real symmetric or complex
+    Hermitian matrix (or operator) A; optionally of A x = w M x.
+
+    Same parameters, results and exceptions as
+    :func:`scipy.sparse.linalg.eigsh` (see its documentation for ``M``,
+    ``sigma``, ``mode``, ``which``, ``Minv`` and ``OPinv``).  eigkit computes
+    with a thick-restart block Lanczos method instead of ARPACK: repeated
+    eigenvalues are found with their multiplicity, complex Hermitian
+    problems are solved as such (``which`` LA / SA / LM / SM; SciPy's
+    rules for complex input apply), and the run is deterministic for a
+    given ``v0`` or ``rng``.
+
+    Convergence: every returned pair has ||OP x - theta x||_B <= tol *
+    ||OP||est, ||OP||est the largest Ritz value in magnitude seen; OP is A
+    (standard problem), M^-1 A, or the shift-invert operator of ``mode``.
+    tol = 0 means machine precision.
+
+    Beyond SciPy (keyword-only):
+
+    callback : callable(iteration, values, residual_norms), optional
+        Called after every restart cycle with the current estimates of the
+        k wanted eigenvalues (of the problem, not of OP) and their residual
+        norm estimates.
+    return_info : bool, optional
+        Also return a :class:`LanczosInfo` (matvecs, restarts, residual
+        norms of the returned pairs) as the last element of the result.
+    block_size : int, optional
+        Initial Lanczos block size (default 2); it grows when clusters of
+        near-equal eigenvalues appear.
+
+    Raises :class:`LanczosNoConvergence`, a subclass of SciPy's
+    ``ArpackNoConvergence``, with the converged pairs when ``maxiter``
+    restart cycles do not suffice.
+    """
+    if not (hasattr(A, "dtype") and hasattr(A, "shape")):
+        A = aslinearoperator(A)
+    complex_problem = np.issubdtype(A.dtype, np.complexfloating)
+    if complex_problem:
+        if mode != 'normal':
+            raise ValueError(f"mode={mode} cannot be used with complex matrix A")
+        if which == 'BE':
+            raise ValueError("which='BE' cannot be used with complex matrix A")
+
+    if len(A.shape) != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError(f'expected square matrix (shape={A.shape})')
+    if M is not None:
+        if not (hasattr(M, "dtype") and hasattr(M, "shape")):
+            M = aslinearoperator(M)
+        if M.shape != A.shape:
+            raise ValueError(f'wrong M dimensions {M.shape}, should be {A.shape}')
+        if np.dtype(M.dtype).char.lower() != np.dtype(A.dtype).char.lower():
+            warnings.warn('M does not have the same type precision as A. '
+                          'This may adversely affect ARPACK convergence',
+                          stacklevel=2)
+    n = A.shape[0]
+    if k <= 0:
+        raise ValueError("k must be greater than 0.")
+
+    if complex_problem and k >= n - 1:
+        warnings.warn("k >= N - 1 for N * N square matrix. "
+                      "Attempting to use scipy.linalg.eig instead.",
+                      RuntimeWarning, stacklevel=2)
+        if issparse(A):
+            raise TypeError("Cannot use scipy.linalg.eig for sparse A with "
+                            "k >= N - 1. Use scipy.linalg.eig(A.toarray()) or"
+                            " reduce k.")
+        if isinstance(A, LinearOperator):
+            raise TypeError("Cannot use scipy.linalg.eig for LinearOperator "
+                            "A with k >= N - 1.")
+        if isinstance(M, LinearOperator):
+            raise TypeError("Cannot use scipy.linalg.eig for LinearOperator "
+                            "M with k >= N - 1.")
+        return _dense_all(A, M, return_eigenvectors, return_info)
+    if k >= n:
+        warnings.warn("k >= N for N * N square matrix. "
+                      "Attempting to use scipy.linalg.eigh instead.",
+                      RuntimeWarning, stacklevel=2)
+        if issparse(A):
+            raise TypeError("Cannot use scipy.linalg.eigh for sparse A with "
+                            "k >= N. Use scipy.linalg.eigh(A.toarray()) or"
+                            " reduce k.")
+        if isinstance(A, LinearOperator):
+            raise TypeError("Cannot use scipy.linalg.eigh for LinearOperator "
+                            "A with k >= N.")
+        if isinstance(M, LinearOperator):
+            raise TypeError("Cannot use scipy.linalg.eigh for LinearOperator "
+                            "M with k >= N.")
+        return _dense_all(A, M, return_eigenvectors, return_info)
+
+    # The operator OP, the inner-product matrix B and the mode (ARPACK's).
+    apply_b = None
+    if sigma is None:
+        Aop = aslinearoperator(A)
+        if OPinv is not None:
+            raise ValueError("OPinv should not be specified with sigma = None.")
+        if M is None:
+            imode = 1
+            if Minv is not None:
+                raise ValueError("Minv should not be specified with M = None.")
+            A_mat = _block(Aop)
+            apply_op = A_mat
+        else:
+            imode = 2
+            Minv_mat = _Solver(M, tol) if Minv is None else _block(aslinearoperator(Minv))
+            A_mat = _block(Aop)
+            apply_b = _block(aslinearoperator(M))
+
+            def apply_op(X):
+                AX = A_mat(X)
+                return Minv_mat(AX), AX
+    else:
+        if Minv is not None:
+            raise ValueError("Minv should not be specified when sigma is specified.")
+        if mode not in ('normal', 'buckling', 'cayley'):
+            raise ValueError(f"unrecognized mode '{mode}'")
+        OPinv_mat = (_block(aslinearoperator(OPinv)) if OPinv is not None
+                     else _shifted_solver(A, M, sigma, tol))
+        M_mat = _block(aslinearoperator(M)) if M is not None else None
+        if mode == 'normal':
+            imode = 3
+            if M_mat is None:
+                apply_op = OPinv_mat
+            else:
+                apply_b = M_mat
+
+                def apply_op(X):
+                    Y = OPinv_mat(M_mat(X))
+                    return Y, M_mat(Y)
+        elif mode == 'buckling':
+            imode = 4
+            A_mat = _block(aslinearoperator(A))
+            apply_b = A_mat
+
+            def apply_op(X):
+                Y = OPinv_mat(A_mat(X))
+                return Y, A_mat(Y)
+        else:
+            imode = 5
+            A_mat = _block(aslinearoperator(A))
+            if M_mat is None:
+                def apply_op(X):
+                    return OPinv_mat(A_mat(X) + sigma * X)
+            else:
+                apply_b = M_mat
+
+                def apply_op(X):
+                    Y = OPinv_mat(A_mat(X) + sigma * M_mat(X))
+                    return Y, M_mat(Y)
+
+    # _SymmetricArpackParams' checks.
+    if which not in _WHICH:
+        raise ValueError(f"which must be one of {' '.join(_WHICH)}")
+    if maxiter is None:
+        maxiter = n * 10
+    if maxiter <= 0:
+        raise ValueError(f"maxiter must be positive, maxiter={maxiter}")
+    tp = np.dtype(A.dtype).char
+    if tp not in 'fdFD':
+        if np.can_cast(tp, 'd'):
+            tp = 'd'
+        else:
+            raise ValueError("matrix type must be 'f', 'd', 'F', or 'D'")
+    dtype = np.dtype(tp)
+    if v0 is not None:
+        v0 = np.array(v0, copy=True, dtype=dtype)
+        if v0.ndim != 1 and not (v0.ndim == 2 and 1 in v0.shape):
+            raise ValueError(f"v0 must be a vector of length {n}, got shape {v0.shape}")
+        v0 = v0.reshape(-1)
+        if v0.shape[0] != n:
+            raise ValueError(f"v0 has length {v0.shape[0]}, expected {n}")
+        if not np.all(np.isfinite(v0)):
+            raise ValueError("v0 must not contain NaN or Inf")
+    user_ncv = ncv
+    if ncv is None:
+        ncv = max(2 * k + 1, 20)
+    ncv = min(ncv, n)
+    if complex_problem:
+        if ncv > n or ncv <= k + 1:
+            raise ValueError(f"ncv must be k+1<ncv<=n, ncv={ncv}")
+    elif ncv > n or ncv <= k:
+        raise ValueError(f"ncv must be k<ncv<=n, ncv={ncv}")
+    if user_ncv is None:
+        # Our default basis is larger than ARPACK's: thick restart with blocks
+        # needs room, and on clustered spectra a wider basis saves far more
+        # matvecs than its orthogonalization costs (2-D Laplacian, k = 10:
+        # ncv 32 -> 60 halves the matvecs and the time).
+        ncv = min(n, max(ncv, 4 * k + 4 * _DEFAULT_BLOCK + 12))
+    block = _DEFAULT_BLOCK if block_size is None else int(block_size)
+    if block < 1:
+        raise ValueError(f"block_size must be positive, block_size={block}")
+    max_block = max(block, _MAX_BLOCK)
+
+    if rng is not None:
+        seed = int(np.random.default_rng(rng).integers(0, 2**63))
+    elif v0 is not None:
+        seed = 0
+    else:
+        seed = int(np.random.default_rng().integers(0, 2**63))
+
+    def report(it, vals, res):
+        callback(it, _transform(vals, imode, sigma), res)
+
+    w, res, z, converged, raw = _lanczos.lanczos(
+        apply_op, apply_b, n, k, dtype, which, ncv, block, max_block, int(maxiter),
+        float(tol), seed, v0, True, report if callback is not None else None)
+
+    nu = w
+    lam = _transform(nu, imode, sigma)
+    if converged and len(lam) > k:
+        lam, nu, res, z = lam[:k], nu[:k], res[:k], z[:, :k]
+    order = _sort_for_return(lam, nu, which, return_eigenvectors or not converged)
+    lam, res, z = lam[order], res[order], z[:, order]
+    lam = lam.astype(np.empty(0, dtype).real.dtype, copy=False)
+    info = LanczosInfo(matvecs=raw["matvecs"], restarts=raw["iterations"], residual_norms=res,
+                       block_size=raw["block_size"], converged=converged, anorm=raw["anorm"])
+    if not converged:
+        raise LanczosNoConvergence(
+            f"No convergence ({raw['iterations']} iterations, {len(lam)}/{k} eigenvectors "
+            "converged)", lam, z, info)
+    if return_eigenvectors:
+        return (lam, z, info) if return_info else (lam, z)
+    return (lam, info) if return_info else lam
+
+
+def _dense_all(A, M, return_eigenvectors, return_info):
+    """k >= n: all eigenpairs by eigkit's dense solver, as SciPy does."""
+    a = np.asarray(A)
+    b = None if M is None else (M.toarray() if issparse(M) else np.asarray(M))
+    if return_eigenvectors:
+        w, v = _dense_eigh(a, b=b)
+        return (w, v, LanczosInfo()) if return_info else (w, v)
+    w = _dense_eigh(a, b=b, eigvals_only=True)
+    return (w, LanczosInfo()) if return_info else w
+
+
+# ---------------------------------------------------------------------------
+# svds
+
+def svds(A, k=6, ncv=None, tol=0, which='LM', v0=None, maxiter=None,
+         return_singular_vectors=True, solver='arpack', rng=None, options=None):
+    """Partial singular value decomposition: a drop-in for
+    :func:`scipy.sparse.linalg.svds` (same arguments, checks, results).
+
+    eigkit computes it as SciPy's ARPACK path does, with eigkit's block
+    Lanczos in place of ARPACK: :func:`eigsh` on the smaller Gram operator
+    X^H X (tolerance tol**2), orthonormalization of its eigenvectors V,
+    then the Rayleigh-Ritz step A V = U S W^H (a k x k SVD).  ``solver`` is
+    accepted for compatibility and validated, but always means this path;
+    ``options`` is ignored.  Small singular values lose accuracy through the
+    squaring, as with SciPy's ``solver='arpack'``.
+    """
+    import math
+    import numbers
+
+    solver = str(solver).lower()
+    solvers = {"arpack", "lobpcg", "propack"}
+    if solver not in solvers:
+        raise ValueError(f"solver must be one of {solvers}.")
+    A = aslinearoperator(A)
+    if not np.issubdtype(A.dtype, np.number):
+        raise ValueError("`A` must be of numeric data type.")
+    if math.prod(A.shape) == 0:
+        raise ValueError("`A` must not be empty.")
+    kmax = min(A.shape) if solver == 'propack' else min(A.shape) - 1
+    if int(k) != k or not (0 < k <= kmax):
+        raise ValueError("`k` must be an integer satisfying `0 < k < min(A.shape)`.")
+    k = int(k)
+    if solver == "arpack" and ncv is not None:
+        if int(ncv) != ncv or not (k < ncv < min(A.shape)):
+            raise ValueError("`ncv` must be an integer satisfying `k < ncv < min(A.shape)`.")
+        ncv = int(ncv)
+    if tol < 0 or not np.isfinite(tol):
+        raise ValueError("`tol` must be a non-negative floating point value.")
+    tol = float(tol)
+    which = str(which).upper()
+    if which not in {'LM', 'SM'}:
+        raise ValueError(f"`which` must be in {set(['LM', 'SM'])}.")
+    if v0 is not None:
+        v0 = np.atleast_1d(v0)
+        if not (np.issubdtype(v0.dtype, np.complexfloating)
+                or np.issubdtype(v0.dtype, np.floating)):
+            raise ValueError("`v0` must be of floating or complex floating data type.")
+        shape = (A.shape[0],) if solver == 'propack' else (min(A.shape),)
+        if v0.shape != shape:
+            raise ValueError(f"`v0` must have shape {shape}.")
+    if maxiter is not None and (int(maxiter) != maxiter or maxiter <= 0):
+        raise ValueError("`maxiter` must be a positive integer.")
+    maxiter = int(maxiter) if maxiter is not None else maxiter
+    if return_singular_vectors not in {True, False, "vh", "u"}:
+        raise ValueError("`return_singular_vectors` must be in {True, False, 'vh', 'u'}.")
+    if isinstance(rng, (numbers.Integral, np.integer)):
+        rng = np.random.default_rng(rng)
+    elif isinstance(rng, np.random.RandomState):
+        rng = np.random.default_rng(rng)
+    elif rng is not None and not isinstance(rng, np.random.Generator):
+        raise ValueError(f"'{rng}' is neither a NumPy Generator nor an integer seed"
+                         " to instantiate one. For future-proofing, prefer using a"
+                         " NumPy Generator.")
+
+    nrow, ncol = A.shape
+    if nrow >= ncol:
+        X_mat, XH_mat, transpose = A.matmat, A.rmatmat, False
+    else:
+        X_mat, XH_mat, transpose = A.rmatmat, A.matmat, True
+    nsmall = min(A.shape)
+    XH_X = LinearOperator((nsmall, nsmall), matvec=lambda x: XH_mat(X_mat(x.reshape(-1, 1))).ravel(),
+                          matmat=lambda X: XH_mat(X_mat(X)), dtype=A.dtype)
+    _, eigvec = eigsh(XH_X, k=k, tol=tol ** 2, maxiter=maxiter, ncv=ncv, which=which, v0=v0,
+                      rng=rng)
+    eigvec, _ = np.linalg.qr(eigvec)
+    Av = np.asarray(X_mat(eigvec))
+    # Rayleigh-Ritz: Av = Q R, R = Ur S W^H (k x k)
+    q, r = np.linalg.qr(Av)
+    ur, s, wh = np.linalg.svd(r)
+    if not return_singular_vectors:
+        return s[::-1]
+    u = (q @ ur)[:, ::-1]
+    s = s[::-1]
+    vh = wh[::-1]
+    jobu = return_singular_vectors in {True, 'u'}
+    jobv = return_singular_vectors in {True, 'vh'}
+    if transpose:
+        u_tmp = eigvec @ vh.conj().T if jobu else None
+        vh = u.conj().T if jobv else None
+        u = u_tmp
+    else:
+        if not jobu:
+            u = None
+        vh = vh @ eigvec.conj().T if jobv else None
+    return u, s, vh
