@@ -513,7 +513,7 @@ def apply_rotation_sequences(real_t[::1, :] c, real_t[::1, :] s, real_t[::1, :] 
 
 
 def sturm_count(real_t[::1] d, real_t[::1] e, double x):
-    """Number of eigenvalues of (d, e) strictly less than x."""
+    """Number of eigenvalues of (d, e) below x (one equal to x to rounding counts)."""
     cdef int n = <int>d.shape[0]
     if n == 0:
         return 0
