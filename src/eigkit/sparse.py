@@ -199,179 +199,205 @@ def eigsh(A, k=6, M=None, sigma=None, which='LM', v0=None, ncv=None, maxiter=Non
     ``ArpackNoConvergence``, with the converged pairs when ``maxiter``
     restart cycles do not suffice.
     """
+    # The checks run in SciPy's order, so that the same mistake gets the
+    # same exception first.
     if not (hasattr(A, "dtype") and hasattr(A, "shape")):
         A = aslinearoperator(A)
     complex_problem = np.issubdtype(A.dtype, np.complexfloating)
+    _check_complex_restrictions(complex_problem, mode, which)
+    M = _checked_m(A, M)
+    n = A.shape[0]
+    if k <= 0:
+        raise ValueError("k must be greater than 0.")
+    if k >= (n - 1 if complex_problem else n):
+        _check_dense_fallback(A, M, complex_problem)
+        return _dense_all(A, M, return_eigenvectors, return_info)
+
+    imode, apply_op, apply_b = _operator(A, M, sigma, mode, Minv, OPinv, tol)
+    if which not in _WHICH:
+        raise ValueError(f"which must be one of {' '.join(_WHICH)}")
+    maxiter = n * 10 if maxiter is None else maxiter
+    if maxiter <= 0:
+        raise ValueError(f"maxiter must be positive, maxiter={maxiter}")
+    dtype = _working_dtype(A)
+    v0 = _checked_v0(v0, n, dtype)
+    ncv = _basis_size(ncv, k, n, complex_problem)
+    block = _DEFAULT_BLOCK if block_size is None else int(block_size)
+    if block < 1:
+        raise ValueError(f"block_size must be positive, block_size={block}")
+
+    def report(it, vals, res):
+        callback(it, _transform(vals, imode, sigma), res)
+
+    w, res, z, converged, raw = _lanczos.lanczos(
+        apply_op, apply_b, n, k, dtype, which, ncv, block, max(block, _MAX_BLOCK),
+        int(maxiter), float(tol), _seed(rng, v0), v0, True,
+        report if callback is not None else None)
+    return _shaped_result(w, res, z, converged, raw, k, imode, sigma, which, dtype,
+                          return_eigenvectors, return_info)
+
+
+def _check_complex_restrictions(complex_problem, mode, which):
     if complex_problem:
         if mode != 'normal':
             raise ValueError(f"mode={mode} cannot be used with complex matrix A")
         if which == 'BE':
             raise ValueError("which='BE' cannot be used with complex matrix A")
 
+
+def _checked_m(A, M):
+    """A square A, and M as an operator of its shape (or None)."""
     if len(A.shape) != 2 or A.shape[0] != A.shape[1]:
         raise ValueError(f'expected square matrix (shape={A.shape})')
-    if M is not None:
-        if not (hasattr(M, "dtype") and hasattr(M, "shape")):
-            M = aslinearoperator(M)
-        if M.shape != A.shape:
-            raise ValueError(f'wrong M dimensions {M.shape}, should be {A.shape}')
-        if np.dtype(M.dtype).char.lower() != np.dtype(A.dtype).char.lower():
-            warnings.warn('M does not have the same type precision as A. '
-                          'This may adversely affect ARPACK convergence',
-                          stacklevel=2)
-    n = A.shape[0]
-    if k <= 0:
-        raise ValueError("k must be greater than 0.")
+    if M is None:
+        return None
+    if not (hasattr(M, "dtype") and hasattr(M, "shape")):
+        M = aslinearoperator(M)
+    if M.shape != A.shape:
+        raise ValueError(f'wrong M dimensions {M.shape}, should be {A.shape}')
+    if np.dtype(M.dtype).char.lower() != np.dtype(A.dtype).char.lower():
+        warnings.warn('M does not have the same type precision as A. '
+                      'This may adversely affect ARPACK convergence', stacklevel=3)
+    return M
 
-    if complex_problem and k >= n - 1:
-        warnings.warn("k >= N - 1 for N * N square matrix. "
-                      "Attempting to use scipy.linalg.eig instead.",
-                      RuntimeWarning, stacklevel=2)
-        if issparse(A):
-            raise TypeError("Cannot use scipy.linalg.eig for sparse A with "
-                            "k >= N - 1. Use scipy.linalg.eig(A.toarray()) or"
-                            " reduce k.")
-        if isinstance(A, LinearOperator):
-            raise TypeError("Cannot use scipy.linalg.eig for LinearOperator "
-                            "A with k >= N - 1.")
-        if isinstance(M, LinearOperator):
-            raise TypeError("Cannot use scipy.linalg.eig for LinearOperator "
-                            "M with k >= N - 1.")
-        return _dense_all(A, M, return_eigenvectors, return_info)
-    if k >= n:
-        warnings.warn("k >= N for N * N square matrix. "
-                      "Attempting to use scipy.linalg.eigh instead.",
-                      RuntimeWarning, stacklevel=2)
-        if issparse(A):
-            raise TypeError("Cannot use scipy.linalg.eigh for sparse A with "
-                            "k >= N. Use scipy.linalg.eigh(A.toarray()) or"
-                            " reduce k.")
-        if isinstance(A, LinearOperator):
-            raise TypeError("Cannot use scipy.linalg.eigh for LinearOperator "
-                            "A with k >= N.")
-        if isinstance(M, LinearOperator):
-            raise TypeError("Cannot use scipy.linalg.eigh for LinearOperator "
-                            "M with k >= N.")
-        return _dense_all(A, M, return_eigenvectors, return_info)
 
-    # The operator OP, the inner-product matrix B and the mode (ARPACK's).
-    apply_b = None
-    if sigma is None:
-        Aop = aslinearoperator(A)
-        if OPinv is not None:
-            raise ValueError("OPinv should not be specified with sigma = None.")
-        if M is None:
-            imode = 1
-            if Minv is not None:
-                raise ValueError("Minv should not be specified with M = None.")
-            A_mat = _block(Aop)
-            apply_op = A_mat
-        else:
-            imode = 2
-            Minv_mat = _Solver(M, tol) if Minv is None else _block(aslinearoperator(Minv))
-            A_mat = _block(Aop)
-            apply_b = _block(aslinearoperator(M))
+def _check_dense_fallback(A, M, complex_problem):
+    """SciPy hands k >= n (k >= n - 1 for complex A) to a dense solver, which
+    needs explicit matrices."""
+    solver, limit = ("scipy.linalg.eig", "N - 1") if complex_problem else \
+        ("scipy.linalg.eigh", "N")
+    warnings.warn(f"k >= {limit} for N * N square matrix. "
+                  f"Attempting to use {solver} instead.", RuntimeWarning, stacklevel=3)
+    if issparse(A):
+        raise TypeError(f"Cannot use {solver} for sparse A with k >= {limit}. "
+                        f"Use {solver}(A.toarray()) or reduce k.")
+    if isinstance(A, LinearOperator):
+        raise TypeError(f"Cannot use {solver} for LinearOperator A with k >= {limit}.")
+    if isinstance(M, LinearOperator):
+        raise TypeError(f"Cannot use {solver} for LinearOperator M with k >= {limit}.")
 
-            def apply_op(X):
-                AX = A_mat(X)
-                return Minv_mat(AX), AX
-    else:
+
+# ARPACK's modes (scipy.sparse.linalg.eigsh): 1 standard, 2 generalized,
+# 3 shift-invert, 4 buckling, 5 Cayley.  Each builder returns apply_op
+# (X -> OP X, or (OP X, B OP X) when B != I) and apply_b (None when B = I).
+
+def _regular_mode(A, M, Minv, OPinv, tol):
+    if OPinv is not None:
+        raise ValueError("OPinv should not be specified with sigma = None.")
+    A_mat = _block(aslinearoperator(A))
+    if M is None:
         if Minv is not None:
-            raise ValueError("Minv should not be specified when sigma is specified.")
-        if mode not in ('normal', 'buckling', 'cayley'):
-            raise ValueError(f"unrecognized mode '{mode}'")
-        OPinv_mat = (_block(aslinearoperator(OPinv)) if OPinv is not None
-                     else _shifted_solver(A, M, sigma, tol))
-        M_mat = _block(aslinearoperator(M)) if M is not None else None
-        if mode == 'normal':
-            imode = 3
-            if M_mat is None:
-                apply_op = OPinv_mat
-            else:
-                apply_b = M_mat
+            raise ValueError("Minv should not be specified with M = None.")
+        return 1, A_mat, None
+    Minv_mat = _Solver(M, tol) if Minv is None else _block(aslinearoperator(Minv))
 
-                def apply_op(X):
-                    Y = OPinv_mat(M_mat(X))
-                    return Y, M_mat(Y)
-        elif mode == 'buckling':
-            imode = 4
-            A_mat = _block(aslinearoperator(A))
-            apply_b = A_mat
+    def apply_op(X):
+        AX = A_mat(X)
+        return Minv_mat(AX), AX
+    return 2, apply_op, _block(aslinearoperator(M))
 
-            def apply_op(X):
-                Y = OPinv_mat(A_mat(X))
-                return Y, A_mat(Y)
-        else:
-            imode = 5
-            A_mat = _block(aslinearoperator(A))
-            if M_mat is None:
-                def apply_op(X):
-                    return OPinv_mat(A_mat(X) + sigma * X)
-            else:
-                apply_b = M_mat
 
-                def apply_op(X):
-                    Y = OPinv_mat(A_mat(X) + sigma * M_mat(X))
-                    return Y, M_mat(Y)
+def _shift_invert_normal(A, M_mat, OPinv_mat, sigma):
+    if M_mat is None:
+        return 3, OPinv_mat, None
 
-    # _SymmetricArpackParams' checks.
-    if which not in _WHICH:
-        raise ValueError(f"which must be one of {' '.join(_WHICH)}")
-    if maxiter is None:
-        maxiter = n * 10
-    if maxiter <= 0:
-        raise ValueError(f"maxiter must be positive, maxiter={maxiter}")
+    def apply_op(X):
+        Y = OPinv_mat(M_mat(X))
+        return Y, M_mat(Y)
+    return 3, apply_op, M_mat
+
+
+def _shift_invert_buckling(A, M_mat, OPinv_mat, sigma):
+    A_mat = _block(aslinearoperator(A))
+
+    def apply_op(X):
+        Y = OPinv_mat(A_mat(X))
+        return Y, A_mat(Y)
+    return 4, apply_op, A_mat
+
+
+def _shift_invert_cayley(A, M_mat, OPinv_mat, sigma):
+    A_mat = _block(aslinearoperator(A))
+    if M_mat is None:
+        return 5, (lambda X: OPinv_mat(A_mat(X) + sigma * X)), None
+
+    def apply_op(X):
+        Y = OPinv_mat(A_mat(X) + sigma * M_mat(X))
+        return Y, M_mat(Y)
+    return 5, apply_op, M_mat
+
+
+_SHIFT_INVERT_MODES = {"normal": _shift_invert_normal, "buckling": _shift_invert_buckling,
+                       "cayley": _shift_invert_cayley}
+
+
+def _operator(A, M, sigma, mode, Minv, OPinv, tol):
+    """(ARPACK mode number, apply_op, apply_b) for the requested problem."""
+    if sigma is None:
+        return _regular_mode(A, M, Minv, OPinv, tol)
+    if Minv is not None:
+        raise ValueError("Minv should not be specified when sigma is specified.")
+    if mode not in _SHIFT_INVERT_MODES:
+        raise ValueError(f"unrecognized mode '{mode}'")
+    OPinv_mat = (_block(aslinearoperator(OPinv)) if OPinv is not None
+                 else _shifted_solver(A, M, sigma, tol))
+    M_mat = _block(aslinearoperator(M)) if M is not None else None
+    return _SHIFT_INVERT_MODES[mode](A, M_mat, OPinv_mat, sigma)
+
+
+def _working_dtype(A):
     tp = np.dtype(A.dtype).char
     if tp not in 'fdFD':
-        if np.can_cast(tp, 'd'):
-            tp = 'd'
-        else:
+        if not np.can_cast(tp, 'd'):
             raise ValueError("matrix type must be 'f', 'd', 'F', or 'D'")
-    dtype = np.dtype(tp)
-    if v0 is not None:
-        v0 = np.array(v0, copy=True, dtype=dtype)
-        if v0.ndim != 1 and not (v0.ndim == 2 and 1 in v0.shape):
-            raise ValueError(f"v0 must be a vector of length {n}, got shape {v0.shape}")
-        v0 = v0.reshape(-1)
-        if v0.shape[0] != n:
-            raise ValueError(f"v0 has length {v0.shape[0]}, expected {n}")
-        if not np.all(np.isfinite(v0)):
-            raise ValueError("v0 must not contain NaN or Inf")
-    user_ncv = ncv
-    if ncv is None:
-        ncv = max(2 * k + 1, 20)
-    ncv = min(ncv, n)
+        tp = 'd'
+    return np.dtype(tp)
+
+
+def _checked_v0(v0, n, dtype):
+    if v0 is None:
+        return None
+    v0 = np.array(v0, copy=True, dtype=dtype)
+    if v0.ndim != 1 and not (v0.ndim == 2 and 1 in v0.shape):
+        raise ValueError(f"v0 must be a vector of length {n}, got shape {v0.shape}")
+    v0 = v0.reshape(-1)
+    if v0.shape[0] != n:
+        raise ValueError(f"v0 has length {v0.shape[0]}, expected {n}")
+    if not np.all(np.isfinite(v0)):
+        raise ValueError("v0 must not contain NaN or Inf")
+    return v0
+
+
+def _basis_size(ncv, k, n, complex_problem):
+    """SciPy's ncv checks; then, when the user chose none, a basis larger
+    than ARPACK's default: thick restart with blocks needs room, and on
+    clustered spectra a wider basis saves far more matvecs than its
+    orthogonalization costs (2-D Laplacian, k = 10: ncv 32 -> 60 halves
+    the matvecs and the time)."""
+    chosen = min(max(2 * k + 1, 20) if ncv is None else ncv, n)
     if complex_problem:
-        if ncv > n or ncv <= k + 1:
-            raise ValueError(f"ncv must be k+1<ncv<=n, ncv={ncv}")
-    elif ncv > n or ncv <= k:
-        raise ValueError(f"ncv must be k<ncv<=n, ncv={ncv}")
-    if user_ncv is None:
-        # Our default basis is larger than ARPACK's: thick restart with blocks
-        # needs room, and on clustered spectra a wider basis saves far more
-        # matvecs than its orthogonalization costs (2-D Laplacian, k = 10:
-        # ncv 32 -> 60 halves the matvecs and the time).
-        ncv = min(n, max(ncv, 4 * k + 4 * _DEFAULT_BLOCK + 12))
-    block = _DEFAULT_BLOCK if block_size is None else int(block_size)
-    if block < 1:
-        raise ValueError(f"block_size must be positive, block_size={block}")
-    max_block = max(block, _MAX_BLOCK)
+        if chosen > n or chosen <= k + 1:
+            raise ValueError(f"ncv must be k+1<ncv<=n, ncv={chosen}")
+    elif chosen > n or chosen <= k:
+        raise ValueError(f"ncv must be k<ncv<=n, ncv={chosen}")
+    if ncv is None:
+        chosen = min(n, max(chosen, 4 * k + 4 * _DEFAULT_BLOCK + 12))
+    return chosen
 
+
+def _seed(rng, v0):
+    """Deterministic for a given rng or v0; fresh otherwise (as ARPACK)."""
     if rng is not None:
-        seed = int(np.random.default_rng(rng).integers(0, 2**63))
-    elif v0 is not None:
-        seed = 0
-    else:
-        seed = int(np.random.default_rng().integers(0, 2**63))
+        return int(np.random.default_rng(rng).integers(0, 2**63))
+    if v0 is not None:
+        return 0
+    return int(np.random.default_rng().integers(0, 2**63))
 
-    def report(it, vals, res):
-        callback(it, _transform(vals, imode, sigma), res)
 
-    w, res, z, converged, raw = _lanczos.lanczos(
-        apply_op, apply_b, n, k, dtype, which, ncv, block, max_block, int(maxiter),
-        float(tol), seed, v0, True, report if callback is not None else None)
-
-    nu = w
+def _shaped_result(nu, res, z, converged, raw, k, imode, sigma, which, dtype,
+                   return_eigenvectors, return_info):
+    """Eigenvalues of the problem from those of OP, in SciPy's order and
+    dtype; LanczosNoConvergence with the converged pairs on failure."""
     lam = _transform(nu, imode, sigma)
     if converged and len(lam) > k:
         lam, nu, res, z = lam[:k], nu[:k], res[:k], z[:, :k]
