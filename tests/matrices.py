@@ -179,3 +179,84 @@ def orthogonality_ratio(z, dtype):
     n = max(z.shape[0], 1)
     zz = z.astype(np.complex128 if np.iscomplexobj(z) else np.float64)
     return _norm1(np.eye(z.shape[1]) - zz.conj().T @ zz) / (n * ulp(dtype))
+
+
+# ---------------------------------------------------------------------------
+# Tridiagonal cases for the kernel tests (tridiagonal QR, divide and conquer)
+
+def wilkinson_plus(n):
+    """W_n^+: d_i = |(n-1)/2 - i|, e_i = 1 (W_{2m+1}^+ for odd n)."""
+    d = np.abs((n - 1) / 2.0 - np.arange(n))
+    return d, np.ones(max(n - 1, 0))
+
+
+KERNEL_TRIDIAGONAL_KINDS = ["zero", "identity", "random", "posdef", "diagdom", "wilkinson",
+                            "glued10", "glued14", "graded", "graded-steep", "clustered",
+                            "dsytrd", "overflow", "underflow"]
+
+
+def kernel_tridiagonal(kind, n, dtype, seed=0):
+    """(d, e) of the named kind in float64, exactly representable in dtype.
+
+    glued10 / glued14: blocks of W_21^+ joined by 1e-10 / 1e-14 (heavy
+    deflation); graded: d_i = 10^(-0.3 i); graded-steep: d_i = 10^-i;
+    clustered: (1, ulp, ..., ulp) with ulp^2 couplings; dsytrd: the T of
+    LAPACK's reduction of a random symmetric matrix; overflow / underflow:
+    random entries of size 1e300 / 1e-300 (1e36 / 1e-36 in float32)."""
+    rng = np.random.default_rng(seed + 7919 * n)
+    f64 = np.dtype(dtype) == np.float64
+    eps = float(np.finfo(dtype).eps)
+    m = max(n - 1, 0)
+    i = np.arange(n)
+    if kind == "zero":
+        d, e = np.zeros(n), np.zeros(m)
+    elif kind == "identity":
+        d, e = np.ones(n), np.zeros(m)
+    elif kind == "random":
+        d, e = rng.standard_normal(n), rng.standard_normal(m)
+    elif kind == "posdef":
+        d, e = 2.0 * np.ones(n), -np.ones(m)
+    elif kind == "diagdom":
+        e = rng.uniform(-1, 1, m)
+        d = (3.0 + rng.uniform(0, 1, n)) * rng.choice([-1.0, 1.0], n)
+    elif kind == "wilkinson":
+        d, e = wilkinson_plus(n)
+    elif kind in ("glued10", "glued14"):
+        glue = 1e-10 if kind == "glued10" else 1e-14
+        d21, e21 = wilkinson_plus(21)
+        nb = n // 21 + 1
+        d = np.tile(d21, nb)[:n]
+        e = np.concatenate([np.append(e21, glue) for _ in range(nb)])[:m]
+    elif kind == "graded":
+        d, e = 10.0 ** (-0.3 * i), 10.0 ** (-0.3 * (i[:m] + 0.5))
+    elif kind == "graded-steep":
+        d, e = 10.0 ** (-i.astype(float)), 10.0 ** (-i[:m] - 0.5)
+    elif kind == "clustered":
+        d = eps * rng.choice([-1.0, 1.0], n)
+        d[0] = 1.0
+        e = eps * eps * rng.uniform(1, 2, m)
+    elif kind == "dsytrd":
+        import scipy.linalg as sl
+        a = rng.standard_normal((n, n))
+        _, d, e, _, _ = sl.lapack.dsytrd((a + a.T) / 2)
+        d, e = d.copy(), e[:m].copy()
+    elif kind in ("overflow", "underflow"):
+        s = (1e300 if f64 else 1e36) if kind == "overflow" else (1e-300 if f64 else 1e-36)
+        d, e = s * rng.standard_normal(n), s * rng.standard_normal(m)
+    else:
+        raise ValueError(kind)
+    return d.astype(dtype).astype(np.float64), e.astype(dtype).astype(np.float64)
+
+
+def dense_tridiagonal(d, e):
+    return np.diag(d) + np.diag(e, 1) + np.diag(e, -1)
+
+
+def tridiagonal_norm1(d, e):
+    """||T||_1 (T symmetric: the largest column sum); 0 for n = 0."""
+    if d.size == 0:
+        return 0.0
+    col = np.abs(d).copy()
+    col[:-1] += np.abs(e)
+    col[1:] += np.abs(e)
+    return col.max()

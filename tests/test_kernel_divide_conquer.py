@@ -20,6 +20,9 @@ import scipy.linalg as sl
 from numpy.linalg import LinAlgError
 
 from eigkit import _dense
+from matrices import dense_tridiagonal as dense
+from matrices import kernel_tridiagonal as make_tridiagonal
+from matrices import tridiagonal_norm1 as norm1
 
 DTYPES = [np.float32, np.float64]
 SIZES = [1, 2, 3, 10, 31, 32, 33, 100, 300, 1000]
@@ -27,70 +30,6 @@ KINDS = ["zero", "identity", "random", "posdef", "diagdom", "wilkinson", "glued1
          "glued14", "graded", "clustered", "dsytrd", "overflow", "underflow"]
 THRESH = 60.0
 EIG_THRESH = 10.0
-
-
-def wilkinson_plus(m):
-    """W_{2m+1}^+: d = m, m-1, ..., 0, ..., m; e = 1."""
-    return np.abs(np.arange(-m, m + 1)).astype(float), np.ones(2 * m)
-
-
-def make_tridiagonal(kind, n, dtype, seed=0):
-    """(d, e) of the given type in float64, exactly representable in dtype."""
-    rng = np.random.default_rng(seed + 7919 * n)
-    f64 = dtype == np.float64
-    ulp = float(np.finfo(dtype).eps)
-    m = max(n - 1, 0)
-    if kind == "zero":
-        d, e = np.zeros(n), np.zeros(m)
-    elif kind == "identity":
-        d, e = np.ones(n), np.zeros(m)
-    elif kind == "random":
-        d, e = rng.standard_normal(n), rng.standard_normal(m)
-    elif kind == "posdef":
-        d, e = 2.0 * np.ones(n), -np.ones(m)
-    elif kind == "diagdom":
-        e = rng.uniform(-1, 1, m)
-        d = (3.0 + rng.uniform(0, 1, n)) * rng.choice([-1.0, 1.0], n)
-    elif kind == "wilkinson":
-        d, e = wilkinson_plus((n - 1) // 2)
-        d, e = np.resize(d, n), np.resize(e, m)
-        if n % 2 == 0 and n > 1:
-            e[-1] = 1.0
-    elif kind in ("glued10", "glued14"):
-        glue = 1e-10 if kind == "glued10" else 1e-14
-        d21, e21 = wilkinson_plus(10)
-        nb = n // 21 + 1
-        d = np.tile(d21, nb)[:n]
-        e = np.concatenate([np.append(e21, glue) for _ in range(nb)])[:m]
-    elif kind == "graded":
-        i = np.arange(n)
-        d, e = 10.0 ** (-0.3 * i), 10.0 ** (-0.3 * (i[:m] + 0.5))
-    elif kind == "clustered":
-        d = ulp * rng.choice([-1.0, 1.0], n)
-        d[0] = 1.0
-        e = ulp * ulp * rng.uniform(1, 2, m)
-    elif kind == "dsytrd":
-        a = rng.standard_normal((n, n))
-        a = (a + a.T) / 2
-        _, d, e, _, _ = sl.lapack.dsytrd(a)
-        d, e = d.copy(), e[:m].copy()
-    elif kind in ("overflow", "underflow"):
-        s = (1e300 if f64 else 1e36) if kind == "overflow" else (1e-300 if f64 else 1e-36)
-        d, e = s * rng.standard_normal(n), s * rng.standard_normal(m)
-    else:
-        raise ValueError(kind)
-    return d.astype(dtype).astype(np.float64), e.astype(dtype).astype(np.float64)
-
-
-def dense(d, e):
-    return np.diag(d) + np.diag(e, 1) + np.diag(e, -1)
-
-
-def norm1(d, e):
-    col = np.abs(d).copy()
-    col[:-1] += np.abs(e)
-    col[1:] += np.abs(e)
-    return col.max() if d.size else 0.0
 
 
 def check(w, z, d, e, dtype):
