@@ -170,6 +170,15 @@ cdef void *_workspace(size_t nbytes) except NULL:
     return p
 
 
+cdef void *_workspace_with_ints(size_t nbytes, size_t nints, int **iwork) except NULL:
+    """One allocation holding nbytes of real workspace followed by nints
+    ints (aligned); *iwork points at the ints.  Free the result only."""
+    cdef size_t offset = (nbytes + 63) // 64 * 64
+    cdef char *p = <char *>_workspace(offset + nints * sizeof(int))
+    iwork[0] = <int *>(p + offset)
+    return p
+
+
 def _raise_for(int info, str what):
     if info < 0:
         raise RuntimeError(f"eigkit internal error in {what} (code {info}); please report it")
@@ -477,11 +486,10 @@ def divide_conquer(real_t[::1] d, real_t[::1] e, int nthreads=1):
     else:
         lwork = ek_d_divide_conquer_workspace(n)
         liwork = ek_d_divide_conquer_iworkspace(n)
-    cdef real_t *work = <real_t *>_workspace(lwork * sizeof(real_t))
     cdef int *iwork = NULL
+    cdef real_t *work = <real_t *>_workspace_with_ints(lwork * sizeof(real_t), liwork, &iwork)
     cdef int info = 0
     try:
-        iwork = <int *>_workspace(liwork * sizeof(int))
         with nogil:
             if real_t is float:
                 info = ek_s_divide_conquer(n, &w[0], &ework[0], &z[0, 0], ldz, work, lwork,
@@ -491,7 +499,6 @@ def divide_conquer(real_t[::1] d, real_t[::1] e, int nthreads=1):
                                            iwork, liwork, nthreads)
     finally:
         free(work)
-        free(iwork)
     _raise_for(info, "divide_conquer")
     return w_arr, z_arr
 
@@ -540,11 +547,10 @@ def inverse_iteration(real_t[::1] d, real_t[::1] e, real_t[::1] w):
     else:
         lwork = ek_d_inverse_iteration_workspace(n)
         liwork = ek_d_inverse_iteration_iworkspace(n)
-    cdef real_t *work = <real_t *>_workspace(lwork * sizeof(real_t))
     cdef int *iwork = NULL
+    cdef real_t *work = <real_t *>_workspace_with_ints(lwork * sizeof(real_t), liwork, &iwork)
     cdef int info = 0
     try:
-        iwork = <int *>_workspace(liwork * sizeof(int))
         with nogil:
             if real_t is float:
                 info = ek_s_inverse_iteration(n, &d[0], ep, m, &w[0], &z[0, 0], n, work, iwork)
@@ -552,6 +558,5 @@ def inverse_iteration(real_t[::1] d, real_t[::1] e, real_t[::1] w):
                 info = ek_d_inverse_iteration(n, &d[0], ep, m, &w[0], &z[0, 0], n, work, iwork)
     finally:
         free(work)
-        free(iwork)
     _raise_for(info, "inverse_iteration")
     return z_arr[:, :m]
