@@ -25,6 +25,7 @@
 #include "lanczos.h"
 #include "selection.h"
 #include "symmetric_eigen.h"
+#include "tall_skinny.h"
 
 enum { PH_START = 0, PH_FILL_A, PH_FILL_B, PH_APPLY, PH_AFTER_OP, PH_AFTER_QR, PH_RR,
        PH_RESTART, PH_DONE };
@@ -65,7 +66,7 @@ static sizes plan_sizes(const ek_lanczos_params *par)
 
 typedef struct {
     size_t V, BV, T, BT, H, Hw, S, C, R, P, theta, res, lock_val, lock_res, wnorm, rep_values,
-        rep_res, order, side, lock_side, mask, sel, dense, dense_bytes, total;
+        rep_res, order, side, lock_side, mask, sel, tall, dense, dense_bytes, total;
 } layout;
 
 static size_t align_up(size_t x) { return (x + 63) / 64 * 64; }
@@ -100,6 +101,7 @@ static layout plan_layout(const ek_lanczos_params *par)
     TAKE(lock_side, (k + 1) * sizeof(int));
     TAKE(mask, bm * sizeof(int));
     TAKE(sel, m * sizeof(int));
+    TAKE(tall, EK(tall_scratch)((int)vc, (int)bm) * sizeof(scalar));
     ek_selection all = {EK_SELECT_ALL, 0, 0, 0.0, 0.0};
     L.dense_bytes = EK(symmetric_eigen_workspace)((int)m, 1, &all);
     TAKE(dense, L.dense_bytes);
@@ -225,6 +227,28 @@ static int capacity(const ek_lanczos_state *st)
 
 /* ------------------------------------------- orthogonalization kernels */
 
+/* C = X^H Y and Y -= X C for the basis, in row slabs (tall_skinny.h). */
+static void basis_inner(ek_lanczos_state *st, int q, int b, const scalar *X, const scalar *Y,
+                        scalar *C, int ldc)
+{
+    EK(tall_inner)(NN(st), q, b, X, NN(st), Y, NN(st), C, ldc, (scalar *)st->tall,
+                   st->par.nthreads);
+}
+
+static void basis_subtract(ek_lanczos_state *st, int q, int b, const scalar *X, const scalar *C,
+                           int ldc, scalar *Y)
+{
+    EK(tall_combine)(NN(st), q, b, -1, X, NN(st), C, ldc, 1, Y, NN(st), st->par.nthreads);
+}
+
+/* y -= c x, here rather than xaxpy: a threaded BLAS would start its threads
+ * for one long vector. */
+static void subtract_column(int n, scalar c, const scalar *x, scalar *y)
+{
+    for (int i = 0; i < n; i++)
+        y[i] -= c * x[i];
+}
+
 /* Orthogonalize column x (B-image bx) against V[:, :q] and against the
  * block columns c0 + j with ok[j] (j != self), twice.  Returns the B-norm
  * left. */
@@ -235,18 +259,18 @@ static real orth_column(ek_lanczos_state *st, int q, int c0, int bw, const int *
     scalar *V = VV(st), *BV = BVV(st);
     for (int pass = 0; pass < 2; pass++) {
         if (q > 0) {
-            xgemv('C', n, q, 1, BV, n, x, 1, 0, coef, 1);
-            xgemv('N', n, q, -1, V, n, coef, 1, 1, x, 1);
+            basis_inner(st, q, 1, BV, x, coef, q);
+            basis_subtract(st, q, 1, V, coef, q, x);
             if (gen)
-                xgemv('N', n, q, -1, BV, n, coef, 1, 1, bx, 1);
+                basis_subtract(st, q, 1, BV, coef, q, bx);
         }
         for (int j = 0; j < bw; j++) {
             if (j == self || !ok[j])
                 continue;
             scalar c = xdotc(n, COL(BV, n, c0 + j), 1, x, 1);
-            xaxpy(n, -c, COL(V, n, c0 + j), 1, x, 1);
+            subtract_column(n, c, COL(V, n, c0 + j), x);
             if (gen)
-                xaxpy(n, -c, COL(BV, n, c0 + j), 1, bx, 1);
+                subtract_column(n, c, COL(BV, n, c0 + j), bx);
         }
     }
     return bnorm(n, x, bx);
@@ -300,10 +324,10 @@ static int block_qr(ek_lanczos_state *st, int c0, int b)
     for (int j = 0; j < b; j++) {
         scalar *x = COL(V, n, c0 + j), *bx = COL(BV, n, c0 + j);
         for (int pass = 0; pass < 2 && j > 0; pass++) {
-            xgemv('C', n, j, 1, COL(BV, n, c0), n, x, 1, 0, coef, 1);
-            xgemv('N', n, j, -1, COL(V, n, c0), n, coef, 1, 1, x, 1);
+            basis_inner(st, j, 1, COL(BV, n, c0), x, coef, j);
+            basis_subtract(st, j, 1, COL(V, n, c0), coef, j, x);
             if (gen)
-                xgemv('N', n, j, -1, COL(BV, n, c0), n, coef, 1, 1, bx, 1);
+                basis_subtract(st, j, 1, COL(BV, n, c0), coef, j, bx);
             for (int i = 0; i < j; i++)
                 if (!mask[i])
                     EK_AT(R, bm, i, j) += coef[i];
@@ -334,7 +358,8 @@ int EK(lanczos_init)(ek_lanczos_state *st, const ek_lanczos_params *par, void *w
 {
     memset(st, 0, sizeof(*st));
     if (par->n < 1 || par->k < 1 || par->k >= par->n || par->ncv <= par->k || par->ncv > par->n ||
-        par->block < 1 || par->maxiter < 1 || par->which < 0 || par->which > 4)
+        par->block < 1 || par->maxiter < 1 || par->which < 0 || par->which > 4 ||
+        par->nthreads < 1)
         return EK_LZ_ERR_ARG;
     layout L = plan_layout(par);
     if (work == NULL || work_bytes < L.total)
@@ -363,6 +388,7 @@ int EK(lanczos_init)(ek_lanczos_state *st, const ek_lanczos_params *par, void *w
     st->lock_side = (int *)(base + L.lock_side);
     st->mask = (int *)(base + L.mask);
     st->sel = (int *)(base + L.sel);
+    st->tall = base + L.tall;
     st->dense_work = base + L.dense;
     st->dense_bytes = L.dense_bytes;
     st->rng = par->seed ^ 0x6A09E667F3BCC909ULL;
@@ -628,9 +654,9 @@ static void do_restart(ek_lanczos_state *st)
     for (int t = 0; t < ns; t++)
         memcpy(G + (size_t)t * ld, S + (size_t)sel[t] * ld, (size_t)m * sizeof(scalar));
     if (ns > 0) {
-        xgemm('N', 'N', n, ns, m, 1, COL(V, n, nl0), n, G, ld, 0, T, n);
+        EK(tall_combine)(n, m, ns, 1, COL(V, n, nl0), n, G, ld, 0, T, n, st->par.nthreads);
         if (gen)
-            xgemm('N', 'N', n, ns, m, 1, COL(BV, n, nl0), n, G, ld, 0, BT, n);
+            EK(tall_combine)(n, m, ns, 1, COL(BV, n, nl0), n, G, ld, 0, BT, n, st->par.nthreads);
     }
     int resid_src = nl0 + m;
     if (st->drop >= 0) {
@@ -776,10 +802,10 @@ int EK(lanczos_step)(ek_lanczos_state *st)
                         before[j] = bnorm(n, COL(W, n, j), COL(BW, n, j));
                 if (nc <= 0)
                     continue;
-                xgemm('C', 'N', nc, b, n, 1, COL(BV, n, c0), n, W, n, 0, C, ldc);
-                xgemm('N', 'N', n, b, nc, -1, COL(V, n, c0), n, C, ldc, 1, W, n);
+                basis_inner(st, nc, b, COL(BV, n, c0), W, C, ldc);
+                basis_subtract(st, nc, b, COL(V, n, c0), C, ldc, W);
                 if (gen)
-                    xgemm('N', 'N', n, b, nc, -1, COL(BV, n, c0), n, C, ldc, 1, BW, n);
+                    basis_subtract(st, nc, b, COL(BV, n, c0), C, ldc, BW);
                 for (int j = 0; j < b; j++)
                     for (int i = 0; i < nc; i++) {
                         int r = c0 + i - st->nlock;

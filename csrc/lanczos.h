@@ -66,6 +66,7 @@ typedef struct ek_lanczos_params {
     int maxiter;     /* restart cycles, >= 1 */
     int generalized; /* B != I: the caller supplies B-images */
     int have_v0;     /* v0 passed to init */
+    int nthreads;    /* eigkit threads for the basis products, >= 1 */
     double tol;      /* ||OP x - theta x||_B <= tol * ||OP||est; 0: eps */
     uint64_t seed;
 } ek_lanczos_params;
@@ -86,6 +87,7 @@ typedef struct ek_lanczos_state {
     void *V, *BV, *T, *BT, *H, *Hw, *S, *C, *R, *P;
     void *theta, *res, *lock_val, *lock_res, *wnorm;
     int *order, *side, *lock_side, *mask, *sel;
+    void *tall; /* scratch of the basis products (tall_skinny.h) */
     void *dense_work;
     size_t dense_bytes;
     /* restart plan made at Rayleigh-Ritz time */

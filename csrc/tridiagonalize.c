@@ -35,6 +35,7 @@
 #define TRD_NX 32
 /* Reflectors per block in the back-transformation. */
 #define APPLY_NB 64
+#define APPLY_UNBLOCKED_MAX 128 /* n up to which reflectors are applied one by one */
 
 #define A_(i, j) EK_AT(a, lda, i, j)
 
@@ -264,6 +265,27 @@ static void apply_block(int len, int m, int k, const scalar *v, int ldv, const s
             EK_AT(c, ldc, i, j) -= EK_AT(w, k, i, j);
 }
 
+/* Z := H(0) ... H(n-2) Z one reflector at a time (xORM2L/xUNM2R-like),
+ * for small n: the blocked form's TRMM calls on blocks this small are
+ * threaded by some BLAS (OpenBLAS), whose thread start-up then costs more
+ * than the product and, on a busy machine, many times more.  v holds the
+ * reflector with its implicit unit entry. */
+static void apply_unblocked(int n, int m, const scalar *a, int lda, const scalar *tau, scalar *z,
+                            int ldz, scalar *v, scalar *w)
+{
+    for (int j = n - 2; j >= 0; j--) {
+        int len = n - j - 1;
+        if (tau[j] == 0)
+            continue;
+        v[0] = 1;
+        for (int i = 1; i < len; i++)
+            v[i] = A_(j + 1 + i, j);
+        /* w = Z^H v, so v^H Z = w^H and Z -= tau v w^H is a GERC */
+        xgemv('C', len, m, 1, &EK_AT(z, ldz, j + 1, 0), ldz, v, 1, 0, w, 1);
+        xger(len, m, -tau[j], v, 1, w, 1, &EK_AT(z, ldz, j + 1, 0), ldz);
+    }
+}
+
 size_t EK(apply_reflectors_workspace)(int n, int m)
 {
     /* T (nb x nb) and W (nb x m). */
@@ -282,6 +304,10 @@ int EK(apply_reflectors)(int n, int m, const scalar *a, int lda, const scalar *t
         return -1;
     const int nb = APPLY_NB, nq = n - 1;
     scalar *t = work, *w = work + (size_t)nb * nb;
+    if (n <= APPLY_UNBLOCKED_MAX) {
+        apply_unblocked(n, m, a, lda, tau, z, ldz, t, w);
+        return 0;
+    }
     for (int j0 = (nq - 1) / nb * nb; j0 >= 0; j0 -= nb) {
         int k = imin(nb, nq - j0), len = n - j0 - 1;
         const scalar *v = &A_(j0 + 1, j0);

@@ -21,7 +21,7 @@ _install_blas()
 
 cdef extern from "lanczos.h" nogil:
     ctypedef struct ek_lanczos_params:
-        int n, k, ncv, which, block, max_block, maxiter, generalized, have_v0
+        int n, k, ncv, which, block, max_block, maxiter, generalized, have_v0, nthreads
         double tol
         uint64_t seed
     ctypedef struct ek_lanczos_state:
@@ -154,9 +154,10 @@ _ERRORS = {
 
 def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, int block,
             int max_block, int maxiter, double tol, unsigned long long seed, v0=None,
-            bint want_vectors=True, callback=None):
+            bint want_vectors=True, callback=None, int nthreads=1):
     """Run the kernel.  ``apply_op(X)`` returns OP X, or (OP X, B OP X) when
     ``apply_b`` is not None (generalized); ``apply_b(X)`` returns B X.
+    ``nthreads`` eigkit threads share the products with the basis.
 
     Returns ``(w, res, z, converged, info)`` with the locked pairs in locking
     order (z None without vectors) and info a dict of counters."""
@@ -174,6 +175,7 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
     par.generalized = apply_b is not None
     par.tol = tol
     par.seed = seed
+    par.nthreads = max(1, nthreads)
     cdef object v0arr = None
     cdef char[::1] v0bytes
     cdef void *v0p = NULL

@@ -17,7 +17,7 @@ from scipy.sparse.linalg import (ArpackNoConvergence, LinearOperator, aslinearop
                                  splu)
 
 from . import _lanczos
-from .dense import eigh as _dense_eigh
+from .dense import _kernel_threads, eigh as _dense_eigh
 
 __all__ = ["eigsh", "svds", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo"]
 
@@ -232,7 +232,7 @@ def eigsh(A, k=6, M=None, sigma=None, which='LM', v0=None, ncv=None, maxiter=Non
     w, res, z, converged, raw = _lanczos.lanczos(
         apply_op, apply_b, n, k, dtype, which, ncv, block, max(block, _MAX_BLOCK),
         int(maxiter), float(tol), _seed(rng, v0), v0, True,
-        report if callback is not None else None)
+        report if callback is not None else None, _kernel_threads())
     return _shaped_result(w, res, z, converged, raw, k, imode, sigma, which, dtype,
                           return_eigenvectors, return_info)
 

@@ -1,0 +1,151 @@
+/*
+ * tall_skinny.c -- C = X^H Y and Y := beta Y + alpha X C for tall X, Y.
+ * See tall_skinny.h for why the rows are cut into slabs.
+ *
+ * Threads: the rows are split into contiguous ranges, one per thread, the
+ * calling thread taking the first.  Inner products are summed per thread
+ * into scratch and added up after the join, so the result does not depend
+ * on scheduling (only on the thread count).
+ */
+#include <pthread.h>
+#include <string.h>
+#include "types.h"
+#include "tall_skinny.h"
+
+/* Below this many multiply-adds a call stays on the calling thread: a
+ * thread start costs about as much as 10^5 memory-bound multiply-adds. */
+#define THREADING_WORK (1 << 20)
+
+/* Rows per BLAS call: under OpenBLAS's thresholds for threading a GEMM
+ * (m n k > 2^18) and a GEMM forwarded to GEMV (m n > 9216), with margin. */
+static int slab_rows(int q, int b)
+{
+    long width = (long)q * (b > 1 ? b : 1);
+    long limit = b > 1 ? (1L << 17) : 8192L;
+    long rows = limit / (width > 0 ? width : 1);
+    rows -= rows % 8;
+    return rows < 8 ? 8 : (int)rows;
+}
+
+static int thread_count(int n, int q, int b, int nthreads)
+{
+    double work = (double)n * q * b;
+    int nt = nthreads < 1 ? 1 : nthreads > EK_TALL_MAX_THREADS ? EK_TALL_MAX_THREADS : nthreads;
+    while (nt > 1 && work < (double)THREADING_WORK * nt)
+        nt--;
+    while (nt > 1 && n / nt < 64)
+        nt--;
+    return nt;
+}
+
+/* One thread's share: rows [r0, r1). */
+typedef struct {
+    int r0, r1, q, b, ldx, ldy, ldc;
+    const scalar *X, *Y, *C;
+    scalar *out, *Ymut;
+    scalar alpha, beta;
+} share;
+
+/* out (q x b, ld q) = X[r0:r1]^H Y[r0:r1]. */
+static void inner_rows(const share *s)
+{
+    int step = slab_rows(s->q, s->b);
+    scalar one = 1;
+    for (int r = s->r0; r < s->r1; r += step) {
+        int m = s->r1 - r < step ? s->r1 - r : step;
+        scalar beta = r == s->r0 ? (scalar)0 : one;
+        xgemm('C', 'N', s->q, s->b, m, one, s->X + r, s->ldx, s->Y + r, s->ldy, beta, s->out,
+              s->q);
+    }
+}
+
+/* Y[r0:r1] := beta Y[r0:r1] + alpha X[r0:r1] C. */
+static void combine_rows(const share *s)
+{
+    int step = slab_rows(s->q, s->b);
+    for (int r = s->r0; r < s->r1; r += step) {
+        int m = s->r1 - r < step ? s->r1 - r : step;
+        xgemm('N', 'N', m, s->b, s->q, s->alpha, s->X + r, s->ldx, s->C, s->ldc, s->beta,
+              s->Ymut + r, s->ldy);
+    }
+}
+
+static void *inner_job(void *arg) { inner_rows((const share *)arg); return NULL; }
+static void *combine_job(void *arg) { combine_rows((const share *)arg); return NULL; }
+
+/* Run job over nt row ranges; ranges whose thread could not start run on
+ * the calling thread. */
+static void run_shares(share *sh, int nt, void *(*job)(void *))
+{
+    pthread_t tid[EK_TALL_MAX_THREADS];
+    int started[EK_TALL_MAX_THREADS] = {0};
+    for (int t = 1; t < nt; t++)
+        started[t] = pthread_create(&tid[t], NULL, job, &sh[t]) == 0;
+    job(&sh[0]);
+    for (int t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            job(&sh[t]);
+    }
+}
+
+static void split_rows(share *sh, int nt, int n)
+{
+    int per = (n + nt - 1) / nt;
+    per += (8 - per % 8) % 8;
+    for (int t = 0; t < nt; t++) {
+        sh[t].r0 = t * per < n ? t * per : n;
+        sh[t].r1 = (t + 1) * per < n ? (t + 1) * per : n;
+    }
+}
+
+size_t EK(tall_scratch)(int q, int b)
+{
+    return (size_t)EK_TALL_MAX_THREADS * (size_t)(q > 0 ? q : 1) * (size_t)(b > 0 ? b : 1);
+}
+
+void EK(tall_inner)(int n, int q, int b, const scalar *X, int ldx, const scalar *Y, int ldy,
+                    scalar *C, int ldc, scalar *scratch, int nthreads)
+{
+    if (q <= 0 || b <= 0)
+        return;
+    int nt = thread_count(n, q, b, nthreads);
+    size_t part = (size_t)q * b;
+    share sh[EK_TALL_MAX_THREADS];
+    split_rows(sh, nt, n);
+    for (int t = 0; t < nt; t++) {
+        sh[t].q = q; sh[t].b = b; sh[t].X = X; sh[t].ldx = ldx; sh[t].Y = Y; sh[t].ldy = ldy;
+        sh[t].out = scratch + (size_t)t * part;
+        if (sh[t].r1 <= sh[t].r0)
+            memset(sh[t].out, 0, part * sizeof(scalar));
+    }
+    run_shares(sh, nt, inner_job);
+    for (int j = 0; j < b; j++)
+        for (int i = 0; i < q; i++) {
+            scalar s = 0;
+            for (int t = 0; t < nt; t++)
+                s += sh[t].out[i + (size_t)j * q];
+            C[i + (size_t)j * ldc] = s;
+        }
+}
+
+void EK(tall_combine)(int n, int q, int b, scalar alpha, const scalar *X, int ldx, const scalar *C,
+                      int ldc, scalar beta, scalar *Y, int ldy, int nthreads)
+{
+    if (b <= 0 || n <= 0)
+        return;
+    if (q <= 0) {
+        for (int j = 0; j < b; j++)
+            xscal(n, beta, Y + (size_t)j * ldy, 1);
+        return;
+    }
+    int nt = thread_count(n, q, b, nthreads);
+    share sh[EK_TALL_MAX_THREADS];
+    split_rows(sh, nt, n);
+    for (int t = 0; t < nt; t++) {
+        sh[t].q = q; sh[t].b = b; sh[t].X = X; sh[t].ldx = ldx; sh[t].C = C; sh[t].ldc = ldc;
+        sh[t].Ymut = Y; sh[t].ldy = ldy; sh[t].alpha = alpha; sh[t].beta = beta;
+    }
+    run_shares(sh, nt, combine_job);
+}
