@@ -1,4 +1,6 @@
 """``eigkit.show_config()``: the BLAS eigkit runs on and how it was built."""
+from __future__ import annotations
+
 import json
 import os
 import sys
@@ -32,7 +34,7 @@ def _blas():
     return info
 
 
-def config():
+def config() -> dict:
     """eigkit's configuration as a dict (what :func:`show_config` prints)."""
     import numpy
     import scipy
@@ -50,7 +52,7 @@ def config():
     }
 
 
-def show_config(mode="stdout"):
+def show_config(mode: str = "stdout") -> dict | None:
     """Print (or return) the BLAS eigkit uses and its build options.
 
     eigkit links no BLAS: its kernels call the BLAS/LAPACK building blocks

@@ -10,9 +10,12 @@ scikit-learn, in the user's modules), except eigkit's own modules.
 :func:`unpatch_scipy` puts back every name it changed, and also the names
 of modules first imported while the patch was on.
 """
+from __future__ import annotations
+
 import importlib
 import sys
 import threading
+from collections.abc import Iterable
 
 from . import dense, sparse
 
@@ -83,7 +86,7 @@ class ScipyPatch:
         return f"ScipyPatch(names={list(self.names)})"
 
 
-def patch_scipy(names=None):
+def patch_scipy(names: str | Iterable[str] | None = None) -> ScipyPatch:
     """Replace SciPy's eigensolvers by eigkit's in this process.
 
     Parameters
@@ -136,7 +139,7 @@ def patch_scipy(names=None):
     return ScipyPatch(new)
 
 
-def unpatch_scipy(names=None):
+def unpatch_scipy(names: str | Iterable[str] | None = None) -> None:
     """Put SciPy's own functions back (all patched ones by default).
 
     Names rebound by :func:`patch_scipy` are restored, and so are names
@@ -172,7 +175,7 @@ def unpatch_scipy(names=None):
                         setattr(module, attr, state["original"])
 
 
-def patched_names():
+def patched_names() -> list[str]:
     """The names currently patched, in :data:`REPLACEMENTS` order."""
     with _lock:
         return [n for n in REPLACEMENTS if n in _active]

@@ -135,7 +135,7 @@ SUITE = Suite(
                 "against SciPy's LAPACK drivers and NumPy",
     problems=problems,
     sizes=(500, 1000, 2000, 4000),
-    quick_sizes=(300, 1000),
+    quick_sizes=(300, 800),
     repeat=5,
     quick_repeat=3,
     notes=("accuracy is a LAPACK test ratio: max(||AZ-ZW||_1, ||I-Z^TZ||_1) or "

@@ -62,8 +62,9 @@ def compare_documents(old, new):
     if not rows:
         text.append("no problem was run in both files")
         return "\n".join(text)
-    text += ["", _aligned(heads, rows), "",
-             _aligned(["suite", "case", "n", "old eigkit/best", "new eigkit/best"], ratio_rows),
+    text += ["", _aligned(heads, rows, left=(0, 1, 3, -1)), "",
+             _aligned(["suite", "case", "n", "old eigkit/best", "new eigkit/best"], ratio_rows,
+                      left=(0, 1)),
              "", "geometric mean of eigkit / best other: "
              f"old {_fmt(geometric_mean(old_sum[k] for k in both), '.2f')}, "
              f"new {_fmt(geometric_mean(new_sum[k] for k in both), '.2f')}"]

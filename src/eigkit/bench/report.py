@@ -10,7 +10,7 @@ import json
 import math
 
 from . import environment
-from .runner import Result, geometric_mean, group_results, summarize
+from .runner import Result, geometric_mean, group_results, ratio_to_best_other, summarize
 
 SCHEMA = "eigkit-bench/1"
 
@@ -116,16 +116,20 @@ def suite_rows(results, ours="eigkit"):
 
 
 def _ratio_cell(group, ours):
-    from .runner import ratio_to_best_other
     ratio, best = ratio_to_best_other(group, ours)
     return _fmt(ratio, ".2f"), f"({best})" if best else ""
 
 
-def _aligned(heads, rows):
+def _aligned(heads, rows, left=(0, 2, -1)):
+    """Plain-text columns: those in ``left`` (names) left-aligned, the
+    others (numbers) right-aligned."""
     widths = [max(len(str(x)) for x in col) for col in zip(heads, *rows)]
-    fmt = lambda row: "  ".join(str(c).ljust(w) if i in (0, 2) or i == len(row) - 1
-                                else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-    return "\n".join([fmt(heads), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows])
+    left = {i % len(heads) for i in left}
+
+    def line(row):
+        return "  ".join(str(c).ljust(w) if i in left else str(c).rjust(w)
+                         for i, (c, w) in enumerate(zip(row, widths)))
+    return "\n".join([line(heads), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
 
 
 def _by_suite(results):

@@ -361,7 +361,7 @@ SUITE = Suite(
                 "with matvec counts",
     problems=problems,
     sizes=(5000, 20000, 80000),
-    quick_sizes=(1000, 4000),
+    quick_sizes=(1000, 3000),
     repeat=1,
     quick_repeat=1,
     notes=("matvecs are operator columns applied (A and A^H both count), counted by a "

@@ -10,6 +10,21 @@ else about a suite, so a new one is a new module plus one line in
 A suite whose module or requirements cannot be imported (the ``ml`` suite
 needs scikit-learn and eigkit's estimators) is listed as unavailable with
 the reason, instead of failing the others.
+
+A suite module, in outline (``eigkit.bench.ml_cases`` follows it)::
+
+    def problems(sizes, quick=False, **options):      # ignore unknown options
+        return [Problem(case="pca", n=n, setup=lambda n=n: make_data(n),
+                        contenders=(Contender("eigkit", fit_eigkit_pca),
+                                    Contender("sklearn-arpack", fit_sklearn_pca)),
+                        accuracy=explained_variance_error, accuracy_label="...",
+                        accuracy_limit=1e-6)
+                for n in sizes]
+
+    SUITE = Suite(name="ml", description="...", problems=problems,
+                  sizes=(10000, 100000), quick_sizes=(2000,))
+
+The contender named ``eigkit`` is the one every ratio is taken against.
 """
 import importlib
 import math
