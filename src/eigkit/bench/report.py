@@ -156,20 +156,30 @@ def _markdown(heads, rows):
 
 
 def ratio_matrix(results):
-    """Case x size table of eigkit / best other (a compact summary)."""
-    summary = summarize(results)
-    sizes = sorted({row["n"] for row in summary})
-    cases = list(dict.fromkeys(row["case"] for row in summary))
-    cell = {(row["case"], row["n"]): row for row in summary}
+    """Case x size table of eigkit / best other (a compact summary).
 
-    def show(case, n):
-        row = cell.get((case, n))
-        if row is None:
-            return ""
+    Columns are size ranks: a case built at an order near the requested
+    one (a grid Laplacian's order is a square) shares the column, and its
+    cell names its own n.
+    """
+    by_case = {}
+    for row in summarize(results):
+        by_case.setdefault(row["case"], []).append(row)
+    for rows in by_case.values():
+        rows.sort(key=lambda r: r["n"])
+    ranks = max((len(rows) for rows in by_case.values()), default=0)
+    heads = ["case"]
+    for j in range(ranks):
+        ns = [rows[j]["n"] for rows in by_case.values() if j < len(rows)]
+        heads.append(f"n={max(set(ns), key=ns.count)}")
+
+    def show(row, head):
         text = _fmt(row["ratio"], ".2f")
+        if f"n={row['n']}" != head:
+            text += f" (n={row['n']})"
         return text if row["eigkit_accuracy_ok"] else text + " (accuracy!)"
-    return ["case"] + [f"n={n}" for n in sizes], [[c] + [show(c, n) for n in sizes]
-                                                  for c in cases]
+    return heads, [[case] + [show(r, heads[j + 1]) for j, r in enumerate(rows)]
+                   + [""] * (ranks - len(rows)) for case, rows in by_case.items()]
 
 
 def markdown_report(document, plots=()):
