@@ -4,13 +4,14 @@
     eigkit config              the BLAS in use and the build options
 
 With no subcommand, the options go to ``bench`` (``python -m eigkit
---quick`` is ``eigkit bench --quick``).
+--suite dense`` is ``eigkit bench --suite dense``); with no arguments at
+all, ``eigkit`` runs ``eigkit bench --quick``.
 """
 import sys
 
 
 def main(argv=None):
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = list(sys.argv[1:] if argv is None else argv) or ["--quick"]
     if argv[:1] == ["config"]:
         from . import show_config
         show_config()
