@@ -1,7 +1,7 @@
-"""Developer-facing dense benchmarks (pytest-benchmark), on the same case
-definitions as ``python -m eigkit``.
+"""Developer-facing dense benchmarks (pytest-benchmark), on the problems
+that ``eigkit bench --suite dense`` times (eigkit.bench.cases.SUITE).
 
-    EIGKIT_BENCH_SIZES=500,1000,2000,4000 python -m pytest benchmarks/ \\
+    EIGKIT_BENCH_SIZES=500,1000,2000,4000 python -m pytest benchmarks/test_dense.py \\
         --benchmark-group-by=group --benchmark-columns=median,min,rounds
 
 Each round is preceded by an untimed pause so that the other library's
@@ -10,22 +10,24 @@ OpenBLAS threads have gone idle (see eigkit.bench.runner).
 import time
 
 import pytest
+from conftest import sizes
 
-from eigkit.bench import CASES
+from eigkit.bench.cases import SUITE
 from eigkit.bench.runner import PAUSE_SECONDS
 
-PAIRS = [(case, c.name) for case in CASES for c in CASES[case].contenders]
+PROBLEMS = SUITE.problems(sizes("EIGKIT_BENCH_SIZES", (500, 1000, 2000)))
+PAIRS = [(p, c) for p in PROBLEMS for c in p.contenders]
 
 
-@pytest.mark.parametrize("case, contender", PAIRS, ids=[f"{a}-{b}" for a, b in PAIRS])
-def test_dense(benchmark, matrices, case, contender, n):
-    spec = CASES[case]
-    chosen = next(c for c in spec.contenders if c.name == contender)
-    if n > chosen.max_n:
-        pytest.skip(f"{contender} is not timed above n = {chosen.max_n}")
-    run = chosen.run
-    a = matrices(spec.matrix_kind, n)
-    benchmark.group = f"{case} n={n}"
-    result = benchmark.pedantic(run, args=(a,), setup=lambda: time.sleep(PAUSE_SECONDS),
+@pytest.mark.parametrize("problem, contender", PAIRS,
+                         ids=[f"{p.case}-{c.name}-{p.n}" for p, c in PAIRS])
+def test_dense(benchmark, problem, contender):
+    if contender not in problem.eligible():
+        pytest.skip(f"{contender.name} is not timed above n = {contender.max_n}")
+    a = problem.setup()
+    benchmark.group = f"{problem.case} n={problem.n}"
+    result = benchmark.pedantic(contender.run, args=(a,),
+                                setup=lambda: time.sleep(PAUSE_SECONDS),
                                 rounds=3, warmup_rounds=1)
-    assert spec.accuracy(a, result) < 60
+    benchmark.extra_info["accuracy"] = float(problem.accuracy(a, result))
+    assert benchmark.extra_info["accuracy"] < problem.accuracy_limit

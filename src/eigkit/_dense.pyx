@@ -560,3 +560,46 @@ def inverse_iteration(real_t[::1] d, real_t[::1] e, real_t[::1] w):
         free(work)
     _raise_for(info, "inverse_iteration")
     return z_arr[:, :m]
+
+
+cdef extern from *:
+    """
+    #ifndef EK_BUILD_TYPE
+    #define EK_BUILD_TYPE "unknown"
+    #endif
+    #ifndef EK_C_COMPILER
+    #define EK_C_COMPILER "unknown"
+    #endif
+    #ifndef EK_C_FLAGS
+    #define EK_C_FLAGS ""
+    #endif
+    #ifndef EK_CYTHON_VERSION
+    #define EK_CYTHON_VERSION "unknown"
+    #endif
+    #ifndef EK_SANITIZE
+    #define EK_SANITIZE 0
+    #endif
+    static const char *ek_simd_paths(void) {
+    #if defined(__x86_64__) && !defined(__clang__) && defined(__GNUC__)
+        if (__builtin_cpu_supports("avx512f")) return "avx512f (of avx512f, avx2+fma, baseline)";
+        if (__builtin_cpu_supports("avx2")) return "avx2+fma (of avx512f, avx2+fma, baseline)";
+        return "baseline (of avx512f, avx2+fma, baseline)";
+    #else
+        return "portable C (no run-time dispatch)";
+    #endif
+    }
+    """
+    const char *EK_BUILD_TYPE
+    const char *EK_C_COMPILER
+    const char *EK_C_FLAGS
+    const char *EK_CYTHON_VERSION
+    int EK_SANITIZE
+    const char *ek_simd_paths()
+
+
+def build_info():
+    """How this extension was compiled, and which vector path the rotation
+    kernels take on this CPU."""
+    return {"build_type": EK_BUILD_TYPE.decode(), "c_compiler": EK_C_COMPILER.decode(),
+            "c_flags": EK_C_FLAGS.decode(), "cython": EK_CYTHON_VERSION.decode(),
+            "sanitizers": bool(EK_SANITIZE), "rotation_kernels": ek_simd_paths().decode()}

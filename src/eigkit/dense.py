@@ -7,10 +7,14 @@ work happens in the compiled kernels behind :mod:`eigkit._dense`:
 Householder tridiagonalization, implicit QR (all pairs) or bisection and
 inverse iteration (subsets), and blocked back-transformation.
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Sequence
 import os
 
 import numpy as np
+from numpy.typing import ArrayLike
 from numpy.linalg import LinAlgError  # noqa: F401  (re-exported for users' except clauses)
 from scipy.linalg.blas import find_best_blas_type
 from scipy.sparse import issparse
@@ -145,9 +149,12 @@ def _batched(core, a, b):
 # ---------------------------------------------------------------------------
 # Dense Hermitian problems
 
-def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False,
-         overwrite_b=False, type=1, check_finite=True, subset_by_index=None,
-         subset_by_value=None, driver=None):
+def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
+         eigvals_only: bool = False, overwrite_a: bool = False, overwrite_b: bool = False,
+         type: int = 1, check_finite: bool = True,
+         subset_by_index: Sequence[int] | None = None,
+         subset_by_value: Sequence[float] | None = None,
+         driver: str | None = None) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Solve a standard or generalized Hermitian eigenvalue problem.
 
     A drop-in for :func:`scipy.linalg.eigh`: same signature, return shapes,
@@ -282,8 +289,11 @@ def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, it
     return w, v
 
 
-def eigvalsh(a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1,
-             check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+def eigvalsh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
+             overwrite_a: bool = False, overwrite_b: bool = False, type: int = 1,
+             check_finite: bool = True, subset_by_index: Sequence[int] | None = None,
+             subset_by_value: Sequence[float] | None = None,
+             driver: str | None = None) -> np.ndarray:
     """Eigenvalues of a Hermitian or real symmetric matrix.
 
     A drop-in for :func:`scipy.linalg.eigvalsh`; the parameters are those
@@ -335,8 +345,10 @@ def _tridiagonal_selection(select, select_range, n):
     return _dense.SELECT_INDEX, il, iu, 0.0, 0.0
 
 
-def eigh_tridiagonal(d, e, eigvals_only=False, select="a", select_range=None,
-                     check_finite=True, tol=0.0, lapack_driver="auto"):
+def eigh_tridiagonal(d: ArrayLike, e: ArrayLike, eigvals_only: bool = False,
+                     select: str = "a", select_range: Sequence[float] | None = None,
+                     check_finite: bool = True, tol: float = 0.0,
+                     lapack_driver: str = "auto") -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Solve the eigenvalue problem of a real symmetric tridiagonal matrix.
 
     A drop-in for :func:`scipy.linalg.eigh_tridiagonal`.  The matrix has
@@ -421,8 +433,9 @@ def eigh_tridiagonal(d, e, eigvals_only=False, select="a", select_range=None,
     return w if eigvals_only else (w, v)
 
 
-def eigvalsh_tridiagonal(d, e, select="a", select_range=None, check_finite=True, tol=0.0,
-                         lapack_driver="auto"):
+def eigvalsh_tridiagonal(d: ArrayLike, e: ArrayLike, select: str = "a",
+                         select_range: Sequence[float] | None = None, check_finite: bool = True,
+                         tol: float = 0.0, lapack_driver: str = "auto") -> np.ndarray:
     """Eigenvalues of a real symmetric tridiagonal matrix.
 
     A drop-in for :func:`scipy.linalg.eigvalsh_tridiagonal`; the parameters

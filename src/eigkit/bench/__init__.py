@@ -1,8 +1,14 @@
-"""eigkit's benchmark suite: case definitions shared by ``python -m eigkit``
-and the developers' pytest-benchmark suite in ``benchmarks/``."""
-from .cases import CASES, Case, Contender, test_matrix
-from .runner import format_sparse_table, format_table, run_case, run_sparse_case
-from .sparse_cases import SPARSE_CASES, sparse_matrix
+"""eigkit's benchmark suite (``eigkit bench``).
 
-__all__ = ["CASES", "Case", "Contender", "test_matrix", "run_case", "format_table",
-           "SPARSE_CASES", "sparse_matrix", "run_sparse_case", "format_sparse_table"]
+Suites (:mod:`eigkit.bench.suite`) are modules of case definitions shared
+by ``eigkit bench`` and the developers' pytest-benchmark suite in
+``benchmarks/``: dense (:mod:`~eigkit.bench.cases`), sparse
+(:mod:`~eigkit.bench.sparse_cases`) and ml (``eigkit.bench.ml_cases``,
+when scikit-learn and eigkit's estimators are present).
+"""
+from .cases import CASES, Case, test_matrix
+from .runner import Result, run_problem, summarize
+from .suite import REGISTRY, Contender, Problem, Suite, SuiteUnavailable, load_suite, suite_status
+
+__all__ = ["CASES", "Case", "Contender", "Problem", "Suite", "SuiteUnavailable", "REGISTRY",
+           "Result", "load_suite", "suite_status", "run_problem", "summarize", "test_matrix"]

@@ -5,6 +5,7 @@ A case builds its matrix once per size; each contender is a callable on
 that matrix.  The accuracy check runs on the contender's own answer, so a
 speed figure never stands without its accuracy.
 """
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -12,13 +13,10 @@ import numpy as np
 import scipy.linalg as sla
 
 from .. import dense
+from .suite import Contender, Problem, Suite
 
-
-@dataclass(frozen=True)
-class Contender:
-    name: str
-    run: Callable  # matrix -> result
-    max_n: int = 1 << 30  # skipped above this order (too slow to be worth timing)
+#: LAPACK's test threshold for its accuracy ratios
+ACCURACY_LIMIT = 60.0
 
 
 @dataclass(frozen=True)
@@ -110,3 +108,38 @@ CASES = {
         accuracy_label="residual/orth ratio",
     ),
 }
+
+
+# The three cases at one size share one matrix; keeping only the latest
+# bounds memory at the largest sizes.
+_shared_matrix = functools.lru_cache(maxsize=1)(test_matrix)
+
+
+def problems(sizes, quick=False, cases=None, **options):
+    """The dense problems: every case in ``cases`` (default all) at every
+    order in ``sizes``, on the 'random' matrix of that order."""
+    chosen = list(CASES) if cases is None else list(cases)
+    unknown = [c for c in chosen if c not in CASES]
+    if unknown:
+        raise ValueError(f"unknown dense case(s) {unknown}; choose from {list(CASES)}")
+    return [Problem(case=name, n=n,
+                    setup=functools.partial(_shared_matrix, CASES[name].matrix_kind, n),
+                    contenders=CASES[name].contenders, accuracy=CASES[name].accuracy,
+                    accuracy_label=CASES[name].accuracy_label, accuracy_limit=ACCURACY_LIMIT)
+            for n in sizes for name in chosen]
+
+
+SUITE = Suite(
+    name="dense",
+    description="eigh, eigvalsh and the 10 largest pairs of a dense symmetric matrix, "
+                "against SciPy's LAPACK drivers and NumPy",
+    problems=problems,
+    sizes=(500, 1000, 2000, 4000),
+    quick_sizes=(300, 800),
+    repeat=5,
+    quick_repeat=3,
+    notes=("accuracy is a LAPACK test ratio: max(||AZ-ZW||_1, ||I-Z^TZ||_1) or "
+           "max|w-w_evd| over ||A||_1 n ulp; below 60 passes",
+           "top10 is subset_by_index=[n-10, n-1]; SciPy's ev driver is not timed above "
+           "n = 2000"),
+)

@@ -1,151 +1,134 @@
-"""Timing the contenders of a case fairly.
+"""Timing the contenders of a problem fairly.
 
 NumPy and SciPy each load their own OpenBLAS, whose idle threads keep
 spinning for a while after a call; a call made right after the other
-library's runs up to 2x slower.  So every timed call is preceded by a short
-pause, the contenders run interleaved (round-robin) after a warm-up, and
-the median of the repeats is reported.
+library's runs up to 2x slower (65 ms against 34 ms for eigvalsh at
+n = 1000).  So every call is preceded by a 0.3 s pause, each contender is
+called once as a warm-up (that answer is the one checked for accuracy),
+then the contenders run interleaved (round-robin) for ``repeat`` rounds,
+and the median is reported.
 """
+import math
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 
 PAUSE_SECONDS = 0.3
-SLOW_SECONDS = 30.0  # sparse suite: a warm-up this long is timed only once
+SLOW_SECONDS = 30.0  # a contender whose warm-up took this long is timed only once
 
 
 @dataclass
 class Result:
+    """One contender on one problem."""
+    suite: str
     case: str
     n: int
     contender: str
     median: float
     times: list
     accuracy: float
-    matvecs: int = None   # sparse suite: operator columns applied
-    which: str = ""       # sparse suite: LA / SA / LM
-    agreement: float = float("nan")  # sparse suite: max |w - w_arpack| / ||A||est
-    agreement_eigkit: float = float("nan")  # sparse suite: max |w - w_eigkit| / ||A||est
-    note: str = ""        # sparse suite: 'timeout', 'no conv', 'n/a'
+    accuracy_ok: bool
+    accuracy_label: str = ""
+    agreement: dict = field(default_factory=dict)  # reference contender -> disagreement
+    work: int = None      # e.g. matvecs
+    work_label: str = ""
+    note: str = ""        # '' when the answer is usable, else why not ('timeout', 'n/a', ...)
+
+    def to_dict(self):
+        return asdict(self)
 
 
-def _timed(fn, a):
-    time.sleep(PAUSE_SECONDS)
+def _timed(run, data, pause):
+    time.sleep(pause)
     t0 = time.perf_counter()
-    out = fn(a)
+    out = run(data)
     return time.perf_counter() - t0, out
 
 
-def run_case(case, a, repeat=3, progress=None):
-    """Time every contender of ``case`` on matrix ``a``: one warm-up call
-    each (whose answer is checked for accuracy), then ``repeat`` rounds."""
-    n = a.shape[0]
-    contenders = [c for c in case.contenders if n <= c.max_n]
-    accuracy = {}
+def calls_needed(problem, repeat):
+    """Upper bound on the timed calls of ``problem`` (for a progress bar)."""
+    return len(problem.eligible()) * (1 + repeat)
+
+
+def run_problem(problem, suite_name, repeat=3, pause=PAUSE_SECONDS, tick=None):
+    """Time every eligible contender of ``problem``.
+
+    Each contender is called once as a warm-up, whose answer is scored;
+    then ``repeat`` interleaved rounds are timed.  A contender whose
+    warm-up answer carries a note (timeout, failure, not applicable) or
+    took over :data:`SLOW_SECONDS` is not called again; its time is the
+    warm-up's.  ``tick(k)`` is called after every k calls.
+    """
+    data = problem.setup()
+    contenders = problem.eligible()
+    warm, answers = {}, {}
     for c in contenders:
-        _, out = _timed(c.run, a)
-        accuracy[c.name] = float(case.accuracy(a, out))
+        warm[c.name], answers[c.name] = _timed(c.run, data, pause)
+        if tick:
+            tick(1)
+    notes = {name: getattr(ans, "note", "") or "" for name, ans in answers.items()}
+    timed = [c for c in contenders if not notes[c.name] and warm[c.name] < SLOW_SECONDS]
     times = {c.name: [] for c in contenders}
     for _ in range(repeat):
-        for c in contenders:
-            elapsed, _ = _timed(c.run, a)
-            times[c.name].append(elapsed)
-            if progress is not None:
-                progress()
-    return [Result(case.name, a.shape[0], c.name, statistics.median(times[c.name]),
-                   times[c.name], accuracy[c.name]) for c in contenders]
-
-
-def ratio_to_best_other(results, ours="eigkit"):
-    """Our median over the best median of the other contenders."""
-    mine = [r.median for r in results if r.contender == ours]
-    others = [r.median for r in results if r.contender != ours]
-    if not mine or not others:
-        return float("nan")
-    return mine[0] / min(others)
-
-
-def format_table(all_results):
-    """A plain-text table: one block per (case, n)."""
-    lines = [f"{'case':<10} {'n':>6} {'contender':<11} {'median s':>10} {'vs eigkit':>10} "
-             f"{'accuracy':>10}"]
-    groups = {}
-    for r in all_results:
-        groups.setdefault((r.case, r.n), []).append(r)
-    for (case, n), rs in groups.items():
-        ours = next((r.median for r in rs if r.contender == "eigkit"), float("nan"))
-        for r in rs:
-            lines.append(f"{case:<10} {n:>6} {r.contender:<11} {r.median:>10.4f} "
-                         f"{r.median / ours:>9.2f}x {r.accuracy:>10.2f}")
-        lines.append(f"{'':<10} {'':>6} {'eigkit / best other':<30} "
-                     f"{ratio_to_best_other(rs):.2f}")
-    return "\n".join(lines)
-
-
-def run_sparse_case(case, a, anorm, repeat=1, progress=None, time_limit=None):
-    """Time every contender of a sparse ``case`` (one matrix, one ``which``)
-    on ``a``: a warm-up call each (its answer gives the matvec count, the
-    residual and the eigenvalues), then ``repeat`` interleaved rounds.  A
-    contender whose warm-up timed out, failed or is not applicable is not
-    timed again; its time is the warm-up's (a lower bound for a timeout)."""
-    from .sparse_cases import TIME_LIMIT, max_relative_residual, value_disagreement
-    limit = TIME_LIMIT if time_limit is None else time_limit
-    answers, warm = {}, {}
-    for c in case.contenders:
-        warm[c.name], answers[c.name] = _timed(lambda m: c.run(m, case.which, time_limit=limit), a)
-        if progress is not None:
-            progress(c.name, warm[c.name], answers[c.name])
-    timed = [c for c in case.contenders
-             if not answers[c.name].note and warm[c.name] < SLOW_SECONDS]
-    times = {c.name: [] for c in case.contenders}
-    for _ in range(repeat):
         for c in timed:
-            elapsed, _ = _timed(lambda m: c.run(m, case.which, time_limit=limit), a)
+            elapsed, _ = _timed(c.run, data, pause)
             times[c.name].append(elapsed)
-    ref = answers.get("scipy-arpack")
-    ours = answers.get("eigkit")
+        if tick:
+            tick(len(timed))
+    if tick:   # the calls skipped above
+        tick(repeat * (len(contenders) - len(timed)))
+    agreement = problem.agreement(data, answers) if problem.agreement else {}
     results = []
-    for c in case.contenders:
+    for c in contenders:
         ans = answers[c.name]
+        acc = float(problem.accuracy(data, ans))
         ts = times[c.name] or [warm[c.name]]
-        results.append(Result(case.matrix, a.shape[0], c.name, statistics.median(ts), ts,
-                              max_relative_residual(a, ans, anorm), matvecs=ans.matvecs,
-                              which=case.which, note=ans.note,
-                              agreement=value_disagreement(ans.w, ref.w if ref else None, anorm),
-                              agreement_eigkit=value_disagreement(ans.w, ours.w if ours else None,
-                                                                  anorm)))
+        results.append(Result(
+            suite=suite_name, case=problem.case, n=problem.n, contender=c.name,
+            median=statistics.median(ts), times=ts, accuracy=acc,
+            accuracy_ok=bool(acc < problem.accuracy_limit), accuracy_label=problem.accuracy_label,
+            agreement=agreement.get(c.name, {}),
+            work=None if problem.work is None else int(problem.work(ans)),
+            work_label=problem.work_label,
+            note=notes[c.name]))
     return results
 
 
-def geomean_ratio(results, ours="eigkit", other="scipy-arpack"):
-    """Geometric mean over (case, which) of our median time over ``other``'s."""
-    import math
+def group_results(results):
+    """``{(suite, case, n): [Result, ...]}`` in run order."""
     groups = {}
     for r in results:
-        groups.setdefault((r.case, r.n, r.which), {})[r.contender] = r
-    logs = [math.log(g[ours].median / g[other].median) for g in groups.values()
-            if ours in g and other in g and not g[ours].note and not g[other].note]
+        groups.setdefault((r.suite, r.case, r.n), []).append(r)
+    return groups
+
+
+def ratio_to_best_other(group, ours="eigkit"):
+    """(our median / the best usable other median, that other's name).
+
+    nan when eigkit or every other contender failed on this problem.
+    """
+    mine = next((r for r in group if r.contender == ours and not r.note), None)
+    others = [r for r in group if r.contender != ours and not r.note]
+    if mine is None or not others:
+        return float("nan"), None
+    best = min(others, key=lambda r: r.median)
+    return mine.median / best.median, best.contender
+
+
+def summarize(results, ours="eigkit"):
+    """One row per problem: eigkit's median, the best other, their ratio,
+    and whether eigkit's answer passed its accuracy check."""
+    rows = []
+    for (suite, case, n), group in group_results(results).items():
+        ratio, best = ratio_to_best_other(group, ours)
+        mine = next((r for r in group if r.contender == ours), None)
+        rows.append({"suite": suite, "case": case, "n": n, "ratio": ratio, "best_other": best,
+                     "eigkit_median": mine.median if mine else float("nan"),
+                     "eigkit_accuracy_ok": bool(mine and mine.accuracy_ok and not mine.note)})
+    return rows
+
+
+def geometric_mean(values):
+    """Geometric mean of the finite positive values (nan if none)."""
+    logs = [math.log(v) for v in values if v > 0 and math.isfinite(v)]
     return math.exp(sum(logs) / len(logs)) if logs else float("nan")
-
-
-def format_sparse_table(all_results):
-    """One line per (case, which, contender): time, matvecs, accuracy."""
-    lines = [f"{'case':<10} {'n':>6} {'which':<5} {'contender':<13} {'median s':>9} "
-             f"{'matvecs':>8} {'t/arpack':>9} {'mv/arpack':>9} {'max resid':>10} "
-             f"{'dw/arpack':>10} {'dw/eigkit':>10}  note"]
-    groups = {}
-    for r in all_results:
-        groups.setdefault((r.case, r.n, r.which), []).append(r)
-    for (case, n, which), rs in groups.items():
-        ref = next((r for r in rs if r.contender == "scipy-arpack" and not r.note), None)
-        for r in rs:
-            if r.note == "n/a":
-                lines.append(f"{case:<10} {n:>6} {which:<5} {r.contender:<13} {'n/a':>9}")
-                continue
-            tr = f"{r.median / ref.median:8.2f}x" if ref else f"{'-':>9}"
-            mr = f"{r.matvecs / ref.matvecs:8.2f}x" if ref else f"{'-':>9}"
-            lines.append(f"{case:<10} {n:>6} {which:<5} {r.contender:<13} {r.median:>9.3f} "
-                         f"{r.matvecs:>8d} {tr} {mr} {r.accuracy:>10.1e} "
-                         f"{r.agreement:>10.1e} {r.agreement_eigkit:>10.1e}  {r.note}")
-    lines.append(f"geometric mean of eigkit / ARPACK time: {geomean_ratio(all_results):.2f}")
-    return "\n".join(lines)

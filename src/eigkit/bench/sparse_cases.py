@@ -5,10 +5,15 @@ spectrum of large sparse matrices, eigkit.eigsh against SciPy's ARPACK
 Every contender sees the matrix through the same :class:`CountingOperator`,
 which counts the columns it is applied to (the matvec count) and enforces a
 per-call time limit, so counts are comparable and no call runs unbounded.
-Matrices are built with fixed seeds; ``quick=True`` gives smaller variants
-of the same families (for tests and the pytest-benchmark default).
+svds is timed the same way (A and A^H applications both count) against
+``scipy.sparse.linalg.svds`` with ``solver='arpack'`` and ``'lobpcg'``.
+Matrices are built with fixed seeds from their order n, so a run over
+several sizes shows how each solver scales.
 """
+import functools
+import inspect
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -18,10 +23,12 @@ import scipy.sparse.linalg as sla
 from scipy.sparse.linalg import LinearOperator
 
 from .. import sparse
+from .suite import Contender, Problem, Suite
 
 K = 10
 TOL = 1e-8
 WHICHES = ("LA", "SA", "LM")
+QUICK_WHICHES = ("LA", "SA")
 TIME_LIMIT = 120.0   # seconds per contender call
 ARPACK_MAXITER = 100000   # restarts; the time limit is the real bound
 LOBPCG_MAXITER = 20000
@@ -33,8 +40,9 @@ class BenchTimeout(Exception):
 
 
 class CountingOperator(LinearOperator):
-    """A wraps the matrix; counts the columns applied; raises
-    :class:`BenchTimeout` once ``deadline`` (perf_counter) has passed."""
+    """A wraps the matrix; counts the columns it and its adjoint are applied
+    to; raises :class:`BenchTimeout` once ``deadline`` (perf_counter) has
+    passed."""
 
     def __init__(self, a, deadline=None):
         super().__init__(dtype=a.dtype, shape=a.shape)
@@ -42,36 +50,46 @@ class CountingOperator(LinearOperator):
         self.matvecs = 0
         self.deadline = deadline
 
-    def _check(self):
+    def _apply(self, m, x):
         if self.deadline is not None and time.perf_counter() > self.deadline:
             raise BenchTimeout
+        self.matvecs += 1 if x.ndim == 1 else x.shape[1]
+        return m @ x
 
     def _matvec(self, x):
-        self._check()
-        self.matvecs += 1
-        return self.a @ x
+        return self._apply(self.a, x)
 
     def _matmat(self, x):
-        self._check()
-        self.matvecs += x.shape[1]
-        return self.a @ x
+        return self._apply(self.a, x)
 
-    def _adjoint(self):
-        return self
+    def _rmatvec(self, x):
+        return self._apply(self.a.conj().T, x)
+
+    def _rmatmat(self, x):
+        return self._apply(self.a.conj().T, x)
 
 
 @dataclass
 class Answer:
-    """What a contender returns: ascending eigenvalues, vectors, matvecs,
-    and a note ('' when fine, else e.g. 'timeout', 'no conv', 'n/a')."""
+    """What a contender returns: ascending eigenvalues (or singular values)
+    ``w``, their vectors ``v`` (right singular vectors for svds) and ``u``
+    (left singular vectors, svds only), the matvec count, and a note (''
+    when fine, else e.g. 'timeout', 'no conv', 'n/a')."""
     w: np.ndarray = None
     v: np.ndarray = None
+    u: np.ndarray = None
     matvecs: int = 0
     note: str = ""
 
+    def sort(self):
+        order = np.argsort(self.w)
+        self.w, self.v = self.w[order], self.v[:, order]
+        if self.u is not None:
+            self.u = self.u[:, order]
+
 
 # ---------------------------------------------------------------------------
-# Matrices
+# Matrices, built from their order n
 
 def laplacian_2d(m):
     """5-point Laplacian of an m x m grid (Dirichlet): eigenvalues
@@ -104,42 +122,74 @@ def knn_normalized_adjacency(npoints, clusters=8, dim=16, neighbours=10, seed=0)
     return (sp.diags(d) @ w @ sp.diags(d)).tocsr()
 
 
+def term_document(n, per_row=10, seed=0):
+    """An n x n/2 sparse matrix with about ``per_row`` uniform entries per
+    row and column j scaled by (j+1)^-1/2: a slowly decaying spectrum, as
+    in term-document counts."""
+    cols = max(2, n // 2)
+    rng = np.random.default_rng(seed)
+    r = sp.random(n, cols, density=min(1.0, per_row / cols), format="csr", random_state=rng)
+    return (r @ sp.diags(1.0 / np.sqrt(np.arange(1, cols + 1)))).tocsr()
+
+
+def _grid_side(n):
+    return max(3, round(n ** 0.5))
+
+
 @dataclass(frozen=True)
 class SparseMatrixSpec:
     name: str
-    build: Callable       # () -> sparse matrix (full size)
-    build_quick: Callable  # () -> sparse matrix (quick)
+    build: Callable   # n -> sparse matrix
+    order: Callable   # requested n -> the matrix's number of rows
     description: str = ""
 
 
 MATRICES = {
     "laplacian": SparseMatrixSpec(
-        "laplacian", lambda: laplacian_2d(300), lambda: laplacian_2d(60),
-        "2-D Laplacian, 300x300 grid (quick: 60x60)"),
+        "laplacian", lambda n: laplacian_2d(_grid_side(n)), lambda n: _grid_side(n) ** 2,
+        "2-D 5-point Laplacian on a sqrt(n) x sqrt(n) grid"),
     "random": SparseMatrixSpec(
-        "random", lambda: random_symmetric(100000, 1e-4), lambda: random_symmetric(10000, 1e-3),
-        "random sparse symmetric, n=100000, density 1e-4 (quick: 10000, 1e-3)"),
+        "random", lambda n: random_symmetric(n, min(1.0, 10.0 / n)), lambda n: n,
+        "random sparse symmetric, about 10 entries per row"),
     "knn": SparseMatrixSpec(
-        "knn", lambda: knn_normalized_adjacency(20000), lambda: knn_normalized_adjacency(3000),
-        "normalized adjacency of a 10-NN graph, 20000 points in 8 blobs (quick: 3000)"),
+        "knn", knn_normalized_adjacency, lambda n: n,
+        "normalized adjacency of the 10-NN graph of n points in 8 Gaussian blobs"),
+}
+
+SVD_MATRICES = {
+    "termdoc": SparseMatrixSpec(
+        "termdoc", term_document, lambda n: n,
+        "n x n/2 sparse, about 10 entries per row, columns scaled by (j+1)^-1/2"),
 }
 
 
-def sparse_matrix(name, quick=False):
-    spec = MATRICES[name]
-    return spec.build_quick() if quick else spec.build()
+@dataclass(frozen=True)
+class SparseData:
+    a: object
+    anorm: float
+
+
+@functools.lru_cache(maxsize=1)   # the problems on one matrix run one after another
+def sparse_data(family, name, n):
+    """The matrix ``name`` of ``family`` ('eigsh' or 'svds') at order n,
+    with its norm estimate."""
+    spec = (MATRICES if family == "eigsh" else SVD_MATRICES)[name]
+    a = spec.build(n)
+    return SparseData(a, norm_estimate(a))
 
 
 def norm_estimate(a, steps=60, seed=1):
-    """||A||_2 from below: ``steps`` power iterations from a fixed random
-    vector (within a few per cent on these matrices)."""
-    x = np.random.default_rng(seed).standard_normal(a.shape[0])
+    """||A||_2 from below: ``steps`` power iterations on A (A^H A when A is
+    not square) from a fixed random vector (within a few per cent on these
+    matrices)."""
+    square = a.shape[0] == a.shape[1]
+    x = np.random.default_rng(seed).standard_normal(a.shape[1])
     est = 0.0
     for _ in range(steps):
-        y = a @ x
+        y = a @ x if square else a.conj().T @ (a @ x)
         est = np.linalg.norm(y) / np.linalg.norm(x)
         x = y / np.linalg.norm(y)
-    return est
+    return est if square else est ** 0.5
 
 
 # ---------------------------------------------------------------------------
@@ -156,19 +206,20 @@ def _guarded(solve):
             return Answer(matvecs=op.matvecs, note="no conv")
         if ans.note == "n/a":
             return ans
-        order = np.argsort(ans.w)
-        ans.w, ans.v = ans.w[order], ans.v[:, order]
+        ans.sort()
         ans.matvecs = op.matvecs
         return ans
     return run
 
 
+def _lobpcg_converged(caught):
+    return not any("not reach" in str(c.message) or "converge" in str(c.message).lower()
+                   for c in caught)
+
+
 def _eigkit(op, which, k, tol):
-    w, v, info = sparse.eigsh(op, k=k, which=which, tol=tol, rng=0, maxiter=EIGKIT_MAXITER,
-                              return_info=True)
-    ans = Answer(w, v)
-    ans.info_matvecs = info.matvecs
-    return ans
+    w, v = sparse.eigsh(op, k=k, which=which, tol=tol, rng=0, maxiter=EIGKIT_MAXITER)
+    return Answer(w, v)
 
 
 def _arpack(op, which, k, tol):
@@ -181,13 +232,30 @@ def _lobpcg(op, which, k, tol):
     if which not in ("LA", "SA"):
         return Answer(note="n/a")
     x0 = np.random.default_rng(3).standard_normal((op.shape[0], k))
-    import warnings
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         w, v = sla.lobpcg(op, x0, tol=tol, maxiter=LOBPCG_MAXITER, largest=(which == "LA"))
-    nc = any("not reach" in str(c.message) or "converge" in str(c.message).lower()
-             for c in caught)
-    return Answer(np.asarray(w), np.asarray(v), note="no conv" if nc else "")
+    return Answer(np.asarray(w), np.asarray(v), note="" if _lobpcg_converged(caught) else "no conv")
+
+
+def _eigkit_svds(op, which, k, tol):
+    u, s, vh = sparse.svds(op, k=k, which=which, tol=tol, rng=0)
+    return Answer(s, vh.conj().T, u)
+
+
+# SciPy 1.15 renamed svds's random_state to rng
+_SVDS_SEED = "rng" if "rng" in inspect.signature(sla.svds).parameters else "random_state"
+
+
+def _scipy_svds(solver):
+    def solve(op, which, k, tol):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            u, s, vh = sla.svds(op, k=k, which=which, tol=tol, solver=solver,
+                                **{_SVDS_SEED: np.random.default_rng(2)})
+        note = "" if solver != "lobpcg" or _lobpcg_converged(caught) else "no conv"
+        return Answer(s, vh.conj().T, u, note=note)
+    return solve
 
 
 @dataclass(frozen=True)
@@ -202,16 +270,27 @@ CONTENDERS = (
     SparseContender("scipy-lobpcg", _guarded(_lobpcg)),
 )
 
+SVD_CONTENDERS = (
+    SparseContender("eigkit", _guarded(_eigkit_svds)),
+    SparseContender("scipy-arpack", _guarded(_scipy_svds("arpack"))),
+    SparseContender("scipy-lobpcg", _guarded(_scipy_svds("lobpcg"))),
+)
+
 
 # ---------------------------------------------------------------------------
 # Accuracy
 
 def max_relative_residual(a, answer, anorm):
-    """max over returned pairs of ||A x - lambda x|| / (||A||est ||x||)."""
+    """max over returned pairs of ||A x - lambda x|| / (||A||est ||x||);
+    for singular triplets, the larger of ||A v - s u|| and ||A^H u - s v||."""
     if answer.w is None:
         return float("nan")
-    r = a @ answer.v - answer.v * answer.w
-    return float((np.linalg.norm(r, axis=0) / (anorm * np.linalg.norm(answer.v, axis=0))).max())
+    if answer.u is None:
+        r = np.linalg.norm(a @ answer.v - answer.v * answer.w, axis=0)
+        return float((r / (anorm * np.linalg.norm(answer.v, axis=0))).max())
+    right = np.linalg.norm(a @ answer.v - answer.u * answer.w, axis=0)
+    left = np.linalg.norm(a.conj().T @ answer.u - answer.v * answer.w, axis=0)
+    return float(np.maximum(right, left).max() / anorm)
 
 
 def value_disagreement(w, ref, anorm):
@@ -222,11 +301,74 @@ def value_disagreement(w, ref, anorm):
     return float(np.abs(np.asarray(w) - np.asarray(ref)).max() / anorm)
 
 
-@dataclass
-class SparseCase:
-    matrix: str
-    which: str
-    contenders: tuple = field(default=CONTENDERS)
+AGREEMENT_REFERENCES = ("scipy-arpack", "eigkit")
 
 
-SPARSE_CASES = [SparseCase(m, w) for m in MATRICES for w in WHICHES]
+def _accuracy(data, answer):
+    return max_relative_residual(data.a, answer, data.anorm)
+
+
+def _agreement(data, answers):
+    """Each contender's values against ARPACK's and against eigkit's."""
+    return {name: {ref: value_disagreement(ans.w, answers[ref].w if ref in answers else None,
+                                           data.anorm)
+                   for ref in AGREEMENT_REFERENCES}
+            for name, ans in answers.items()}
+
+
+def _matvecs(answer):
+    return answer.matvecs
+
+
+def _bound(run, which, time_limit, data):
+    return run(data.a, which, time_limit=time_limit)
+
+
+def _problem(case, n, setup, contenders, which, time_limit):
+    return Problem(
+        case=case, n=n, setup=setup,
+        contenders=tuple(Contender(c.name, functools.partial(_bound, c.run, which, time_limit))
+                         for c in contenders),
+        accuracy=_accuracy, accuracy_label="max residual / ||A||", accuracy_limit=100 * TOL,
+        agreement=_agreement, agreement_label="max |w - w_ref| / ||A||",
+        work=_matvecs, work_label="matvecs")
+
+
+def problems(sizes, quick=False, which=None, time_limit=TIME_LIMIT, **options):
+    """The sparse problems at every order in ``sizes``: eigsh on each
+    matrix of :data:`MATRICES` for each ``which`` (default LA, SA, LM;
+    LA, SA when quick), and svds (k largest) on each of :data:`SVD_MATRICES`."""
+    whiches = tuple(which) if which else (QUICK_WHICHES if quick else WHICHES)
+    bad = [w for w in whiches if w not in WHICHES]
+    if bad:
+        raise ValueError(f"unknown which {bad}; choose from {list(WHICHES)}")
+    out = []
+    for n in sizes:
+        for name, spec in MATRICES.items():
+            setup = functools.partial(sparse_data, "eigsh", name, n)
+            out += [_problem(f"{name}-{w}", spec.order(n), setup, CONTENDERS, w, time_limit)
+                    for w in whiches]
+        for name, spec in SVD_MATRICES.items():
+            setup = functools.partial(sparse_data, "svds", name, n)
+            out.append(_problem(f"svds-{name}", spec.order(n), setup, SVD_CONTENDERS, "LM",
+                                time_limit))
+    return out
+
+
+SUITE = Suite(
+    name="sparse",
+    description=f"eigsh (k = {K}, tol = {TOL:g}) and svds against SciPy's ARPACK and LOBPCG, "
+                "with matvec counts",
+    problems=problems,
+    sizes=(5000, 20000, 80000),
+    quick_sizes=(1000, 3000),
+    repeat=1,
+    quick_repeat=1,
+    notes=("matvecs are operator columns applied (A and A^H both count), counted by a "
+           "wrapping LinearOperator",
+           "accuracy = max ||Ax - lambda x|| / ||A||est over the returned pairs "
+           "(svds: the larger of ||Av - su||, ||A^H u - sv||); below 1e-6 passes",
+           "dw/<ref> = max |lambda - lambda_ref| / ||A||est",
+           f"each call is stopped after {TIME_LIMIT:g} s (--time-limit); calls whose "
+           "warm-up took over 30 s are timed once"),
+)

@@ -1,0 +1,205 @@
+"""``eigkit bench``: time eigkit against SciPy, NumPy and scikit-learn on
+built-in problems, with an accuracy figure beside every time.
+
+    eigkit bench --quick                      # every available suite, small sizes
+    eigkit bench --suite dense --sizes 500,1000,2000 --out results/
+    eigkit bench --compare old/results.json new/results.json
+"""
+import argparse
+import contextlib
+import os
+import shlex
+import sys
+
+from . import environment
+from .progress import progress_bar
+from .runner import PAUSE_SECONDS, calls_needed, run_problem
+from .suite import REGISTRY, SuiteUnavailable, load_suite
+
+
+def _int_list(text):
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def _sizes(text):
+    """'500,1000' (every suite) or 'dense=500,1000' (one suite)."""
+    suite, sep, rest = text.rpartition("=")
+    try:
+        return (suite if sep else None), _int_list(rest)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes must be integers, got {text!r}") from None
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="eigkit bench", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", default="all",
+                        help=f"comma-separated suites from {sorted(REGISTRY)}, or 'all' "
+                             "(default: every suite available here)")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes and fewer cases: under two minutes on 2 cores")
+    parser.add_argument("--sizes", type=_sizes, action="append", default=[],
+                        help="problem sizes n, comma-separated; 'SUITE=n1,n2' sets one "
+                             "suite's (repeatable)")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="timed rounds per contender after the warm-up "
+                             "(default: the suite's, 5 dense, 1 sparse)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="limit BLAS threads (threadpoolctl) and eigkit's own kernel "
+                             "threads to this many")
+    parser.add_argument("--out", metavar="DIR",
+                        help="write results.json, report.md and PNG plots into DIR")
+    parser.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"),
+                        help="compare two results.json files and exit")
+    parser.add_argument("--cases", type=lambda s: s.split(","), default=None,
+                        help="only the cases whose name starts with one of these "
+                             "(e.g. eigh,top10 or laplacian,svds)")
+    parser.add_argument("--which", type=lambda s: s.split(","), default=None,
+                        help="sparse: subset of LA, SA, LM")
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="sparse: seconds before a contender's call is stopped "
+                             "(default 120)")
+    parser.add_argument("--pause", type=float, default=PAUSE_SECONDS,
+                        help=f"seconds of sleep before every timed call (default "
+                             f"{PAUSE_SECONDS}; lower values let one library's spinning "
+                             "BLAS threads slow the next call)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def _chosen_suites(parser, text):
+    """The suites to run, and the reasons some of 'all' are skipped."""
+    names = list(REGISTRY) if text == "all" else [s.strip() for s in text.split(",")]
+    suites, skipped = [], []
+    for name in names:
+        try:
+            suites.append(load_suite(name))
+        except KeyError as exc:
+            parser.error(exc.args[0])
+        except SuiteUnavailable as exc:
+            if text != "all":
+                parser.error(f"{exc}; it is unavailable here")
+            skipped.append(str(exc))
+    return suites, skipped
+
+
+def _sizes_for(suite, sizes_args, quick):
+    chosen = None
+    for name, values in sizes_args:
+        if name is None or name == suite.name:
+            chosen = values
+    return tuple(chosen) if chosen else (suite.quick_sizes if quick else suite.sizes)
+
+
+def _matches(case, prefixes):
+    return prefixes is None or any(case.startswith(p) for p in prefixes)
+
+
+def _plan(parser, args, suites):
+    """[(suite, repeat, [problem, ...])] and the settings record."""
+    options = {"quick": args.quick, "which": args.which}
+    if args.time_limit is not None:
+        options["time_limit"] = args.time_limit
+    plan, settings = [], {"suites": [], "sizes": {}, "repeat": {}}
+    for suite in suites:
+        sizes = _sizes_for(suite, args.sizes, args.quick)
+        repeat = args.repeat if args.repeat is not None else (
+            suite.quick_repeat if args.quick else suite.repeat)
+        try:
+            problems = suite.problems(sizes, **options)
+        except ValueError as exc:
+            parser.error(f"suite {suite.name}: {exc}")
+        problems = [p for p in problems if _matches(p.case, args.cases)]
+        if problems:
+            plan.append((suite, repeat, problems))
+            settings["suites"].append(suite.name)
+            settings["sizes"][suite.name] = list(sizes)
+            settings["repeat"][suite.name] = repeat
+    if not plan:
+        parser.error(f"no case matches --cases {','.join(args.cases or [])}")
+    return plan, settings
+
+
+@contextlib.contextmanager
+def thread_limit(threads):
+    """Limit every BLAS in the process (threadpoolctl) and eigkit's own
+    kernels (EIGKIT_NUM_THREADS) to ``threads``; no limit when None."""
+    if threads is None:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+    previous = os.environ.get("EIGKIT_NUM_THREADS")
+    os.environ["EIGKIT_NUM_THREADS"] = str(threads)
+    try:
+        with threadpool_limits(limits=threads):
+            yield
+    finally:
+        if previous is None:
+            del os.environ["EIGKIT_NUM_THREADS"]
+        else:
+            os.environ["EIGKIT_NUM_THREADS"] = previous
+
+
+def _run(plan, args):
+    total = sum(calls_needed(p, repeat) for _, repeat, problems in plan for p in problems)
+    bar = progress_bar(total, enabled=not args.no_progress)
+    results = []
+    try:
+        for suite, repeat, problems in plan:
+            for problem in problems:
+                bar.set_description(f"{suite.name} {problem.case} n={problem.n}")
+                results += run_problem(problem, suite.name, repeat=repeat, pause=args.pause,
+                                       tick=bar.update)
+    finally:
+        bar.close()
+    return results
+
+
+def _write_outputs(out_dir, results, settings, env, suites):
+    from . import plots, report
+    os.makedirs(out_dir, exist_ok=True)
+    document = report.build_document(results, settings, env, suites)
+    report.write_json(os.path.join(out_dir, "results.json"), document)
+    drawn = plots.draw_all(results, out_dir)
+    document["results"] = results
+    with open(os.path.join(out_dir, "report.md"), "w") as f:
+        f.write(report.markdown_report(document, drawn))
+    return drawn
+
+
+def main(argv=None):
+    """Run ``eigkit bench`` with ``argv`` (default: the command line)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.compare:
+        from .compare import compare_files
+        try:
+            print(compare_files(*args.compare))
+        except (OSError, ValueError) as exc:
+            parser.error(str(exc))
+        return 0
+    if args.threads is not None:
+        if args.threads < 1:
+            parser.error("--threads must be a positive integer")
+        try:
+            import threadpoolctl  # noqa: F401
+        except ImportError:
+            parser.error("--threads needs threadpoolctl: pip install 'eigkit[bench]'")
+    suites, skipped = _chosen_suites(parser, args.suite)
+    plan, settings = _plan(parser, args, suites)
+    argv_text = sys.argv[1:] if argv is None else argv
+    settings.update(command="eigkit bench " + shlex.join(argv_text), quick=args.quick,
+                    threads=args.threads, pause=args.pause, skipped=skipped)
+    with thread_limit(args.threads):
+        env = environment.collect()
+        for line in environment.describe(env) + [f"skipped: {s}" for s in skipped]:
+            print(line)
+        results = _run(plan, args)
+    from .report import terminal_table
+    print(terminal_table(results))
+    if args.out:
+        drawn = _write_outputs(args.out, results, settings, env, [p[0] for p in plan])
+        print(f"wrote {os.path.join(args.out, 'results.json')}, report.md"
+              + (f" and {len(drawn)} plots" if drawn else " (no plots: matplotlib is missing)"))
+    return 0
