@@ -161,6 +161,10 @@ int EK(lz_capacity)(const ek_lanczos_state *st)
 
 /* ------------------------------------------- orthogonalization kernels */
 
+/* DGKS (Daniel, Gragg, Kaufman & Stewart 1976): a Gram-Schmidt pass is
+ * repeated when it left less than this fraction of the norm. */
+#define DGKS_ETA ((real)0.7071)
+
 /* C = X^H Y and Y -= X C for the basis, in row slabs (tall_skinny.h). */
 static void basis_inner(ek_lanczos_state *st, int q, int b, const scalar *X, const scalar *Y,
                         scalar *C, int ldc)
@@ -242,6 +246,35 @@ static int fill_orthonormalize(ek_lanczos_state *st)
     return failed;
 }
 
+/* Column j of the new block (at c0 + j) lost most of its norm to the block
+ * columns before it.  Its components along V, orthogonal to rounding level
+ * relative to its former norm, are then large relative to what is left:
+ * one more classical Gram-Schmidt pass against all of V and the finished
+ * block columns.  The coefficients belong to H (basis part) and R (block
+ * part), which keeps OP V = V H + W R E^H exact.  If the pass takes as much
+ * again, the column lies in the span to working precision: 0 (deficient).
+ * Returns the norm left. */
+static real reorthogonalize_column(ek_lanczos_state *st, int c0, int j, scalar *x, scalar *bx,
+                                   real nrm)
+{
+    int n = NN(st), gen = st->par.generalized, q = c0 + j;
+    ek_lz_sizes s = EK(lz_plan_sizes)(&st->par);
+    scalar *V = VV(st), *BV = BVV(st), *coef = (scalar *)st->C;
+    scalar *R = (scalar *)st->R, *H = (scalar *)st->H;
+    basis_inner(st, q, 1, BV, x, coef, q);
+    basis_subtract(st, q, 1, V, coef, q, x);
+    if (gen)
+        basis_subtract(st, q, 1, BV, coef, q, bx);
+    int hcol = st->mact - st->b + j;
+    for (int i = st->nlock; i < c0; i++)
+        EK_AT(H, s.mdim, i - st->nlock, hcol) += coef[i];
+    for (int i = 0; i < j; i++)
+        if (!st->mask[i])
+            EK_AT(R, s.bmax, i, j) += coef[c0 + i];
+    real left = bnorm(n, x, bx);
+    return left < DGKS_ETA * nrm ? 0 : left;
+}
+
 /* Column-wise Gram-Schmidt twice of the next block (c0 = nlock + mact,
  * width b) in the B-inner product: W = Q R.  Columns whose norm falls
  * below a rounding-level threshold are deficient: their R row is zero and
@@ -257,6 +290,7 @@ static int block_qr(ek_lanczos_state *st, int c0, int b)
             EK_AT(R, bm, i, j) = 0;
     for (int j = 0; j < b; j++) {
         scalar *x = COL(V, n, c0 + j), *bx = COL(BV, n, c0 + j);
+        real norm0 = bnorm(n, x, bx);
         for (int pass = 0; pass < 2 && j > 0; pass++) {
             basis_inner(st, j, 1, COL(BV, n, c0), x, coef, j);
             basis_subtract(st, j, 1, COL(V, n, c0), coef, j, x);
@@ -267,6 +301,8 @@ static int block_qr(ek_lanczos_state *st, int c0, int b)
                     EK_AT(R, bm, i, j) += coef[i];
         }
         real nrm = bnorm(n, x, bx);
+        if (j > 0 && nrm < DGKS_ETA * norm0)
+            nrm = reorthogonalize_column(st, c0, j, x, bx, nrm);
         real ref = wnorm[j] > (real)st->anorm ? wnorm[j] : (real)st->anorm;
         if (!(nrm > 8 * EK_EPS * ref)) {
             memset(x, 0, (size_t)n * sizeof(scalar));
@@ -438,13 +474,15 @@ static void orthogonalize_new_block(ek_lanczos_state *st, int q)
     int first = st->mact - 2 * b;
     if (first <= st->nkeep)
         first = 0;
-    real before[b > 0 ? b : 1];
+    real before[b > 0 ? b : 1], mid[b > 0 ? b : 1];
+    int again = 0;
     for (int pass = 0; pass < 3; pass++) {
         int c0 = pass == 0 ? st->nlock + first : 0, nc = q - c0;
         if (pass == 2) {
-            int again = 0;
-            for (int j = 0; j < b && !again; j++)
-                again = bnorm(n, COL(W, n, j), COL(BW, n, j)) < (real)0.7071 * before[j];
+            for (int j = 0; j < b; j++) {
+                mid[j] = bnorm(n, COL(W, n, j), COL(BW, n, j));
+                again |= mid[j] < DGKS_ETA * before[j];
+            }
             if (!again)
                 break;
         }
@@ -464,6 +502,17 @@ static void orthogonalize_new_block(ek_lanczos_state *st, int q)
                     EK_AT(H, ld, r, st->mact - b + j) += EK_AT(C, ldc, i, j);
             }
     }
+    /* A column that lost as much again in the repeated pass lies in the
+     * span of V to working precision: what is left is rounding noise, and
+     * normalizing it would break orthogonality (ARPACK's dsaitr zeroes the
+     * residual in this case).  Zero it; block_qr() then replaces it by a
+     * fresh random direction. */
+    for (int j = 0; again && j < b; j++)
+        if (bnorm(n, COL(W, n, j), COL(BW, n, j)) < DGKS_ETA * mid[j]) {
+            memset(COL(W, n, j), 0, (size_t)n * sizeof(scalar));
+            if (gen)
+                memset(COL(BW, n, j), 0, (size_t)n * sizeof(scalar));
+        }
 }
 
 /* The operator's answer arrived: check it, orthogonalize it, factor it
