@@ -102,13 +102,16 @@ def representation_spectrum(X, *, n_remove=None):
         raise ValueError(f"n_remove must be <= dim = {dim}, got {n_remove}")
     mean = X.mean(axis=0)
     centered = X - mean
-    w, V = eigh(centered.conj().T @ centered / (n_samples - 1))
+    adjoint = centered.T.conj() if np.iscomplexobj(centered) else centered.T
+    w, V = eigh(adjoint @ centered / (n_samples - 1))
     variance = np.clip(w[::-1], 0.0, None)
     components = V[:, ::-1].T
     total = variance.sum()
     ratio = variance / total if total > 0 else np.zeros_like(variance)
     top = components[:n_remove]
-    projected = centered - (centered @ top.conj().T) @ top
+    projected = centered
+    if n_remove:
+        projected -= (centered @ top.conj().T) @ top
     result = RepresentationSpectrum(variance, ratio, components, mean, 0, 0,
                                     _mean_cosine(X), n_remove, projected,
                                     _mean_cosine(projected))
