@@ -113,7 +113,7 @@ def plot_explained_variance(spectrum, *, ax=None, cumulative=True):
         twin.plot(index, np.cumsum(ratio), "g-", label="cumulative")
         for dim, frac in ((spectrum.effective_dim_90, 0.9), (spectrum.effective_dim_99, 0.99)):
             twin.axvline(dim, color="gray", ls=":")
-            twin.annotate(f"{frac:.0%}: {dim}", (dim, frac), fontsize=8)
+            twin.annotate(f" {frac:.0%}: {dim}", (dim, frac - 0.08), fontsize=8)
         twin.set_ylabel("cumulative")
         twin.set_ylim(0, 1.02)
     return ax
