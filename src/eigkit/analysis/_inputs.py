@@ -18,8 +18,9 @@ def as_numpy(x):
 
 
 def as_float_matrix(x, name):
-    """``x`` as a finite 2-D float64 (or complex128) array; never a view
-    that later code could write through."""
+    """``x`` as a finite 2-D float64 (or complex128) array.  It may be ``x``
+    itself (no copy when the dtype already fits): callers must not write
+    to it."""
     arr = as_numpy(x)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array, got an array of shape {arr.shape}")

@@ -54,8 +54,10 @@ def hessian_operator(hvp, n, *, batched=False, dtype=np.float64):
         V = np.asarray(V, dtype=dtype)
         if batched:
             return _checked(hvp(V), V.shape, dtype)
-        return np.column_stack([matvec(V[:, j]) for j in range(V.shape[1])]) \
-            if V.shape[1] else np.zeros((n, 0), dtype=dtype)
+        out = np.empty(V.shape, dtype=dtype)
+        for j in range(V.shape[1]):
+            out[:, j] = matvec(V[:, j])
+        return out
 
     return LinearOperator((n, n), matvec=matvec, rmatvec=matvec, matmat=matmat,
                           rmatmat=matmat, dtype=dtype)
