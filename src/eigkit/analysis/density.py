@@ -67,7 +67,8 @@ def spectral_density(A, n_probes=10, n_steps=90, *, grid=512, sigma=None, rng=No
     Lanczos quadrature.
 
     For each of ``n_probes`` Rademacher vectors z, ``n_steps`` Lanczos steps
-    with full reorthogonalization from z / ||z|| give a tridiagonal T; its
+    with full reorthogonalization (Gram-Schmidt against all previous
+    vectors, twice when needed) from z / ||z|| give a tridiagonal T; its
     eigenvalues (from :func:`eigkit.eigh_tridiagonal`) are the Gauss nodes
     and the squared first components of its eigenvectors the weights of
     the quadrature of z^T f(A) z / n.  The average over probes,
@@ -134,10 +135,13 @@ def spectral_density(A, n_probes=10, n_steps=90, *, grid=512, sigma=None, rng=No
 
 def _lanczos(op, v, n_steps):
     """Diagonal and off-diagonal of the Lanczos tridiagonal from unit v,
-    with full reorthogonalization (classical Gram-Schmidt, twice) against
-    all previous vectors; stops early on an invariant subspace."""
+    with full reorthogonalization: after the three-term recurrence, a
+    classical Gram-Schmidt pass against all previous vectors, repeated
+    once when it removed more than 30% of the norm (the DGKS criterion,
+    "twice is enough"); stops early on an invariant subspace."""
     n = v.size
     dtype = np.result_type(op.dtype, np.float64)
+    complex_basis = np.issubdtype(dtype, np.complexfloating)
     V = np.zeros((n_steps, n), dtype=dtype)
     V[0] = v
     alpha = np.zeros(n_steps)
@@ -145,10 +149,20 @@ def _lanczos(op, v, n_steps):
     scale = 0.0
     for j in range(n_steps):
         w = np.asarray(op.matvec(V[j]), dtype=dtype).reshape(n)
+        if j:
+            w -= beta[j - 1] * V[j - 1]
         alpha[j] = np.vdot(V[j], w).real
+        w -= alpha[j] * V[j]
+        before = np.linalg.norm(w)
+        basis = V[:j + 1]
         for _ in range(2):
-            w = w - V[:j + 1].T @ (V[:j + 1].conj() @ w)
-        beta[j] = np.linalg.norm(w)
+            # conj() copies, which for a real basis would copy all of V per step.
+            coef = basis.conj() @ w if complex_basis else basis @ w
+            w -= coef @ basis
+            beta[j] = np.linalg.norm(w)
+            if beta[j] > 0.7 * before:
+                break
+            before = beta[j]
         scale = max(scale, abs(alpha[j]) + beta[j] + (beta[j - 1] if j else 0.0))
         if j + 1 == n_steps or beta[j] <= _BREAKDOWN * scale:
             return alpha[:j + 1], beta[:j]
