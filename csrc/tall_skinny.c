@@ -59,6 +59,18 @@ static void inner_rows(const share *s)
     }
 }
 
+/* The combination loop below is compiled for AVX-512, AVX2 and the
+ * baseline, the best one chosen at load time (GCC function multiversioning),
+ * as in rotations.c: the build stays portable. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define EK_TALL_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#endif
+#endif
+#ifndef EK_TALL_CLONES
+#define EK_TALL_CLONES
+#endif
+
 /* Widest block whose combination is done here rather than by the BLAS. */
 #define OWN_COMBINE_MAX_B 8
 
@@ -69,7 +81,7 @@ static void inner_rows(const share *s)
  * Profiled on the 2-D Laplacian solve (q about 60, b = 2), this loop took
  * half the samples OpenBLAS's small-matrix GEMM kernel took for the same
  * products. */
-static void combine_slab(int m, int q, int b, scalar alpha, const scalar *X, int ldx,
+EK_TALL_CLONES static void combine_slab(int m, int q, int b, scalar alpha, const scalar *X, int ldx,
                          const scalar *C, int ldc, scalar beta, scalar *Y, int ldy)
 {
     for (int c = 0; c < b; c++) {
