@@ -258,6 +258,25 @@ def _scipy_svds(solver):
     return solve
 
 
+def _primme(op, which, k, tol):
+    """PRIMME (Stathopoulos & McCombs), when installed: its default method
+    (dynamic switching between GD+k and JDQMR), the same tolerance on
+    ||A x - lambda x|| relative to ||A||, a random start from the same
+    stream as ARPACK's."""
+    import primme
+    v0 = np.random.default_rng(2).standard_normal((op.shape[0], 1))
+    w, v = primme.eigsh(op, k=k, which=which, tol=tol, v0=v0)
+    return Answer(w, v)
+
+
+def _primme_available():
+    try:
+        import primme  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class SparseContender:
     name: str
@@ -268,7 +287,7 @@ CONTENDERS = (
     SparseContender("eigkit", _guarded(_eigkit)),
     SparseContender("scipy-arpack", _guarded(_arpack)),
     SparseContender("scipy-lobpcg", _guarded(_lobpcg)),
-)
+) + ((SparseContender("primme", _guarded(_primme)),) if _primme_available() else ())
 
 SVD_CONTENDERS = (
     SparseContender("eigkit", _guarded(_eigkit_svds)),
