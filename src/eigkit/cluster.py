@@ -27,6 +27,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components, laplacian as csgraph_laplacian
+from scipy.sparse.linalg import LinearOperator
 
 from ._optional import require_sklearn
 
@@ -47,30 +48,41 @@ from .sparse import eigsh  # noqa: E402
 __all__ = ["spectral_embedding", "SpectralEmbedding", "SpectralClustering"]
 
 DENSE_MAX_NODES = 1000
-_MAX_BLOCK = 8
+MATRIX_FREE_TOL = 1e-6   # eigen_tol='auto' without factorization, like LOBPCG's loose default
 
 
-def _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state):
+def _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state, shift_invert):
     """Eigenvectors (columns) of the k smallest eigenvalues of the graph
     Laplacian, scaled by D^-1/2 when normalized, and the number of
     connected components."""
     n = adjacency.shape[0]
-    n_parts, _ = connected_components(adjacency if sparse.issparse(adjacency)
-                                      else sparse.csr_array(adjacency), directed=False)
+    n_parts, parts = connected_components(adjacency if sparse.issparse(adjacency)
+                                          else sparse.csr_array(adjacency), directed=False)
     lap, dd = csgraph_laplacian(adjacency, normed=norm_laplacian, return_diag=True)
     if norm_laplacian:
-        # scikit-learn sets the diagonal of L to 1 (self-loops count in the
-        # degrees but not in the operator); -L off the diagonal is then
-        # the normalized adjacency.
+        # scikit-learn sets the diagonal of L to 1: self-loops count neither
+        # in the degrees nor in the operator.
         lap = _with_unit_diagonal(lap)
     if n <= DENSE_MAX_NODES or k >= n // 5:
         dense_lap = lap.toarray() if sparse.issparse(lap) else np.asarray(lap)
         _, vectors = eigh(dense_lap, subset_by_index=[0, k - 1], check_finite=False)
     else:
-        vectors = _lanczos_smallest(lap, k, norm_laplacian, tol, random_state, n_parts)
+        null = _null_vectors(parts, n_parts, dd if norm_laplacian else np.ones(n))
+        vectors = _lanczos_smallest(sparse.csr_array(lap), k, norm_laplacian, tol,
+                                    random_state, null, shift_invert)
     if norm_laplacian:
         vectors = vectors / dd[:, None]
     return vectors, n_parts
+
+
+def _null_vectors(parts, n_parts, weights):
+    """The Laplacian's null space, known exactly: one vector per connected
+    component (the weights on its nodes, zero elsewhere), normalized; the
+    largest components first."""
+    null = np.zeros((parts.shape[0], n_parts))
+    null[np.arange(parts.shape[0]), parts] = weights
+    null /= np.linalg.norm(null, axis=0)
+    return null[:, np.argsort(-np.bincount(parts), kind="stable")]
 
 
 def _with_unit_diagonal(lap):
@@ -83,18 +95,46 @@ def _with_unit_diagonal(lap):
     return lap
 
 
-def _lanczos_smallest(lap, k, norm_laplacian, tol, random_state, n_parts):
+def _lanczos_smallest(lap, k, norm_laplacian, tol, random_state, null, shift_invert):
+    """The k smallest eigenpairs' vectors of a large sparse Laplacian.
+
+    The null space (one vector per connected component) is known exactly,
+    so when it holds all k vectors no solver runs at all.  Otherwise
+    eigkit's block Lanczos runs either on (L + 1e-5 I)^-1 (``shift_invert``:
+    a sparse LU of L, as scikit-learn's ARPACK path does; the small
+    eigenvalues of L become large and well separated) or matrix-free on
+    I - L for the normalized Laplacian (largest eigenvalues) and on L for
+    the plain one (smallest), with the known null space deflated: a
+    multiple eigenvalue costs a Krylov method many iterations.
+    """
     n = lap.shape[0]
+    n_null = null.shape[1]
+    if k <= n_null:
+        return null[:, :k]
     v0 = random_state.uniform(-1, 1, n)
-    block = min(max(2, n_parts), _MAX_BLOCK)
-    if norm_laplacian:
-        # Largest eigenpairs of I - L: no factorization needed.
-        adjacency = sparse.identity(n, format="csr", dtype=lap.dtype) - lap
-        _, vectors = eigsh(sparse.csr_array(adjacency), k=k, which="LA", tol=tol, v0=v0,
+    if shift_invert:
+        block = min(max(2, n_null + 1), 8)
+        _, vectors = eigsh(lap, k=k, sigma=-1e-5, which="LM", tol=tol, v0=v0,
                            block_size=block)
+        return vectors
+    v0 -= null @ (null.T @ v0)
+    if norm_laplacian:
+        adjacency = sparse.identity(n, format="csr", dtype=lap.dtype) - lap
+
+        def product(X):
+            return adjacency @ X - null @ (null.T @ X)
+        which = "LA"
     else:
-        _, vectors = eigsh(lap, k=k, which="SA", tol=tol, v0=v0, block_size=block)
-    return vectors[:, ::-1] if norm_laplacian else vectors
+        shift = 2.0 * float(abs(lap).sum(axis=1).max())
+
+        def product(X):
+            return lap @ X + shift * (null @ (null.T @ X))
+        which = "SA"
+    op = LinearOperator((n, n), matvec=lambda x: product(x.reshape(-1, 1)).ravel(),
+                        matmat=product, dtype=lap.dtype)
+    _, vectors = eigsh(op, k=k - n_null, which=which, tol=tol, v0=v0)
+    rest = vectors[:, ::-1] if norm_laplacian else vectors
+    return np.hstack([null, rest])
 
 
 def _sign_flipped(columns):
@@ -116,8 +156,13 @@ def _embedding(adjacency, *, n_components, eigen_solver, random_state, eigen_tol
             raise ValueError("The eigen_solver was set to 'amg', but pyamg is "
                              "not available.") from exc
     k = n_components + 1 if drop_first else n_components
-    tol = 0.0 if eigen_tol == "auto" else float(eigen_tol)
-    vectors, n_parts = _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state)
+    shift_invert = eigen_solver in (None, "arpack")
+    if eigen_tol == "auto":
+        tol = 0.0 if shift_invert else MATRIX_FREE_TOL
+    else:
+        tol = float(eigen_tol)
+    vectors, n_parts = _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state,
+                                               shift_invert)
     if n_parts > 1:
         warnings.warn("Graph is not fully connected, spectral embedding may not work "
                       "as expected.")

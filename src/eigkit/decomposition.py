@@ -324,7 +324,7 @@ class PCA(_ProjectionMixin, BaseEstimator):
         k = self._checked_n_components(solver, n, p)
         self.mean_ = np.asarray(X.mean(axis=0), dtype=X.dtype).reshape(-1)
         wanted = k if isinstance(k, Integral) and not isinstance(k, bool) else None
-        if solver in _EXACT and wanted == min(n, p):
+        if solver in _EXACT and wanted in (0, min(n, p)):
             wanted = None
         spectrum = _SOLVERS[solver](X, self.mean_, wanted, self,
                                     check_random_state(self.random_state))
