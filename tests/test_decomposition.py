@@ -72,6 +72,15 @@ def test_pca_matches_sklearn(solver, shape):
         np.testing.assert_allclose(ours.noise_variance_, same.noise_variance_, rtol=1e-6)
 
 
+@pytest.mark.parametrize("shape", [(700, 600), (600, 700)], ids=["tall", "wide"])
+def test_pca_covariance_route_with_lanczos_on_the_gram_matrix(shape):
+    # above 500 features (or samples), a few components come from eigkit's
+    # Lanczos on the dense Gram matrix instead of its subset eigh
+    X = gapped_data(*shape, seed=7)
+    ours = PCA(6, svd_solver="full").fit(X)
+    assert_same_fit(ours, skd.PCA(6, svd_solver="full").fit(X), X)
+
+
 @pytest.mark.parametrize("n_components", [None, 0.9, "mle", 0])
 @pytest.mark.parametrize("solver", EXACT_SOLVERS)
 def test_pca_whole_spectrum_choices_match_sklearn(solver, n_components):
@@ -176,7 +185,7 @@ def test_pca_other_errors():
 
 def test_auto_solver_choice_by_shape():
     assert auto_solver((100000, 300), 10, False) == "full"
-    assert auto_solver((20000, 2000), 10, False) == "randomized"
+    assert auto_solver((20000, 2000), 10, False) == "full"
     assert auto_solver((5000, 5000), 10, False) == "randomized"
     assert auto_solver((2000, 300), 0.9, False) == "full"
     assert auto_solver((2000, 300), 280, False) == "full"

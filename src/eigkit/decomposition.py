@@ -79,17 +79,31 @@ def _gram_eigen(X, mean, k, side):
     gram = centered_gram(X, mean, side)
     m = gram.shape[0]
     total = float(np.trace(gram)) / (n - 1)
-    if k is None or k >= m:
-        w, v = eigh(gram, lower=False, overwrite_a=True, check_finite=False)
-    else:
-        w, v = eigh(gram, lower=False, overwrite_a=True, check_finite=False,
-                    subset_by_index=[m - k, m - 1])
+    complete = k is None or k >= m
+    w, v = _top_eigenpairs(gram, None if complete else k)
     w, v = np.clip(w[::-1], 0, None), v[:, ::-1]
     if side == "features":
         components = np.ascontiguousarray(v.T)
     else:
         components = orthonormal_rows(CenteredData(X, mean).rmatmat(v).T)
-    return _Spectrum(np.sqrt(w), components, total, k is None or k >= m)
+    return _Spectrum(np.sqrt(w), components, total, complete)
+
+
+def _top_eigenpairs(gram, k):
+    """The k largest eigenpairs (all for None) of a Gram matrix whose upper
+    triangle is filled, ascending.  A few pairs of a large matrix come from
+    eigkit's Lanczos on the dense matrix (a few hundred products with it),
+    which is much cheaper than the Householder tridiagonalization that
+    eigkit's subset solver needs first; otherwise eigkit.eigh."""
+    m = gram.shape[0]
+    if k is None:
+        return eigh(gram, lower=False, overwrite_a=True, check_finite=False)
+    if m <= _LANCZOS_MIN_ORDER or k > m // 4:
+        return eigh(gram, lower=False, overwrite_a=True, check_finite=False,
+                    subset_by_index=[m - k, m - 1])
+    lower = np.tril_indices(m, -1)
+    gram[lower] = gram.T[lower]
+    return eigsh(gram, k=k, which="LA", rng=0)
 
 
 def _solve_covariance(X, mean, k, est, random_state):
@@ -134,12 +148,12 @@ _SOLVERS = {"covariance_eigh": _solve_covariance, "full": _solve_full,
             "randomized": _solve_randomized}
 _EXACT = ("full", "covariance_eigh")
 
+_LANCZOS_MIN_ORDER = 500
 # Relative speeds measured on one machine (AMD EPYC, 2 cores, OpenBLAS):
-# SYRK runs near peak, eigkit's tridiagonalization of the Gram matrix at
-# about a quarter of it (half of it is matrix-vector work), and the thin
-# products of the randomized range finder (20 columns) at about a third.
-_TRIDIAGONAL_SLOWDOWN = 4.0
-_THIN_PRODUCT_SLOWDOWN = 3.0
+# per flop, the thin products of the randomized range finder (20 columns)
+# ran 4.4x slower than the SYRK of the covariance route (20000 x 2000).
+_THIN_PRODUCT_SLOWDOWN = 4.5
+_LANCZOS_PRODUCTS = 200    # Gram-matrix products of a top-10 Lanczos solve, generously
 
 
 def auto_solver(shape, n_components, sparse):
@@ -156,7 +170,7 @@ def auto_solver(shape, n_components, sparse):
         return "full"
     power = 7 if n_components < 0.1 * small else 4
     width = min(n_components + 10, small)
-    covariance = large * small * small + _TRIDIAGONAL_SLOWDOWN * 4 / 3 * small ** 3
+    covariance = (large + _LANCZOS_PRODUCTS) * small * small
     randomized = _THIN_PRODUCT_SLOWDOWN * (2 * power + 2) * 2 * n * p * width
     return "full" if covariance <= randomized else "randomized"
 
