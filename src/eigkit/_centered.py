@@ -13,7 +13,8 @@ import numpy as np
 from scipy.linalg.blas import get_blas_funcs
 from scipy.sparse import issparse
 
-_SLICE_ELEMENTS = 1 << 20   # a centred slice of about 8 MB (float64)
+_SLICE_ELEMENTS = 1 << 22   # a centred slice of 32 MB (float64): SYRK calls stay large
+_CACHED_SLICE_ELEMENTS = 1 << 16   # 512 KB (float64): stays in cache between two products
 
 
 class CenteredData:
@@ -57,8 +58,35 @@ class CenteredData:
         return self._apply(Z) if self.transposed else self._apply_transpose(Z)
 
 
-def _slices(length, width):
-    step = max(256, _SLICE_ELEMENTS // max(width, 1))
+def covariance_product(X, mean, W, side="features"):
+    """Xc^T (Xc W) (side 'features') or Xc (Xc^T W) ('samples') for dense X
+    in one pass over X: slice by slice, so that each slice is still in
+    cache for its second product (a Lanczos step on the covariance then
+    reads X once, not twice).  Centring is exact within each slice:
+    Y = X_s W - 1 (m^T W), then X_s^T Y - m (1^T Y)."""
+    n, p = X.shape
+    if side == "features":
+        shift = mean @ W
+        out = np.zeros((p, W.shape[1]), dtype=np.result_type(X.dtype, W.dtype))
+        for rows in _slices(n, p, _CACHED_SLICE_ELEMENTS):
+            y = X[rows] @ W
+            y -= shift
+            out += X[rows].T @ y
+            out -= np.outer(mean, y.sum(axis=0))
+        return out
+    # Xc (Xc^T W) = sum over column slices J of Xc[:, J] (Xc[:, J]^T W)
+    out = np.zeros((n, W.shape[1]), dtype=np.result_type(X.dtype, W.dtype))
+    colsum = W.sum(axis=0)
+    for cols in _slices(p, n, _CACHED_SLICE_ELEMENTS):
+        xj = X[:, cols]
+        z = xj.T @ W - np.outer(mean[cols], colsum)
+        out += xj @ z
+        out -= mean[cols] @ z
+    return out
+
+
+def _slices(length, width, elements=None):
+    step = max(16, (elements or _SLICE_ELEMENTS) // max(width, 1))
     return [slice(start, min(start + step, length)) for start in range(0, length, step)]
 
 

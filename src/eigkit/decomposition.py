@@ -40,7 +40,8 @@ from sklearn.utils import check_random_state  # noqa: E402
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions  # noqa: E402
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data  # noqa: E402
 
-from ._centered import CenteredData, centered_gram, centered_total_variance  # noqa: E402
+from ._centered import (CenteredData, centered_gram, centered_total_variance,
+                        covariance_product)  # noqa: E402
 from ._pca_dimension import infer_dimension  # noqa: E402
 from ._randomized import orthonormal_rows, randomized_svd  # noqa: E402
 from .dense import eigh  # noqa: E402
@@ -117,20 +118,22 @@ def _solve_full(X, mean, k, est, random_state):
 
 def _solve_lanczos(X, mean, k, est, random_state):
     n, p = X.shape
+    side = "features" if p <= n else "samples"
     data = CenteredData(X, mean)
-    if p <= n:
+    if issparse(X):
         def product(W):
-            return data.rmatmat(data.matmat(W))
+            return (data.rmatmat(data.matmat(W)) if side == "features"
+                    else data.matmat(data.rmatmat(W)))
     else:
         def product(W):
-            return data.matmat(data.rmatmat(W))
+            return covariance_product(X, mean, W, side)
     m = min(n, p)
     op = LinearOperator((m, m), matvec=lambda x: product(x.reshape(-1, 1)).ravel(),
                         matmat=product, dtype=X.dtype)
     v0 = random_state.uniform(-1, 1, m)
     w, v = eigsh(op, k=k, which="LA", tol=est.tol, v0=v0)
     w, v = np.clip(w[::-1], 0, None), v[:, ::-1]
-    components = v.T if p <= n else data.rmatmat(v).T
+    components = v.T if side == "features" else data.rmatmat(v).T
     return _Spectrum(np.sqrt(w).astype(X.dtype), orthonormal_rows(components),
                      centered_total_variance(X, mean), False)
 
@@ -149,18 +152,22 @@ _SOLVERS = {"covariance_eigh": _solve_covariance, "full": _solve_full,
 _EXACT = ("full", "covariance_eigh")
 
 _LANCZOS_MIN_ORDER = 500
-# Relative speeds measured on one machine (AMD EPYC, 2 cores, OpenBLAS):
-# per flop, the thin products of the randomized range finder (20 columns)
-# ran 4.4x slower than the SYRK of the covariance route (20000 x 2000).
+# Costs in units of one multiply-add of the covariance route's SYRK,
+# measured on one machine (AMD EPYC, 2 cores, OpenBLAS, 20000 x 2000):
+# the randomized range finder's products with 20 columns cost 4.5 units
+# per multiply-add; one Lanczos product with the covariance operator (one
+# pass over X, a block of two vectors) costs 23 units per entry of X, and
+# a top-k solve takes about max(60, 8k) of them.
 _THIN_PRODUCT_SLOWDOWN = 4.5
-_LANCZOS_PRODUCTS = 200    # Gram-matrix products of a top-10 Lanczos solve, generously
+_LANCZOS_PASS_COST = 23.0
+_GRAM_LANCZOS_PRODUCTS = 200    # products with the Gram matrix in its top-k solve
 
 
 def auto_solver(shape, n_components, sparse):
-    """The solver 'auto' picks: the cheaper of the covariance route and
-    the randomized one by a flop count weighted by measured speeds; the
-    exact route when the whole spectrum is needed; Lanczos for sparse X
-    (a Gram matrix of sparse data is dense)."""
+    """The solver 'auto' picks: the cheapest of the covariance route, the
+    Lanczos solver and the randomized one by operation counts weighted by
+    measured speeds; the exact route when the whole spectrum is needed;
+    Lanczos for sparse X (a Gram matrix of sparse data is dense)."""
     n, p = shape
     small, large = min(n, p), max(n, p)
     wants_all = not isinstance(n_components, Integral) or n_components >= 0.8 * small
@@ -170,9 +177,14 @@ def auto_solver(shape, n_components, sparse):
         return "full"
     power = 7 if n_components < 0.1 * small else 4
     width = min(n_components + 10, small)
-    covariance = (large + _LANCZOS_PRODUCTS) * small * small
-    randomized = _THIN_PRODUCT_SLOWDOWN * (2 * power + 2) * 2 * n * p * width
-    return "full" if covariance <= randomized else "randomized"
+    costs = {
+        "full": (large + _GRAM_LANCZOS_PRODUCTS) * small * small,
+        "lanczos": _LANCZOS_PASS_COST * max(60, 8 * n_components) * n * p,
+        "randomized": _THIN_PRODUCT_SLOWDOWN * (2 * power + 2) * 2 * n * p * width,
+    }
+    if n_components >= small:      # Lanczos needs k < min(n, p)
+        del costs["lanczos"]
+    return min(costs, key=costs.get)
 
 
 # ---------------------------------------------------------------------------
