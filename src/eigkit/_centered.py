@@ -104,13 +104,21 @@ def centered_gram(X, mean, side):
     syrk = get_blas_funcs("syrk", (X,))
     gram = None
     if side == "features":
-        for rows in _slices(n, p):
-            block = X[rows] - mean               # (b, p), C order: block.T is Fortran
+        slices = _slices(n, p)
+        # one buffer for every centred slice: a fresh 32 MB array per slice
+        # would be fresh pages, and page faults cost as much as the copy
+        buffer = np.empty((slices[0].stop - slices[0].start, p), dtype=X.dtype)
+        for rows in slices:
+            block = buffer[:rows.stop - rows.start]
+            np.subtract(X[rows], mean, out=block)    # C order: block.T is Fortran
             gram = syrk(1.0, block.T, beta=0.0 if gram is None else 1.0, c=gram, trans=0,
                         lower=0, overwrite_c=1)
     else:
-        for cols in _slices(p, n):
-            block = np.asfortranarray(X[:, cols] - mean[cols])   # (n, b)
+        slices = _slices(p, n)
+        buffer = np.empty((n, slices[0].stop - slices[0].start), dtype=X.dtype, order="F")
+        for cols in slices:
+            block = buffer[:, :cols.stop - cols.start]
+            np.subtract(X[:, cols], mean[cols], out=block)
             gram = syrk(1.0, block, beta=0.0 if gram is None else 1.0, c=gram, trans=0,
                         lower=0, overwrite_c=1)
     return gram
