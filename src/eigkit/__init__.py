@@ -1,10 +1,33 @@
 """eigkit: fast symmetric eigensolvers for Python."""
+import importlib
+
 from .config import show_config
 from .dense import eigh, eigh_tridiagonal, eigvalsh, eigvalsh_tridiagonal
 from .patch import patch_scipy, patched_names, unpatch_scipy
 from .sparse import ArpackNoConvergence, LanczosInfo, LanczosNoConvergence, eigsh, svds
 
+# The scikit-learn estimators are loaded on first use, so that `import eigkit`
+# works without scikit-learn (an optional extra).
+_ESTIMATORS = {
+    "PCA": "decomposition",
+    "TruncatedSVD": "decomposition",
+    "spectral_embedding": "cluster",
+    "SpectralEmbedding": "cluster",
+    "SpectralClustering": "cluster",
+}
+
 __all__ = ["eigh", "eigvalsh", "eigh_tridiagonal", "eigvalsh_tridiagonal", "eigsh", "svds",
            "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo",
-           "patch_scipy", "unpatch_scipy", "patched_names", "show_config"]
+           "patch_scipy", "unpatch_scipy", "patched_names", "show_config", *_ESTIMATORS]
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    if name in _ESTIMATORS:
+        module = importlib.import_module(f".{_ESTIMATORS[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_ESTIMATORS))

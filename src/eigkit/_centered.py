@@ -1,0 +1,152 @@
+"""Centred data without a centred copy: the implicit operator X - 1 m^T and
+the Gram matrices of the centred data.
+
+PCA needs the singular pairs of Xc = X - 1 m^T (m the column means).  A
+centred copy of a 20000 x 2000 matrix costs 320 MB and a pass over memory;
+the operator below applies Xc to blocks of vectors with the correction
+term only (X W - 1 (m^T W)), and the Gram matrices are accumulated from
+small centred slices, which keeps the accuracy of centring first (no
+cancellation in X^T X - n m m^T when the mean is large) at the memory
+cost of one slice.
+"""
+import numpy as np
+from scipy.linalg.blas import get_blas_funcs
+from scipy.sparse import issparse
+
+_SLICE_ELEMENTS = 1 << 22   # a centred slice of 32 MB (float64): SYRK calls stay large
+_CACHED_SLICE_ELEMENTS = 1 << 16   # 512 KB (float64): stays in cache between two products
+
+
+class CenteredData:
+    """Xc = X - 1 m^T applied to blocks, for dense or sparse X.
+
+    ``mean`` None means no centring (TruncatedSVD).  ``transposed`` views
+    Xc^T instead, so that the solvers can always work on the side they
+    prefer.
+    """
+
+    def __init__(self, X, mean=None, transposed=False):
+        self.X = X
+        self.mean = mean
+        self.transposed = transposed
+        n, p = X.shape
+        self.shape = (p, n) if transposed else (n, p)
+        self.dtype = X.dtype
+
+    @property
+    def T(self):
+        return CenteredData(self.X, self.mean, not self.transposed)
+
+    def _apply(self, W):
+        """Xc W, W of shape (p, l)."""
+        out = np.asarray(self.X @ W)
+        if self.mean is not None:
+            out -= self.mean @ W
+        return out
+
+    def _apply_transpose(self, Z):
+        """Xc^T Z, Z of shape (n, l)."""
+        out = np.asarray(self.X.T @ Z)
+        if self.mean is not None:
+            out -= np.outer(self.mean, Z.sum(axis=0))
+        return out
+
+    def matmat(self, W):
+        return self._apply_transpose(W) if self.transposed else self._apply(W)
+
+    def rmatmat(self, Z):
+        return self._apply(Z) if self.transposed else self._apply_transpose(Z)
+
+
+def covariance_product(X, mean, W, side="features"):
+    """Xc^T (Xc W) (side 'features') or Xc (Xc^T W) ('samples') for dense X
+    in one pass over X: slice by slice, so that each slice is still in
+    cache for its second product (a Lanczos step on the covariance then
+    reads X once, not twice).  Centring is exact within each slice:
+    Y = X_s W - 1 (m^T W), then X_s^T Y - m (1^T Y)."""
+    n, p = X.shape
+    if side == "features":
+        shift = mean @ W
+        out = np.zeros((p, W.shape[1]), dtype=np.result_type(X.dtype, W.dtype))
+        for rows in _slices(n, p, _CACHED_SLICE_ELEMENTS):
+            y = X[rows] @ W
+            y -= shift
+            out += X[rows].T @ y
+            out -= np.outer(mean, y.sum(axis=0))
+        return out
+    # Xc (Xc^T W) = sum over column slices J of Xc[:, J] (Xc[:, J]^T W)
+    out = np.zeros((n, W.shape[1]), dtype=np.result_type(X.dtype, W.dtype))
+    colsum = W.sum(axis=0)
+    for cols in _slices(p, n, _CACHED_SLICE_ELEMENTS):
+        xj = X[:, cols]
+        z = xj.T @ W - np.outer(mean[cols], colsum)
+        out += xj @ z
+        out -= mean[cols] @ z
+    return out
+
+
+def _slices(length, width, elements=None):
+    step = max(16, (elements or _SLICE_ELEMENTS) // max(width, 1))
+    return [slice(start, min(start + step, length)) for start in range(0, length, step)]
+
+
+def centered_gram(X, mean, side):
+    """The Gram matrix of Xc = X - 1 m^T, upper triangle filled.
+
+    side 'features': Xc^T Xc (p x p); side 'samples': Xc Xc^T (n x n).
+    Dense X is centred slice by slice and accumulated with SYRK (half the
+    flops of a general product); sparse X uses its sparse product and the
+    rank-one correction (a centred copy would be dense).
+    """
+    if issparse(X):
+        return _sparse_centered_gram(X, mean, side)
+    n, p = X.shape
+    syrk = get_blas_funcs("syrk", (X,))
+    gram = None
+    if side == "features":
+        slices = _slices(n, p)
+        # one buffer for every centred slice: a fresh 32 MB array per slice
+        # would be fresh pages, and page faults cost as much as the copy
+        buffer = np.empty((slices[0].stop - slices[0].start, p), dtype=X.dtype)
+        for rows in slices:
+            block = buffer[:rows.stop - rows.start]
+            np.subtract(X[rows], mean, out=block)    # C order: block.T is Fortran
+            gram = syrk(1.0, block.T, beta=0.0 if gram is None else 1.0, c=gram, trans=0,
+                        lower=0, overwrite_c=1)
+    else:
+        slices = _slices(p, n)
+        buffer = np.empty((n, slices[0].stop - slices[0].start), dtype=X.dtype, order="F")
+        for cols in slices:
+            block = buffer[:, :cols.stop - cols.start]
+            np.subtract(X[:, cols], mean[cols], out=block)
+            gram = syrk(1.0, block, beta=0.0 if gram is None else 1.0, c=gram, trans=0,
+                        lower=0, overwrite_c=1)
+    return gram
+
+
+def _sparse_centered_gram(X, mean, side):
+    n, p = X.shape
+    if side == "features":
+        gram = np.asarray((X.T @ X).toarray())
+        gram -= n * np.outer(mean, mean)
+        return gram
+    xm = np.asarray(X @ mean).ravel()
+    gram = np.asarray((X @ X.T).toarray())
+    gram -= xm[:, None]
+    gram -= xm[None, :]
+    gram += mean @ mean
+    return gram
+
+
+def centered_total_variance(X, mean, ddof=1):
+    """sum_j var(X[:, j]) with ``ddof``, centring slice by slice."""
+    n, p = X.shape
+    if issparse(X):
+        from sklearn.utils.sparsefuncs import mean_variance_axis
+        _, var = mean_variance_axis(X, axis=0)
+        return float(var.sum()) * n / (n - ddof)
+    total = 0.0
+    for rows in _slices(n, p):
+        block = X[rows] - mean
+        total += float(np.einsum("ij,ij->", block, block))
+    return total / (n - ddof)

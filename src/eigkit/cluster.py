@@ -1,0 +1,515 @@
+"""Spectral embedding and spectral clustering on eigkit's eigensolvers.
+
+Drop-ins for :func:`sklearn.manifold.spectral_embedding`,
+:class:`sklearn.manifold.SpectralEmbedding` and
+:class:`sklearn.cluster.SpectralClustering`: same parameters, affinities,
+attributes and sign convention.  The eigenvectors of the graph Laplacian
+come from eigkit:
+
+- small graphs (n <= 1000 nodes): the wanted eigenpairs of the dense
+  Laplacian by :func:`eigkit.eigh` (bisection and inverse iteration);
+- larger graphs: the largest eigenpairs of the normalized adjacency
+  D^-1/2 W D^-1/2 = I - L by eigkit's block Lanczos
+  (:func:`eigkit.eigsh`, ``which='LA'``), which needs only products with
+  the sparse matrix, where scikit-learn's ARPACK path factorizes L
+  (shift-invert).  When the graph has several connected components the
+  eigenvalue 1 is multiple; the Lanczos block is widened to the number of
+  components so that the whole eigenspace is found.
+
+``eigen_solver`` accepts scikit-learn's names: 'arpack' and 'lobpcg' both
+mean the eigkit path above (eigkit has one sparse solver); 'amg' needs
+pyamg, as in scikit-learn, and then also runs the eigkit path (eigkit does
+not use an AMG preconditioner).
+"""
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components, laplacian as csgraph_laplacian
+from scipy.sparse.linalg import LinearOperator
+
+from ._optional import require_sklearn
+
+require_sklearn()
+
+from sklearn.base import BaseEstimator, ClusterMixin, _fit_context  # noqa: E402
+from sklearn.cluster import k_means  # noqa: E402
+from sklearn.metrics.pairwise import KERNEL_PARAMS, pairwise_kernels, rbf_kernel  # noqa: E402
+from sklearn.neighbors import NearestNeighbors, kneighbors_graph  # noqa: E402
+from sklearn.utils import check_random_state  # noqa: E402
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params  # noqa: E402
+from sklearn.utils.validation import check_symmetric, validate_data  # noqa: E402
+
+from ._label_assignment import cluster_qr, discretize  # noqa: E402
+from .dense import eigh  # noqa: E402
+from .sparse import eigsh  # noqa: E402
+
+__all__ = ["spectral_embedding", "SpectralEmbedding", "SpectralClustering"]
+
+DENSE_MAX_NODES = 1000
+MATRIX_FREE_TOL = 1e-6   # eigen_tol='auto' without factorization, like LOBPCG's loose default
+
+
+def _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state, shift_invert):
+    """Eigenvectors (columns) of the k smallest eigenvalues of the graph
+    Laplacian, scaled by D^-1/2 when normalized, and the number of
+    connected components."""
+    n = adjacency.shape[0]
+    n_parts, parts = connected_components(adjacency if sparse.issparse(adjacency)
+                                          else sparse.csr_array(adjacency), directed=False)
+    lap, dd = csgraph_laplacian(adjacency, normed=norm_laplacian, return_diag=True)
+    if norm_laplacian:
+        # scikit-learn sets the diagonal of L to 1: self-loops count neither
+        # in the degrees nor in the operator.
+        lap = _with_unit_diagonal(lap)
+    if n <= DENSE_MAX_NODES or k >= n // 5:
+        dense_lap = lap.toarray() if sparse.issparse(lap) else np.asarray(lap)
+        _, vectors = eigh(dense_lap, subset_by_index=[0, k - 1], check_finite=False)
+    else:
+        null = _null_vectors(parts, n_parts, dd if norm_laplacian else np.ones(n))
+        vectors = _lanczos_smallest(sparse.csr_array(lap), k, norm_laplacian, tol,
+                                    random_state, null, shift_invert)
+    if norm_laplacian:
+        vectors = vectors / dd[:, None]
+    return vectors, n_parts
+
+
+def _null_vectors(parts, n_parts, weights):
+    """The Laplacian's null space, known exactly: one vector per connected
+    component (the weights on its nodes, zero elsewhere), normalized; the
+    largest components first."""
+    null = np.zeros((parts.shape[0], n_parts))
+    null[np.arange(parts.shape[0]), parts] = weights
+    null /= np.linalg.norm(null, axis=0)
+    return null[:, np.argsort(-np.bincount(parts), kind="stable")]
+
+
+def _with_unit_diagonal(lap):
+    if sparse.issparse(lap):
+        lap = sparse.csr_array(lap, copy=True)
+        lap.setdiag(1.0)
+        return lap
+    lap = np.array(lap, copy=True)
+    lap.flat[::lap.shape[0] + 1] = 1.0
+    return lap
+
+
+def _lanczos_smallest(lap, k, norm_laplacian, tol, random_state, null, shift_invert):
+    """The k smallest eigenpairs' vectors of a large sparse Laplacian.
+
+    The null space (one vector per connected component) is known exactly,
+    so when it holds all k vectors no solver runs at all.  Otherwise
+    eigkit's block Lanczos runs either on (L + 1e-5 I)^-1 (``shift_invert``:
+    a sparse LU of L, as scikit-learn's ARPACK path does; the small
+    eigenvalues of L become large and well separated) or matrix-free on
+    I - L for the normalized Laplacian (largest eigenvalues) and on L for
+    the plain one (smallest), with the known null space deflated: a
+    multiple eigenvalue costs a Krylov method many iterations.
+    """
+    n = lap.shape[0]
+    n_null = null.shape[1]
+    if k <= n_null:
+        return null[:, :k]
+    v0 = random_state.uniform(-1, 1, n)
+    if shift_invert:
+        block = min(max(2, n_null + 1), 8)
+        _, vectors = eigsh(lap, k=k, sigma=-1e-5, which="LM", tol=tol, v0=v0,
+                           block_size=block)
+        return vectors
+    v0 -= null @ (null.T @ v0)
+    if norm_laplacian:
+        adjacency = sparse.identity(n, format="csr", dtype=lap.dtype) - lap
+
+        def product(X):
+            return adjacency @ X - null @ (null.T @ X)
+        which = "LA"
+    else:
+        shift = 2.0 * float(abs(lap).sum(axis=1).max())
+
+        def product(X):
+            return lap @ X + shift * (null @ (null.T @ X))
+        which = "SA"
+    op = LinearOperator((n, n), matvec=lambda x: product(x.reshape(-1, 1)).ravel(),
+                        matmat=product, dtype=lap.dtype)
+    _, vectors = eigsh(op, k=k - n_null, which=which, tol=tol, v0=v0)
+    rest = vectors[:, ::-1] if norm_laplacian else vectors
+    return np.hstack([null, rest])
+
+
+def _sign_flipped(columns):
+    """Each column with its largest-magnitude entry positive (scikit-learn's
+    deterministic sign)."""
+    pivots = np.argmax(np.abs(columns), axis=0)
+    signs = np.sign(columns[pivots, np.arange(columns.shape[1])])
+    signs[signs == 0] = 1
+    return columns * signs
+
+
+def _embedding(adjacency, *, n_components, eigen_solver, random_state, eigen_tol,
+               norm_laplacian, drop_first):
+    adjacency = check_symmetric(adjacency)
+    if eigen_solver == "amg":
+        try:
+            import pyamg  # noqa: F401
+        except ImportError as exc:
+            raise ValueError("The eigen_solver was set to 'amg', but pyamg is "
+                             "not available.") from exc
+    k = n_components + 1 if drop_first else n_components
+    shift_invert = eigen_solver in (None, "arpack")
+    if eigen_tol == "auto":
+        tol = 0.0 if shift_invert else MATRIX_FREE_TOL
+    else:
+        tol = float(eigen_tol)
+    vectors, n_parts = _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state,
+                                               shift_invert)
+    if n_parts > 1:
+        warnings.warn("Graph is not fully connected, spectral embedding may not work "
+                      "as expected.")
+    vectors = _sign_flipped(vectors)
+    return vectors[:, 1:k] if drop_first else vectors[:, :k]
+
+
+@validate_params(
+    {
+        "adjacency": ["array-like", "sparse matrix"],
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "eigen_solver": [StrOptions({"arpack", "lobpcg", "amg"}), None],
+        "random_state": ["random_state"],
+        "eigen_tol": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
+        "norm_laplacian": ["boolean"],
+        "drop_first": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def spectral_embedding(adjacency, *, n_components=8, eigen_solver=None, random_state=None,
+                       eigen_tol="auto", norm_laplacian=True, drop_first=True):
+    """Project the nodes of a graph on the first eigenvectors of its Laplacian.
+
+    A drop-in for :func:`sklearn.manifold.spectral_embedding` (Laplacian
+    eigenmaps), computed with eigkit's eigensolvers (see the module notes).
+
+    Parameters
+    ----------
+    adjacency : {array-like, sparse matrix} of shape (n_samples, n_samples)
+        Symmetric affinity matrix of the graph.
+    n_components : int, default=8
+        Dimension of the embedding.
+    eigen_solver : {'arpack', 'lobpcg', 'amg'} or None, default=None
+        Accepted for compatibility; all mean eigkit's solver ('amg' needs pyamg).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the Lanczos starting vector.
+    eigen_tol : float or 'auto', default='auto'
+        Residual tolerance of the Lanczos solver relative to ||A|| ('auto': 0,
+        machine precision).
+    norm_laplacian : bool, default=True
+        Use the symmetric normalized Laplacian.
+    drop_first : bool, default=True
+        Drop the first eigenvector (constant on a connected graph).
+
+    Returns
+    -------
+    embedding : ndarray of shape (n_samples, n_components)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.neighbors import kneighbors_graph
+    >>> from eigkit import spectral_embedding
+    >>> X = np.random.default_rng(0).standard_normal((100, 3))
+    >>> A = kneighbors_graph(X, 10, include_self=True)
+    >>> spectral_embedding(0.5 * (A + A.T), n_components=2, random_state=0).shape
+    (100, 2)
+    """
+    return _embedding(adjacency, n_components=n_components, eigen_solver=eigen_solver,
+                      random_state=check_random_state(random_state), eigen_tol=eigen_tol,
+                      norm_laplacian=norm_laplacian, drop_first=drop_first)
+
+
+def _knn_affinity(X, n_neighbors, n_jobs, precomputed):
+    """0.5 (C + C^T) for the k-nearest-neighbour connectivity C."""
+    if precomputed:
+        connectivity = NearestNeighbors(n_neighbors=n_neighbors, n_jobs=n_jobs,
+                                        metric="precomputed").fit(X).kneighbors_graph(
+                                            X=X, mode="connectivity")
+    else:
+        connectivity = kneighbors_graph(X, n_neighbors, include_self=True, n_jobs=n_jobs)
+    return 0.5 * (connectivity + connectivity.T)
+
+
+_SOLVER_CONSTRAINT = [StrOptions({"arpack", "lobpcg", "amg"}), None]
+_TOL_CONSTRAINT = [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})]
+
+
+class _PairwiseTags:
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.input_tags.pairwise = self.affinity in ("precomputed",
+                                                     "precomputed_nearest_neighbors")
+        return tags
+
+
+class SpectralEmbedding(_PairwiseTags, BaseEstimator):
+    """Laplacian eigenmaps on eigkit's eigensolvers.
+
+    A drop-in for :class:`sklearn.manifold.SpectralEmbedding`.
+
+    Parameters
+    ----------
+    n_components : int, default=2
+    affinity : {'nearest_neighbors', 'rbf', 'precomputed', \
+'precomputed_nearest_neighbors'} or callable, default='nearest_neighbors'
+        How the affinity matrix is built (sparse X works with every choice).
+    gamma : float, default=None
+        RBF coefficient (None: 1 / n_features).
+    random_state : int, RandomState instance or None, default=None
+    eigen_solver : {'arpack', 'lobpcg', 'amg'} or None, default=None
+        See :func:`spectral_embedding`.
+    eigen_tol : float or 'auto', default='auto'
+    n_neighbors : int, default=None
+        Neighbours of the kNN graph (None: max(n_samples / 10, 1)).
+    n_jobs : int, default=None
+
+    Attributes
+    ----------
+    embedding_ : ndarray of shape (n_samples, n_components)
+    affinity_matrix_ : ndarray or sparse matrix of shape (n_samples, n_samples)
+    n_neighbors_ : int
+    gamma_ : float
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from eigkit import SpectralEmbedding
+    >>> X = np.random.default_rng(0).standard_normal((100, 5))
+    >>> SpectralEmbedding(n_components=2, random_state=0).fit_transform(X).shape
+    (100, 2)
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "affinity": [StrOptions({"nearest_neighbors", "rbf", "precomputed",
+                                 "precomputed_nearest_neighbors"}), callable],
+        "gamma": [Interval(Real, 0, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "eigen_solver": _SOLVER_CONSTRAINT,
+        "eigen_tol": _TOL_CONSTRAINT,
+        "n_neighbors": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [None, Integral],
+    }
+
+    def __init__(self, n_components=2, *, affinity="nearest_neighbors", gamma=None,
+                 random_state=None, eigen_solver=None, eigen_tol="auto", n_neighbors=None,
+                 n_jobs=None):
+        self.n_components = n_components
+        self.affinity = affinity
+        self.gamma = gamma
+        self.random_state = random_state
+        self.eigen_solver = eigen_solver
+        self.eigen_tol = eigen_tol
+        self.n_neighbors = n_neighbors
+        self.n_jobs = n_jobs
+
+    def _affinity_matrix(self, X):
+        if self.affinity == "precomputed":
+            return X
+        if self.affinity in ("nearest_neighbors", "precomputed_nearest_neighbors"):
+            self.n_neighbors_ = (self.n_neighbors if self.n_neighbors is not None
+                                 else max(int(X.shape[0] / 10), 1))
+            return _knn_affinity(X, self.n_neighbors_, self.n_jobs,
+                                 self.affinity == "precomputed_nearest_neighbors")
+        if self.affinity == "rbf":
+            self.gamma_ = self.gamma if self.gamma is not None else 1.0 / X.shape[1]
+            return rbf_kernel(X, gamma=self.gamma_)
+        return self.affinity(X)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Compute the embedding of X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples, or an (n_samples, n_samples) affinity / distance graph
+            for the precomputed affinities.
+        y : Ignored
+
+        Returns
+        -------
+        self : SpectralEmbedding
+        """
+        X = validate_data(self, X, accept_sparse="csr", ensure_min_samples=2)
+        self.affinity_matrix_ = self._affinity_matrix(X)
+        self.embedding_ = _embedding(self.affinity_matrix_, n_components=self.n_components,
+                                     eigen_solver=self.eigen_solver,
+                                     random_state=check_random_state(self.random_state),
+                                     eigen_tol=self.eigen_tol, norm_laplacian=True,
+                                     drop_first=True)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Compute and return the embedding of X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : Ignored
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components)
+        """
+        return self.fit(X).embedding_
+
+
+class SpectralClustering(_PairwiseTags, ClusterMixin, BaseEstimator):
+    """Spectral clustering on eigkit's eigensolvers.
+
+    A drop-in for :class:`sklearn.cluster.SpectralClustering`: the affinity
+    matrix, its Laplacian embedding (computed by eigkit) and the labels
+    (k-means, Yu-Shi discretization or cluster QR) as in scikit-learn.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+    eigen_solver : {'arpack', 'lobpcg', 'amg'} or None, default=None
+        See :func:`spectral_embedding`.
+    n_components : int, default=None
+        Embedding dimension (None: n_clusters).
+    random_state : int, RandomState instance or None, default=None
+    n_init : int, default=10
+        k-means restarts.
+    gamma : float, default=1.0
+    affinity : str or callable, default='rbf'
+        'nearest_neighbors', 'precomputed', 'precomputed_nearest_neighbors'
+        or a kernel of :func:`sklearn.metrics.pairwise_kernels`.
+    n_neighbors : int, default=10
+    eigen_tol : float or 'auto', default='auto'
+    assign_labels : {'kmeans', 'discretize', 'cluster_qr'}, default='kmeans'
+    degree : float, default=3
+    coef0 : float, default=1
+    kernel_params : dict, default=None
+    n_jobs : int, default=None
+    verbose : bool, default=False
+
+    Attributes
+    ----------
+    affinity_matrix_ : ndarray or sparse matrix of shape (n_samples, n_samples)
+    labels_ : ndarray of shape (n_samples,)
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from eigkit import SpectralClustering
+    >>> X = np.array([[1, 1], [2, 1], [1, 0], [4, 7], [3, 5], [3, 6]])
+    >>> labels = SpectralClustering(n_clusters=2, random_state=0).fit_predict(X)
+    >>> bool(labels[0] == labels[1] == labels[2] != labels[3] == labels[4] == labels[5])
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "n_clusters": [Interval(Integral, 1, None, closed="left")],
+        "eigen_solver": _SOLVER_CONSTRAINT,
+        "n_components": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "affinity": [callable, StrOptions(set(KERNEL_PARAMS) | {
+            "nearest_neighbors", "precomputed", "precomputed_nearest_neighbors"})],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "eigen_tol": _TOL_CONSTRAINT,
+        "assign_labels": [StrOptions({"kmeans", "discretize", "cluster_qr"})],
+        "degree": [Interval(Real, 0, None, closed="left")],
+        "coef0": [Interval(Real, None, None, closed="neither")],
+        "kernel_params": [dict, None],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(self, n_clusters=8, *, eigen_solver=None, n_components=None,
+                 random_state=None, n_init=10, gamma=1.0, affinity="rbf", n_neighbors=10,
+                 eigen_tol="auto", assign_labels="kmeans", degree=3, coef0=1,
+                 kernel_params=None, n_jobs=None, verbose=False):
+        self.n_clusters = n_clusters
+        self.eigen_solver = eigen_solver
+        self.n_components = n_components
+        self.random_state = random_state
+        self.n_init = n_init
+        self.gamma = gamma
+        self.affinity = affinity
+        self.n_neighbors = n_neighbors
+        self.eigen_tol = eigen_tol
+        self.assign_labels = assign_labels
+        self.degree = degree
+        self.coef0 = coef0
+        self.kernel_params = kernel_params
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def _affinity_matrix(self, X):
+        if self.affinity == "precomputed":
+            return X
+        if self.affinity in ("nearest_neighbors", "precomputed_nearest_neighbors"):
+            return _knn_affinity(X, self.n_neighbors, self.n_jobs,
+                                 self.affinity == "precomputed_nearest_neighbors")
+        params = dict(self.kernel_params or {})
+        if not callable(self.affinity):
+            params.update(gamma=self.gamma, degree=self.degree, coef0=self.coef0)
+        return pairwise_kernels(X, metric=self.affinity, filter_params=True, **params)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Cluster X (samples, or an affinity / distance graph).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or \
+(n_samples, n_samples)
+        y : Ignored
+
+        Returns
+        -------
+        self : SpectralClustering
+        """
+        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], dtype=np.float64,
+                          ensure_min_samples=2)
+        if X.shape[0] == X.shape[1] and self.affinity not in (
+                "precomputed", "precomputed_nearest_neighbors"):
+            warnings.warn("The spectral clustering API has changed. ``fit`` now constructs "
+                          "an affinity matrix from data. To use a custom affinity matrix, "
+                          "set ``affinity=precomputed``.")
+        self.affinity_matrix_ = self._affinity_matrix(X)
+        random_state = check_random_state(self.random_state)
+        maps = _embedding(self.affinity_matrix_,
+                          n_components=self.n_components or self.n_clusters,
+                          eigen_solver=self.eigen_solver, random_state=random_state,
+                          eigen_tol=self.eigen_tol, norm_laplacian=True, drop_first=False)
+        if self.verbose:
+            print(f"Computing label assignment using {self.assign_labels}")
+        if self.assign_labels == "kmeans":
+            _, self.labels_, _ = k_means(maps, self.n_clusters, random_state=random_state,
+                                         n_init=self.n_init, verbose=self.verbose)
+        elif self.assign_labels == "cluster_qr":
+            self.labels_ = cluster_qr(maps)
+        else:
+            self.labels_ = discretize(maps, random_state=random_state)
+        return self
+
+    def fit_predict(self, X, y=None):
+        """Cluster X and return the labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix}
+        y : Ignored
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        return super().fit_predict(X, y)

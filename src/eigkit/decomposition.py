@@ -1,0 +1,680 @@
+"""PCA and TruncatedSVD: scikit-learn estimators on eigkit's eigensolvers.
+
+Same parameters, attributes, methods, checks and sign convention as
+:class:`sklearn.decomposition.PCA` and :class:`sklearn.decomposition.TruncatedSVD`;
+the decompositions are computed by eigkit:
+
+- ``'covariance_eigh'`` accumulates the centred covariance Xc^T Xc from
+  centred slices with SYRK (no centred copy of X, no cancellation) and
+  takes the top eigenpairs with eigkit's subset eigensolver (bisection and
+  inverse iteration) or all of them when the whole spectrum is needed.
+- ``'full'`` is exact like LAPACK's SVD route: eigkit has no dense SVD, so
+  it is the same covariance computation on the smaller side: Xc^T Xc when
+  n_features <= n_samples, else the Gram matrix Xc Xc^T whose eigenvectors
+  U give the components as the orthonormalized rows of U^T Xc.
+- ``'arpack'`` and ``'lanczos'`` run eigkit's block Lanczos
+  (:func:`eigkit.eigsh`) on the implicit covariance operator
+  W -> Xc^T (Xc W) (or Xc (Xc^T W) for wide data), applied to blocks.
+- ``'randomized'`` is Halko-Martinsson-Tropp subspace iteration on the
+  implicit centred operator, the small problem solved by eigkit.
+
+The covariance and Gram routes square the singular values: an explained
+variance far below eps * the largest one is not resolved (as with
+scikit-learn's ``'covariance_eigh'``).
+"""
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.sparse import issparse
+from scipy.sparse.linalg import LinearOperator
+
+from ._optional import require_sklearn
+
+require_sklearn()
+
+from scipy.linalg import inv  # noqa: E402
+from sklearn.base import (BaseEstimator, ClassNamePrefixFeaturesOutMixin,  # noqa: E402
+                          TransformerMixin, _fit_context)
+from sklearn.utils import check_random_state  # noqa: E402
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions  # noqa: E402
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data  # noqa: E402
+
+from ._centered import (CenteredData, centered_gram, centered_total_variance,
+                        covariance_product)  # noqa: E402
+from ._pca_dimension import infer_dimension  # noqa: E402
+from ._randomized import orthonormal_rows, randomized_svd  # noqa: E402
+from .dense import eigh  # noqa: E402
+from .sparse import eigsh, svds  # noqa: E402
+
+__all__ = ["PCA", "TruncatedSVD"]
+
+
+def flip_signs(components):
+    """scikit-learn's convention: the largest-magnitude entry of every row
+    is positive (in place; returns the array)."""
+    if components.size:
+        pivots = np.argmax(np.abs(components), axis=1)
+        signs = np.sign(components[np.arange(components.shape[0]), pivots])
+        signs[signs == 0] = 1
+        components *= signs[:, None]
+    return components
+
+
+@dataclass
+class _Spectrum:
+    """What a solver found: singular values of Xc (descending), the
+    matching components (rows), the total variance, and whether the
+    spectrum is complete (every singular value present)."""
+    singular_values: np.ndarray
+    components: np.ndarray
+    total_variance: float
+    complete: bool
+
+
+# ---------------------------------------------------------------------------
+# Solvers: (X, mean, k, estimator, random_state) -> _Spectrum; k None = all
+
+def _gram_eigen(X, mean, k, side):
+    n = X.shape[0]
+    gram = centered_gram(X, mean, side)
+    m = gram.shape[0]
+    total = float(np.trace(gram)) / (n - 1)
+    complete = k is None or k >= m
+    w, v = _top_eigenpairs(gram, None if complete else k)
+    w, v = np.clip(w[::-1], 0, None), v[:, ::-1]
+    if side == "features":
+        components = np.ascontiguousarray(v.T)
+    else:
+        components = orthonormal_rows(CenteredData(X, mean).rmatmat(v).T)
+    return _Spectrum(np.sqrt(w), components, total, complete)
+
+
+def _top_eigenpairs(gram, k):
+    """The k largest eigenpairs (all for None) of a Gram matrix whose upper
+    triangle is filled, ascending.  A few pairs of a large matrix come from
+    eigkit's Lanczos on the dense matrix (a few hundred products with it),
+    which is much cheaper than the Householder tridiagonalization that
+    eigkit's subset solver needs first; otherwise eigkit.eigh."""
+    m = gram.shape[0]
+    if k is None:
+        return eigh(gram, lower=False, overwrite_a=True, check_finite=False)
+    if m <= _LANCZOS_MIN_ORDER or k > m // 4:
+        return eigh(gram, lower=False, overwrite_a=True, check_finite=False,
+                    subset_by_index=[m - k, m - 1])
+    lower = np.tril_indices(m, -1)
+    gram[lower] = gram.T[lower]
+    return eigsh(gram, k=k, which="LA", rng=0)
+
+
+def _solve_covariance(X, mean, k, est, random_state):
+    return _gram_eigen(X, mean, k, "features")
+
+
+def _solve_full(X, mean, k, est, random_state):
+    n, p = X.shape
+    return _gram_eigen(X, mean, k, "features" if p <= n else "samples")
+
+
+def _solve_lanczos(X, mean, k, est, random_state):
+    n, p = X.shape
+    side = "features" if p <= n else "samples"
+    data = CenteredData(X, mean)
+    if issparse(X):
+        def product(W):
+            return (data.rmatmat(data.matmat(W)) if side == "features"
+                    else data.matmat(data.rmatmat(W)))
+    else:
+        def product(W):
+            return covariance_product(X, mean, W, side)
+    m = min(n, p)
+    op = LinearOperator((m, m), matvec=lambda x: product(x.reshape(-1, 1)).ravel(),
+                        matmat=product, dtype=X.dtype)
+    v0 = random_state.uniform(-1, 1, m)
+    w, v = eigsh(op, k=k, which="LA", tol=est.tol, v0=v0)
+    w, v = np.clip(w[::-1], 0, None), v[:, ::-1]
+    components = v.T if side == "features" else data.rmatmat(v).T
+    return _Spectrum(np.sqrt(w).astype(X.dtype), orthonormal_rows(components),
+                     centered_total_variance(X, mean), False)
+
+
+def _solve_randomized(X, mean, k, est, random_state):
+    s, components = randomized_svd(CenteredData(X, mean), k, n_oversamples=est.n_oversamples,
+                                   n_iter=est.iterated_power,
+                                   power_iteration_normalizer=est.power_iteration_normalizer,
+                                   random_state=random_state)
+    return _Spectrum(s, components, centered_total_variance(X, mean), False)
+
+
+_SOLVERS = {"covariance_eigh": _solve_covariance, "full": _solve_full,
+            "arpack": _solve_lanczos, "lanczos": _solve_lanczos,
+            "randomized": _solve_randomized}
+_EXACT = ("full", "covariance_eigh")
+
+_LANCZOS_MIN_ORDER = 500
+# Costs in units of one multiply-add of the covariance route's SYRK,
+# measured on one machine (AMD EPYC, 2 cores, OpenBLAS, 20000 x 2000):
+# the randomized range finder's products with 20 columns cost 4.5 units
+# per multiply-add; one Lanczos product with the covariance operator (one
+# pass over X, a block of two vectors) costs 23 units per entry of X, and
+# a top-k solve takes about max(60, 8k) of them.
+_THIN_PRODUCT_SLOWDOWN = 4.5
+_LANCZOS_PASS_COST = 23.0
+_GRAM_LANCZOS_PRODUCTS = 200    # products with the Gram matrix in its top-k solve
+
+
+def auto_solver(shape, n_components, sparse):
+    """The solver 'auto' picks: the cheapest of the covariance route, the
+    Lanczos solver and the randomized one by operation counts weighted by
+    measured speeds; the exact route when the whole spectrum is needed;
+    Lanczos for sparse X (a Gram matrix of sparse data is dense)."""
+    n, p = shape
+    small, large = min(n, p), max(n, p)
+    wants_all = not isinstance(n_components, Integral) or n_components >= 0.8 * small
+    if sparse:
+        return "covariance_eigh" if wants_all else "lanczos"
+    if wants_all:
+        return "full"
+    power = 7 if n_components < 0.1 * small else 4
+    width = min(n_components + 10, small)
+    costs = {
+        "full": (large + _GRAM_LANCZOS_PRODUCTS) * small * small,
+        "lanczos": _LANCZOS_PASS_COST * max(60, 8 * n_components) * n * p,
+        "randomized": _THIN_PRODUCT_SLOWDOWN * (2 * power + 2) * 2 * n * p * width,
+    }
+    if n_components >= small:      # Lanczos needs k < min(n, p)
+        del costs["lanczos"]
+    return min(costs, key=costs.get)
+
+
+# ---------------------------------------------------------------------------
+# Shared by PCA's methods
+
+class _ProjectionMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
+    @property
+    def _n_features_out(self):
+        return self.components_.shape[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class PCA(_ProjectionMixin, BaseEstimator):
+    """Principal component analysis on eigkit's eigensolvers.
+
+    A drop-in for :class:`sklearn.decomposition.PCA`: the data are centred
+    (never scaled) and projected on the directions of largest variance.
+    The fitted attributes, methods and the sign convention (the largest
+    entry of each component is positive) are scikit-learn's.
+
+    Parameters
+    ----------
+    n_components : int, float, 'mle' or None, default=None
+        Number of components; a float in (0, 1) keeps the fewest components
+        explaining that fraction of the variance; 'mle' uses Minka's MLE;
+        None keeps min(n_samples, n_features) (minus one for 'arpack' and
+        'lanczos').
+    copy : bool, default=True
+        Accepted for compatibility: eigkit never modifies X, so it never
+        needs the copy.
+    whiten : bool, default=False
+        Scale the projections to unit variance.
+    svd_solver : {'auto', 'full', 'covariance_eigh', 'arpack', 'lanczos', \
+'randomized'}, default='auto'
+        See the module documentation.  'auto' compares the cost of the
+        covariance route and of the randomized one for the shape, and uses
+        the exact route when the whole spectrum is needed (float or 'mle'
+        n_components, or more than 80 % of the components), Lanczos for
+        sparse input.
+    tol : float, default=0.0
+        Convergence tolerance of 'arpack' / 'lanczos' (0: machine precision).
+    iterated_power : int or 'auto', default='auto'
+        Power iterations of 'randomized' (auto: 7, or 4 when n_components
+        is 10 % or more of the smaller dimension).
+    n_oversamples : int, default=10
+        Extra random vectors of 'randomized'.
+    power_iteration_normalizer : {'auto', 'QR', 'LU', 'none'}, default='auto'
+        Normalization between the power iterations of 'randomized'.
+    random_state : int, RandomState instance or None, default=None
+        Seeds 'arpack' / 'lanczos' (starting vector) and 'randomized'.
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+    explained_variance_ : ndarray of shape (n_components,)
+    explained_variance_ratio_ : ndarray of shape (n_components,)
+    singular_values_ : ndarray of shape (n_components,)
+    mean_ : ndarray of shape (n_features,)
+    n_components_ : int
+    n_samples_ : int
+    noise_variance_ : float
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from eigkit import PCA
+    >>> X = np.array([[-1, -1], [-2, -1], [-3, -2], [1, 1], [2, 1], [3, 2]])
+    >>> pca = PCA(n_components=2).fit(X)
+    >>> pca.explained_variance_ratio_
+    array([0.99244289, 0.00755711])
+    >>> pca.singular_values_
+    array([6.30061232, 0.54980396])
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 0, None, closed="left"),
+                         Interval(RealNotInt, 0, 1, closed="neither"),
+                         StrOptions({"mle"}), None],
+        "copy": ["boolean"],
+        "whiten": ["boolean"],
+        "svd_solver": [StrOptions({"auto", "full", "covariance_eigh", "arpack", "lanczos",
+                                   "randomized"})],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "iterated_power": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left")],
+        "n_oversamples": [Interval(Integral, 1, None, closed="left")],
+        "power_iteration_normalizer": [StrOptions({"auto", "QR", "LU", "none"})],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, n_components=None, *, copy=True, whiten=False, svd_solver="auto",
+                 tol=0.0, iterated_power="auto", n_oversamples=10,
+                 power_iteration_normalizer="auto", random_state=None):
+        self.n_components = n_components
+        self.copy = copy
+        self.whiten = whiten
+        self.svd_solver = svd_solver
+        self.tol = tol
+        self.iterated_power = iterated_power
+        self.n_oversamples = n_oversamples
+        self.power_iteration_normalizer = power_iteration_normalizer
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self.svd_solver != "full"
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the model with X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data (sparse: any solver but 'full').
+        y : Ignored
+
+        Returns
+        -------
+        self : PCA
+        """
+        self._fit(X)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Fit the model with X and return its projection on the components.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : Ignored
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components)
+        """
+        X = self._fit(X)
+        return self._project(X)
+
+    def _fit(self, X):
+        if issparse(X) and self.svd_solver == "full":
+            raise TypeError('PCA does not support sparse input with svd_solver="full"; '
+                            "use another solver, or TruncatedSVD.")
+        X = validate_data(self, X, dtype=[np.float64, np.float32], accept_sparse=("csr", "csc"),
+                          ensure_2d=True, copy=False)
+        n, p = X.shape
+        if n < 2:
+            raise ValueError(f"PCA needs at least 2 samples to estimate a variance; got "
+                             f"n_samples={n}")
+        if self.svd_solver == "auto":
+            requested = (min(n, p) if self.n_components is None else self.n_components)
+            solver = auto_solver((n, p), requested, issparse(X))
+        else:
+            solver = self.svd_solver
+        self._fit_svd_solver = solver
+        k = self._checked_n_components(solver, n, p)
+        self.mean_ = np.asarray(X.mean(axis=0), dtype=X.dtype).reshape(-1)
+        wanted = k if isinstance(k, Integral) and not isinstance(k, bool) else None
+        if solver in _EXACT and wanted in (0, min(n, p)):
+            wanted = None
+        spectrum = _SOLVERS[solver](X, self.mean_, wanted, self,
+                                    check_random_state(self.random_state))
+        self._set_attributes(spectrum, k, n, p, solver)
+        return X
+
+    def _checked_n_components(self, solver, n, p):
+        k = self.n_components
+        smallest = min(n, p)
+        if k is None:
+            return smallest - 1 if solver in ("arpack", "lanczos") else smallest
+        if solver in _EXACT:
+            if k == "mle" and n < p:
+                raise ValueError("n_components='mle' is only supported if "
+                                 "n_samples >= n_features")
+            if k != "mle" and not 0 <= k <= smallest:
+                raise ValueError(f"n_components={k} must be between 0 and "
+                                 f"min(n_samples, n_features)={smallest} with "
+                                 f"svd_solver={solver!r}")
+            return k
+        if isinstance(k, str):
+            raise ValueError(f"n_components={k!r} cannot be a string with "
+                             f"svd_solver='{solver}'")
+        if not 1 <= k <= smallest:
+            raise ValueError(f"n_components={k!r} must be between 1 and "
+                             f"min(n_samples, n_features)={smallest} with "
+                             f"svd_solver='{solver}'")
+        if solver in ("arpack", "lanczos") and k == smallest:
+            raise ValueError(f"n_components={k!r} must be strictly less than "
+                             f"min(n_samples, n_features)={smallest} with "
+                             f"svd_solver='{solver}'")
+        return k
+
+    def _set_attributes(self, spectrum, k, n, p, solver):
+        s = spectrum.singular_values
+        variance = s ** 2 / (n - 1)
+        total = float(variance.sum()) if spectrum.complete else spectrum.total_variance
+        ratio = variance / total if total > 0 else np.zeros_like(variance)
+        if k == "mle":
+            k = int(infer_dimension(variance, n))
+        elif isinstance(k, Real) and 0 < k < 1:
+            k = int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1)
+            k = min(k, variance.shape[0])
+        # scikit-learn's covariance solver averages the noise over all
+        # n_features eigenvalues of the covariance, the others over min(n, p).
+        tail = p if solver == "covariance_eigh" else min(n, p)
+        if k < min(n, p):
+            if spectrum.complete:
+                noise = float(variance[k:].sum()) / (tail - k)
+            else:
+                noise = max(total - float(variance[:k].sum()), 0.0) / (tail - k)
+        else:
+            noise = 0.0
+        dtype = spectrum.components.dtype
+        self.n_samples_ = n
+        self.n_components_ = int(k)
+        self.components_ = flip_signs(np.array(spectrum.components[:k], dtype=dtype))
+        self.explained_variance_ = np.array(variance[:k], dtype=dtype)
+        self.explained_variance_ratio_ = np.array(ratio[:k], dtype=dtype)
+        self.singular_values_ = np.array(s[:k], dtype=dtype)
+        self.noise_variance_ = dtype.type(noise)
+
+    def _project(self, X):
+        projected = np.asarray(X @ self.components_.T)
+        projected -= self.mean_ @ self.components_.T
+        if self.whiten:
+            scale = np.sqrt(self.explained_variance_)
+            projected /= np.maximum(scale, np.finfo(scale.dtype).eps)
+        return projected
+
+    def transform(self, X):
+        """Project X on the components (centred by the training mean).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32],
+                          accept_sparse=("csr", "csc"), reset=False)
+        return self._project(X)
+
+    def inverse_transform(self, X):
+        """Map projections back to the data space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        X = check_array(X, input_name="X", dtype=[np.float64, np.float32])
+        components = self.components_
+        if self.whiten:
+            components = np.sqrt(self.explained_variance_)[:, None] * components
+        return X @ components + self.mean_
+
+    def _weighted_components(self):
+        components = self.components_
+        if self.whiten:
+            components = components * np.sqrt(self.explained_variance_[:, None])
+        excess = np.maximum(self.explained_variance_ - self.noise_variance_, 0.0)
+        return components, excess
+
+    def get_covariance(self):
+        """Data covariance of the probabilistic PCA model:
+        components_^T diag(explained_variance_ - noise) components_ + noise I.
+
+        Returns
+        -------
+        cov : ndarray of shape (n_features, n_features)
+        """
+        check_is_fitted(self)
+        components, excess = self._weighted_components()
+        cov = (components.T * excess) @ components
+        cov.flat[::cov.shape[0] + 1] += self.noise_variance_
+        return cov
+
+    def get_precision(self):
+        """Inverse of :meth:`get_covariance`, by the matrix inversion lemma.
+
+        Returns
+        -------
+        precision : ndarray of shape (n_features, n_features)
+        """
+        check_is_fitted(self)
+        p = self.components_.shape[1]
+        if self.n_components_ == 0:
+            return np.eye(p) / self.noise_variance_
+        if self.noise_variance_ == 0.0:
+            return inv(self.get_covariance())
+        components, excess = self._weighted_components()
+        inner = components @ components.T / self.noise_variance_
+        inner.flat[::inner.shape[0] + 1] += 1.0 / excess
+        precision = components.T @ inv(inner) @ components
+        precision /= -(self.noise_variance_ ** 2)
+        precision.flat[::p + 1] += 1.0 / self.noise_variance_
+        return precision
+
+    def score_samples(self, X):
+        """Log-likelihood of each sample under the probabilistic PCA model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ll : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        centred = X - self.mean_
+        precision = self.get_precision()
+        _, logdet = np.linalg.slogdet(precision)
+        log_like = -0.5 * np.sum(centred * (centred @ precision), axis=1)
+        log_like -= 0.5 * (X.shape[1] * np.log(2.0 * np.pi) - logdet)
+        return log_like
+
+    def score(self, X, y=None):
+        """Average log-likelihood of the samples.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : Ignored
+
+        Returns
+        -------
+        ll : float
+        """
+        return float(np.mean(self.score_samples(X)))
+
+
+class TruncatedSVD(_ProjectionMixin, BaseEstimator):
+    """Truncated SVD (latent semantic analysis) on eigkit's solvers.
+
+    A drop-in for :class:`sklearn.decomposition.TruncatedSVD`: no centring,
+    dense or sparse input.  'arpack' runs :func:`eigkit.svds` (block
+    Lanczos on the smaller Gram operator), 'randomized' the
+    Halko-Martinsson-Tropp range finder with eigkit's dense eigensolver
+    for the small problem.
+
+    Parameters
+    ----------
+    n_components : int, default=2
+    algorithm : {'arpack', 'randomized'}, default='randomized'
+    n_iter : int, default=5
+        Power iterations of 'randomized'.
+    n_oversamples : int, default=10
+    power_iteration_normalizer : {'auto', 'QR', 'LU', 'none'}, default='auto'
+    random_state : int, RandomState instance or None, default=None
+    tol : float, default=0.0
+        Tolerance of 'arpack' (0: machine precision).
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+    explained_variance_ : ndarray of shape (n_components,)
+    explained_variance_ratio_ : ndarray of shape (n_components,)
+    singular_values_ : ndarray of shape (n_components,)
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from eigkit import TruncatedSVD
+    >>> X = sp.random(100, 50, density=0.1, random_state=0, format="csr")
+    >>> svd = TruncatedSVD(n_components=5, random_state=0).fit(X)
+    >>> svd.components_.shape
+    (5, 50)
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "algorithm": [StrOptions({"arpack", "randomized"})],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "n_oversamples": [Interval(Integral, 1, None, closed="left")],
+        "power_iteration_normalizer": [StrOptions({"auto", "QR", "LU", "none"})],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(self, n_components=2, *, algorithm="randomized", n_iter=5, n_oversamples=10,
+                 power_iteration_normalizer="auto", random_state=None, tol=0.0):
+        self.n_components = n_components
+        self.algorithm = algorithm
+        self.n_iter = n_iter
+        self.n_oversamples = n_oversamples
+        self.power_iteration_normalizer = power_iteration_normalizer
+        self.random_state = random_state
+        self.tol = tol
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    def fit(self, X, y=None):
+        """Fit the model on X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : Ignored
+
+        Returns
+        -------
+        self : TruncatedSVD
+        """
+        self.fit_transform(X)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Fit the model on X and return the reduced X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : Ignored
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components)
+        """
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], ensure_min_features=2,
+                          dtype=[np.float64, np.float32])
+        random_state = check_random_state(self.random_state)
+        if self.algorithm == "arpack":
+            v0 = random_state.uniform(-1, 1, min(X.shape))
+            _, s, vt = svds(X, k=self.n_components, tol=self.tol, v0=v0)
+            s, vt = s[::-1], vt[::-1]
+        else:
+            if self.n_components > X.shape[1]:
+                raise ValueError(f"n_components({self.n_components}) must be <="
+                                 f" n_features({X.shape[1]}).")
+            s, vt = randomized_svd(CenteredData(X), self.n_components,
+                                   n_oversamples=self.n_oversamples, n_iter=self.n_iter,
+                                   power_iteration_normalizer=self.power_iteration_normalizer,
+                                   random_state=random_state)
+        self.components_ = flip_signs(np.array(vt, dtype=X.dtype))
+        projected = np.asarray(X @ self.components_.T)
+        self.explained_variance_ = np.var(projected, axis=0)
+        mean = np.asarray(X.mean(axis=0), dtype=X.dtype).reshape(-1)
+        total = centered_total_variance(X, mean, ddof=0)
+        self.explained_variance_ratio_ = self.explained_variance_ / total
+        self.singular_values_ = np.array(s, dtype=X.dtype)
+        return projected
+
+    def transform(self, X):
+        """Project X on the components.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
+                          dtype=[np.float64, np.float32])
+        return np.asarray(X @ self.components_.T)
+
+    def inverse_transform(self, X):
+        """Map reduced data back to the original space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features)
+        """
+        X = check_array(X)
+        return X @ self.components_
