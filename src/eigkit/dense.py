@@ -324,6 +324,9 @@ def _tridiagonal_selection(select, select_range, n):
     sr = np.asarray(select_range)
     if sr.ndim != 1 or sr.size != 2 or sr[1] < sr[0]:
         raise ValueError("select_range must be a 2-element array-like in nondecreasing order")
+    if sr.dtype.kind in "fc" and np.isnan(sr).any():
+        # LAPACK's stebz fails on a NaN bound; refuse it before the kernels.
+        raise ValueError(f"select_range must not contain NaN, got {select_range}")
     if code == 1:
         return _dense.SELECT_VALUE, 0, -1, float(sr[0]), float(sr[1])
     if sr.dtype.char.lower() not in "hilqp":
@@ -356,7 +359,9 @@ def eigh_tridiagonal(d, e, eigvals_only=False, select="a", select_range=None,
     select_range : (min, max), optional
         The range for ``select='v'`` or ``'i'``.
     check_finite : bool, optional
-        Check that the input contains only finite numbers.
+        Check that the input contains only finite numbers.  Without the
+        check, NaN or Inf input gives a LinAlgError or NaN eigenvalues,
+        never a hang.
     tol : float, optional
         Absolute accuracy asked of each eigenvalue when a subset is
         selected (bisection).  ``tol <= 0`` means about ``eps * |T|``.
