@@ -20,7 +20,8 @@ class PowerOfTwoScaling:
     Parameters
     ----------
     dtype : dtype
-        Precision of the results (real or complex).
+        Precision of the results (real or complex; integer dtypes count
+        as double, half as single precision).
     root : int, optional
         1 when results enter sums of squares once (an operator for
         Lanczos); 2 when they are multiplied once more before that (the two
@@ -39,7 +40,8 @@ class PowerOfTwoScaling:
     """
 
     def __init__(self, dtype, root=1):
-        info = np.finfo(np.empty(0, dtype).real.dtype)
+        # Integer and half-precision operators compute in at least single.
+        info = np.finfo(np.result_type(np.empty(0, dtype).real.dtype, np.float32))
         smlnum = float(info.tiny) / float(info.eps)
         self._low = smlnum ** (0.5 / root)
         self._high = (1 / smlnum) ** (0.5 / root)
