@@ -327,6 +327,7 @@ def _layouts(a, tmp_path):
     }
 
 
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
 def test_layouts_dense(tmp_path):
     for name, x in _layouts(A, tmp_path).items():
         before = np.array(x, copy=True)
@@ -340,6 +341,7 @@ def test_layouts_dense(tmp_path):
                            atol=1e-5 * np.abs(w).max()), name
 
 
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
 def test_layouts_sparse(tmp_path):
     for name, x in _layouts(A, tmp_path).items():
         if name == "list":
