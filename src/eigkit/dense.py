@@ -87,6 +87,14 @@ def _lower_fortran(arr, lower, dtype, may_overwrite):
     return np.array(source, dtype=dtype, order="F"), not lower
 
 
+def _private(arr, original):
+    """Whether ``arr``, converted from the user's ``original``, is memory no
+    one else sees.  Conversion may return a view (np.matrix, np.memmap and
+    other subclasses, objects exporting their buffer): those must not be
+    overwritten without overwrite_a / overwrite_b."""
+    return arr is not original and not np.may_share_memory(arr, original)
+
+
 def _check_square(arr, name):
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
         raise ValueError(f'expected square "{name}" matrix')
@@ -272,10 +280,10 @@ def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, it
         w = np.empty((0,), dtype=real_dtype)
         return w if eigvals_only else (w, np.empty((0, 0), dtype=dtype))
 
-    work_a, conjugated = _lower_fortran(a1, lower, dtype, overwrite_a or a1 is not a)
+    work_a, conjugated = _lower_fortran(a1, lower, dtype, overwrite_a or _private(a1, a))
     work_b = None
     if b1 is not None:
-        work_b, _ = _lower_fortran(b1, lower, dtype, overwrite_b or b1 is not b)
+        work_b, _ = _lower_fortran(b1, lower, dtype, overwrite_b or _private(b1, b))
         _dense.generalized_reduce(itype, work_a, work_b)
 
     w, v = _dense.symmetric_eigen(work_a, not eigvals_only, kind, il, iu, vl, vu,
@@ -334,6 +342,9 @@ def _tridiagonal_selection(select, select_range, n):
     sr = np.asarray(select_range)
     if sr.ndim != 1 or sr.size != 2 or sr[1] < sr[0]:
         raise ValueError("select_range must be a 2-element array-like in nondecreasing order")
+    if sr.dtype.kind in "fc" and np.isnan(sr).any():
+        # LAPACK's stebz fails on a NaN bound; refuse it before the kernels.
+        raise ValueError(f"select_range must not contain NaN, got {select_range}")
     if code == 1:
         return _dense.SELECT_VALUE, 0, -1, float(sr[0]), float(sr[1])
     if sr.dtype.char.lower() not in "hilqp":
@@ -368,7 +379,9 @@ def eigh_tridiagonal(d: ArrayLike, e: ArrayLike, eigvals_only: bool = False,
     select_range : (min, max), optional
         The range for ``select='v'`` or ``'i'``.
     check_finite : bool, optional
-        Check that the input contains only finite numbers.
+        Check that the input contains only finite numbers.  Without the
+        check, NaN or Inf input gives a LinAlgError or NaN eigenvalues,
+        never a hang.
     tol : float, optional
         Absolute accuracy asked of each eigenvalue when a subset is
         selected (bisection).  ``tol <= 0`` means about ``eps * |T|``.

@@ -9,6 +9,8 @@ with the GIL released.
 """
 from __future__ import annotations
 
+import math
+import operator
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from scipy.sparse.linalg import (ArpackNoConvergence, LinearOperator, aslinearop
                                  splu)
 
 from . import _lanczos
+from ._scaling import PowerOfTwoScaling
 from .dense import _kernel_threads, eigh as _dense_eigh
 
 __all__ = ["eigsh", "svds", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo"]
@@ -191,7 +194,13 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     Convergence: every returned pair has ||OP x - theta x||_B <= tol *
     ||OP||est, ||OP||est the largest Ritz value in magnitude seen; OP is A
     (standard problem), M^-1 A, or the shift-invert operator of ``mode``.
-    tol = 0 means machine precision.
+    tol <= 0 means machine precision (as in ARPACK); NaN is refused.
+
+    Bad input: A or M containing NaN or Inf, and operators that return
+    NaN, Inf or an array of the wrong shape, raise ValueError (SciPy's
+    ARPACK raises ArpackError or returns garbage); an exception raised by an
+    operator propagates unchanged and leaves nothing behind.  A, M and v0
+    are never modified.
 
     Beyond SciPy (keyword-only):
 
@@ -228,18 +237,19 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     """
     # The checks run in SciPy's order, so that the same mistake gets the
     # same exception first.
-    if not (hasattr(A, "dtype") and hasattr(A, "shape")):
-        A = aslinearoperator(A)
+    A = _as_operand(A, "A")
     complex_problem = np.issubdtype(A.dtype, np.complexfloating)
     _check_complex_restrictions(complex_problem, mode, which)
     M = _checked_m(A, M)
     n = A.shape[0]
+    k = _checked_integer(k, "k")
     if k <= 0:
         raise ValueError("k must be greater than 0.")
     if k >= (n - 1 if complex_problem else n):
         _check_dense_fallback(A, M, complex_problem)
         return _dense_all(A, M, return_eigenvectors, return_info)
 
+    _check_sigma_tol(sigma, tol, complex_problem)
     imode, apply_op, apply_b = _operator(A, M, sigma, mode, Minv, OPinv, tol)
     if which not in _WHICH:
         raise ValueError(f"which must be one of {' '.join(_WHICH)}")
@@ -253,15 +263,48 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     if block < 1:
         raise ValueError(f"block_size must be positive, block_size={block}")
 
+    # OP's results near the overflow or underflow threshold would wreck the
+    # kernel's norms (silently: zero residuals, wrong values); scale them.
+    scaling = PowerOfTwoScaling(dtype)
+
     def report(it, vals, res):
-        callback(it, _transform(vals, imode, sigma), res)
+        callback(it, _transform(scaling.unscale(vals), imode, sigma), scaling.unscale(res))
 
     w, res, z, converged, raw = _lanczos.lanczos(
-        apply_op, apply_b, n, k, dtype, which, ncv, block, max(block, _MAX_BLOCK),
+        scaling.wrap(apply_op), apply_b, n, k, dtype, which, ncv, block, max(block, _MAX_BLOCK),
         int(maxiter), float(tol), _seed(rng, v0), v0, True,
         report if callback is not None else None, _kernel_threads())
+    w, res, raw["anorm"] = scaling.unscale(w), scaling.unscale(res), scaling.unscale(raw["anorm"])
     return _shaped_result(w, res, z, converged, raw, k, imode, sigma, which, dtype,
                           return_eigenvectors, return_info)
+
+
+def _as_operand(A, name):
+    """A (or M) as something with dtype and shape, as SciPy requires."""
+    if hasattr(A, "dtype") and hasattr(A, "shape"):
+        return A
+    try:
+        return aslinearoperator(A)
+    except TypeError as exc:
+        raise TypeError(f"{name} must be an array, a sparse matrix or a LinearOperator, "
+                        f"got {type(A).__name__}") from exc
+
+
+def _checked_integer(value, name):
+    """An integer argument; floats are refused (ARPACK would fail on them)."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        if isinstance(value, (int, float, np.number)):
+            raise TypeError(f"{name} must be an integer, got {value!r}") from None
+        raise
+
+
+def _check_sigma_tol(sigma, tol, complex_problem):
+    if sigma is not None and not complex_problem and np.iscomplexobj(sigma):
+        raise TypeError(f"sigma must be a real number for a real matrix A, got {sigma!r}")
+    if math.isnan(float(tol)):
+        raise ValueError("tol must be a number >= 0 (0: machine precision), got nan")
 
 
 def _check_complex_restrictions(complex_problem, mode, which):
@@ -278,8 +321,7 @@ def _checked_m(A, M):
         raise ValueError(f'expected square matrix (shape={A.shape})')
     if M is None:
         return None
-    if not (hasattr(M, "dtype") and hasattr(M, "shape")):
-        M = aslinearoperator(M)
+    M = _as_operand(M, "M")
     if M.shape != A.shape:
         raise ValueError(f'wrong M dimensions {M.shape}, should be {A.shape}')
     if np.dtype(M.dtype).char.lower() != np.dtype(A.dtype).char.lower():
@@ -401,7 +443,7 @@ def _basis_size(ncv, k, n, complex_problem):
     clustered spectra a wider basis saves far more matvecs than its
     orthogonalization costs (2-D Laplacian, k = 10: ncv 32 -> 60 halves
     the matvecs and the time)."""
-    chosen = min(max(2 * k + 1, 20) if ncv is None else ncv, n)
+    chosen = min(max(2 * k + 1, 20) if ncv is None else _checked_integer(ncv, "ncv"), n)
     if complex_problem:
         if chosen > n or chosen <= k + 1:
             raise ValueError(f"ncv must be k+1<ncv<=n, ncv={chosen}")
@@ -484,7 +526,6 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     >>> bool(np.allclose(a @ vh.T, u * s))
     True
     """
-    import math
     import numbers
 
     solver = str(solver).lower()
@@ -534,9 +575,14 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
 
     nrow, ncol = A.shape
     if nrow >= ncol:
-        X_mat, XH_mat, transpose = A.matmat, A.rmatmat, False
+        X_raw, XH_raw, transpose = A.matmat, A.rmatmat, False
     else:
-        X_mat, XH_mat, transpose = A.rmatmat, A.matmat, True
+        X_raw, XH_raw, transpose = A.rmatmat, A.matmat, True
+    # The Gram operator squares A's scale: keep A's results well inside the
+    # range, with the same exact factor on both sides.
+    scaling = PowerOfTwoScaling(A.dtype, root=2)
+    X_mat = scaling.wrap(X_raw)
+    XH_mat = scaling.wrap(XH_raw)
     nsmall = min(A.shape)
     XH_X = LinearOperator((nsmall, nsmall), matvec=lambda x: XH_mat(X_mat(x.reshape(-1, 1))).ravel(),
                           matmat=lambda X: XH_mat(X_mat(X)), dtype=A.dtype)
@@ -547,6 +593,7 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     # Rayleigh-Ritz: Av = Q R, R = Ur S W^H (k x k)
     q, r = np.linalg.qr(Av)
     ur, s, wh = np.linalg.svd(r)
+    s = scaling.unscale(s)
     if not return_singular_vectors:
         return s[::-1]
     u = (q @ ur)[:, ::-1]

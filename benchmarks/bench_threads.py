@@ -1,0 +1,129 @@
+"""Is the GIL really released?  With BLAS and eigkit's own kernels limited
+to one thread each, two Python threads each solving one problem should
+take about the time of one: speedup = (serial time of both) / (time with
+two threads), ideally 2 on a machine with two idle cores.
+
+Usage: PYTHONPATH=src python3 benchmarks/bench_threads.py [n] [--rounds R]
+
+On a loaded machine the speedup cannot show (the hashlib control says what
+is possible at the moment); the second figure needs no free core: the
+longest pause of a Python thread that ticks while one call runs.
+
+Medians of R rounds (default 5) of: eigkit.eigh on two n x n matrices
+(default n = 600); eigkit.eigsh (k = 10) on two 2-D Laplacians with a
+LinearOperator whose matmat holds the GIL only briefly; SciPy's eigh as a
+reference (LAPACK releases the GIL too); and hashlib on a large buffer as a control
+for what the machine can give at the moment.  Needs threadpoolctl.
+"""
+import hashlib
+import os
+import sys
+import threading
+import time
+
+os.environ["EIGKIT_NUM_THREADS"] = "1"   # eigkit's kernels: one thread each
+
+import numpy as np  # noqa: E402
+import scipy.linalg as sl  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+import eigkit  # noqa: E402
+
+
+def _laplacian(m):
+    t = sp.diags([-np.ones(m - 1), 2 * np.ones(m), -np.ones(m - 1)], [-1, 0, 1])
+    return (sp.kron(t, sp.identity(m)) + sp.kron(sp.identity(m), t)).tocsr()
+
+
+def _serial(solve, problems):
+    t = time.perf_counter()
+    for p in problems:
+        solve(p)
+    return time.perf_counter() - t
+
+
+def _threaded(solve, problems):
+    threads = [threading.Thread(target=solve, args=(p,)) for p in problems]
+    t = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return time.perf_counter() - t
+
+
+def speedup(solve, problems, rounds):
+    solve(problems[0])  # warm-up
+    ratios, serial_times = [], []
+    for _ in range(rounds):
+        s = _serial(solve, problems)
+        time.sleep(0.3)
+        c = _threaded(solve, problems)
+        time.sleep(0.3)
+        ratios.append(s / c)
+        serial_times.append(s)
+    return float(np.median(ratios)), float(np.median(serial_times))
+
+
+def longest_gil_stall(solve, problem):
+    """Longest pause of a Python ticker thread while `solve` runs in this
+    thread: about the switch interval (5 ms) when the GIL is released, the
+    whole call when it is held.  Needs no idle core."""
+    stop, gaps = threading.Event(), [0.0]
+
+    def tick():
+        last = time.perf_counter()
+        while not stop.is_set():
+            now = time.perf_counter()
+            gaps[0] = max(gaps[0], now - last)
+            last = now
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    time.sleep(0.05)
+    gaps[0] = 0.0
+    t = time.perf_counter()
+    solve(problem)
+    elapsed = time.perf_counter() - t
+    stop.set()
+    ticker.join()
+    return gaps[0], elapsed
+
+
+def main(argv):
+    rounds = 5
+    if "--rounds" in argv:
+        i = argv.index("--rounds")
+        rounds, argv = int(argv[i + 1]), argv[:i] + argv[i + 2:]
+    n = next((int(x) for x in argv if x.isdigit()), 600)
+    rng = np.random.default_rng(0)
+    dense = []
+    for _ in range(2):
+        g = rng.standard_normal((n, n))
+        dense.append(g + g.T)
+    lap = [_laplacian(60), _laplacian(60)]
+    blob = bytes(64 * 2**20)
+    cases = {
+        # hashlib releases the GIL on large buffers: what this machine can
+        # give right now (other load makes every speedup smaller).
+        "control: hashlib.sha256 of 64 MiB": (
+            lambda b: [hashlib.sha256(b).digest() for _ in range(3)], [blob, blob]),
+        f"eigkit.eigh n={n}": (eigkit.eigh, dense),
+        f"scipy.linalg.eigh n={n} (reference)": (sl.eigh, dense),
+        "eigkit.eigsh 2-D Laplacian n=3600 k=10": (
+            lambda a: eigkit.eigsh(a, k=10, which="LA", rng=0), lap),
+    }
+    print(f"{os.cpu_count()} CPUs; BLAS and eigkit kernels at 1 thread; medians of {rounds}")
+    cases["control: sorted() of 5e5 floats (holds the GIL)"] = (
+        sorted, [list(rng.standard_normal(500_000))] * 2)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for name, (solve, problems) in cases.items():
+            ratio, serial = speedup(solve, problems, rounds)
+            stall, call = longest_gil_stall(solve, problems[0])
+            print(f"{name:50s} serial {serial:6.3f} s  two threads: speedup {ratio:4.2f}x  "
+                  f"longest GIL stall {1e3 * stall:6.1f} ms of a {1e3 * call:6.1f} ms call",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
