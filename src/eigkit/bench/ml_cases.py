@@ -16,11 +16,15 @@ A case builds its data once per size (fixed seeds); every contender is a
 callable on that data, and the accuracy is judged on its own answer.
 ``quick=True`` sizes are small versions of the same families (tests, the
 pytest-benchmark default).  scikit-learn is needed (``eigkit[sklearn]``).
+``SUITE`` is the same cases for ``eigkit bench --suite ml``.
 """
+import functools
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
+
+from .suite import Contender, Problem, Suite
 
 N_COMPONENTS = 10
 N_CLUSTERS = 6
@@ -209,3 +213,71 @@ ML_CASES = {
         accuracy_label="adjusted Rand index against the true blobs",
     ),
 }
+
+
+# ---------------------------------------------------------------------------
+# The `eigkit bench --suite ml` view of these cases (eigkit.bench.suite)
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A case's input and the reference its answers are judged against."""
+    data: Any
+    truth: Any
+
+
+def _prepare(case, size):
+    data = case.build(size)
+    return _Prepared(data, case.truth(data))
+
+
+def _pca_score(prepared, estimator):
+    errors = pca_accuracy(prepared.truth, estimator)
+    return max(errors.values())
+
+
+def _spectral_score(prepared, labels):
+    return 1.0 - clustering_accuracy(prepared.truth, labels)["ari"]
+
+
+_SCORES = {
+    "pca": (_pca_score, "max(rel. error of explained_variance_, sin of largest principal angle)",
+            1e-4),
+    "spectral": (_spectral_score, "1 - adjusted Rand index against the true blobs", 0.05),
+}
+
+# The row every ratio is taken against is the one a user gets by default.
+_DEFAULT_CONTENDER = {"eigkit-auto": "eigkit"}
+
+
+def problems(sizes, quick=False, **options):
+    """PCA on the shapes of :data:`PCA_SHAPES` (``sizes`` is ignored for PCA:
+    a shape is two numbers) and SpectralClustering on ``sizes`` points."""
+    out = []
+    for name, case in ML_CASES.items():
+        score, label, limit = _SCORES[name]
+        case_sizes = (case.sizes_quick if quick else case.sizes) if name == "pca" else sizes
+        for size in case_sizes:
+            shape = size if name == "pca" else (size,)
+            contenders = tuple(
+                Contender(_DEFAULT_CONTENDER.get(c.name, c.name),
+                          functools.partial(lambda run, prepared: run(prepared.data), c.run))
+                for c in case.contenders if c.applies(shape))
+            label_case = f"pca-{shape[1]}f" if name == "pca" else name
+            out.append(Problem(case=label_case, n=int(shape[0]),
+                               setup=functools.partial(_prepare, case, size),
+                               contenders=contenders, accuracy=score, accuracy_label=label,
+                               accuracy_limit=limit))
+    return out
+
+
+SUITE = Suite(
+    name="ml",
+    description=f"PCA({N_COMPONENTS}).fit and SpectralClustering({N_CLUSTERS}) against "
+                "scikit-learn",
+    problems=problems,
+    sizes=SPECTRAL_SIZES,
+    quick_sizes=SPECTRAL_SIZES_QUICK,
+    repeat=3,
+    quick_repeat=1,
+    size_label="samples",
+)
