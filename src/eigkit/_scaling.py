@@ -31,6 +31,7 @@ class PowerOfTwoScaling:
     Examples
     --------
     >>> import numpy as np
+    >>> from eigkit._scaling import PowerOfTwoScaling
     >>> scaling = PowerOfTwoScaling(np.float64)
     >>> y = scaling(np.array([3e300, -1e300]))
     >>> bool(0.5 <= np.abs(y).max() < 1)
