@@ -91,7 +91,7 @@ class DaskDecomposition:
 
 def _checked_array(X, min_samples):
     """X as a 2-D floating dask array with known chunks."""
-    dask, da = _dask()
+    _dask()
     if not is_dask_array(X):
         raise TypeError(f"expected a dask array, got {type(X).__name__}")
     if X.ndim != 2:
@@ -126,11 +126,11 @@ def _checked_components(n_components, n, p, solver):
         return float(n_components)
     if not isinstance(n_components, numbers.Integral) or isinstance(n_components, bool):
         raise ValueError(f"n_components={n_components!r} must be an integer")
-    high = limit - 1 if solver == "arpack" else limit
+    high, bound = (limit - 1, "min(n_samples, n_features) - 1") if solver == "arpack" else \
+        (limit, "min(n_samples, n_features)")
     if not 1 <= n_components <= high:
-        raise ValueError(f"n_components={n_components} must be between 1 and "
-                         f"{'min(n_samples, n_features) - 1' if solver == 'arpack' else 'min(n_samples, n_features)'}"
-                         f"={high} with svd_solver='{solver}'")
+        raise ValueError(f"n_components={n_components} must be between 1 and {bound}={high} "
+                         f"with svd_solver='{solver}'")
     return int(n_components)
 
 
@@ -285,7 +285,7 @@ def _components_in(basis, vectors):
     return _flip_signs(np.ascontiguousarray(comps))
 
 
-def _resolve_fraction(n_components, scatter, n):
+def _resolve_fraction(n_components, scatter):
     """Components needed to explain more than the fraction n_components of
     the variance (scikit-learn's side='right' rule)."""
     values = eigh(scatter, eigvals_only=True)[::-1].clip(min=0)
@@ -296,11 +296,11 @@ def _resolve_fraction(n_components, scatter, n):
 def _pca_from_moments(moments, basis, k, n, p, total_var):
     """PCA attributes from the centred moments of Y = X V (V = basis, or the
     identity when basis is None)."""
-    _, mean_y, scatter = moments
+    _, _, scatter = moments
     if total_var is None:
         total_var = float(np.trace(scatter)) / (n - 1)
     if isinstance(k, float):
-        k = _resolve_fraction(k, scatter, n)
+        k = _resolve_fraction(k, scatter)
     values, vectors = _leading_pairs(scatter / (n - 1), k)
     variance = values.clip(min=0)
     limit = min(n, p)
@@ -338,7 +338,7 @@ def _cast(result, dtype):
 def _iterative_fit(X, k, solver, centre, ddof, n_oversamples, n_iter, tol, random_state):
     """Mean, total variance and an orthonormal basis V (p x m, m >= k) of the
     leading right singular subspace, then the moments of X V."""
-    n, p = X.shape
+    p = X.shape[1]
     passes = _Passes()
     rng = np.random.RandomState(random_state) if not isinstance(
         random_state, np.random.RandomState) else random_state
@@ -496,7 +496,6 @@ def transform_dask(X, components, mean=None, scale=None):
     >>> transform_dask(X, fit.components_, fit.mean_).chunks[0] == X.chunks[0]
     True
     """
-    _, da = _dask()
     X = _checked_array(X, min_samples=0)
     components = np.asarray(components)
     if components.ndim != 2 or components.shape[1] != X.shape[1]:
@@ -526,7 +525,6 @@ def inverse_transform_dask(Y, components, mean=None, scale=None):
     >>> bool(abs(back - X).max().compute() < 1e-12)
     True
     """
-    _, da = _dask()
     Y = _checked_array(Y, min_samples=0)
     components = np.asarray(components)
     if components.ndim != 2 or components.shape[0] != Y.shape[1]:
