@@ -106,15 +106,17 @@ def test_pca_fraction_of_variance_selects_like_scikit_learn(client):
     np.testing.assert_allclose(fit.explained_variance_, sk.explained_variance_, rtol=RTOL)
 
 
-@pytest.mark.parametrize("solver", ["randomized", "arpack"])
-def test_pca_wide_data_matches_in_memory(client, tmp_path, monkeypatch, solver):
+@pytest.mark.parametrize("solver, col_chunk", [("randomized", 150), ("randomized", 300),
+                                               ("arpack", 300)])
+def test_pca_wide_data_matches_in_memory(client, tmp_path, monkeypatch, solver, col_chunk):
     sklearn = pytest.importorskip("sklearn.decomposition")
     # More features than the one-pass path takes (its limit lowered to keep
-    # the test small), chunked in both directions; a decaying spectrum so
-    # that the iterations reach full accuracy.
+    # the test small), chunked in rows only (one task per block product) or
+    # in both directions (Dask's matmuls); a decaying spectrum so that the
+    # iterations reach full accuracy.
     monkeypatch.setattr(eigkit.distributed, "GRAM_MAX_FEATURES", 100)
     scales = np.concatenate([np.geomspace(100.0, 5.0, 6), np.full(294, 0.01)])
-    X, A = _counted_array(tmp_path / "log", 200, scales, 70, 150, offset=50.0)
+    X, A = _counted_array(tmp_path / "log", 200, scales, 70, col_chunk, offset=50.0)
     fit = fit_pca_dask(X, 5, svd_solver="auto" if solver == "randomized" else solver,
                        n_iter=2, random_state=0)
     assert fit.solver == solver

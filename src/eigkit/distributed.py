@@ -174,43 +174,89 @@ def _block_moments(block):
 def _merge_moments(*parts):
     """Pairwise update of counts, means and centred scatter matrices (Chan,
     Golub and LeVeque): exact in exact arithmetic and free of the
-    cancellation of X^T X - n mu mu^T."""
+    cancellation of X^T X - n mu mu^T.  Also for the diagonal alone (1-D
+    scatter: column sums of squares)."""
     n, mean, scatter = parts[0]
     scatter = scatter.copy()
     for nb, mean_b, scatter_b in parts[1:]:
         total = n + nb
         delta = mean_b - mean
         scatter += scatter_b
-        scatter += np.outer(delta, delta) * (n * nb / total)
+        scatter += (np.outer(delta, delta) if scatter.ndim == 2 else delta ** 2) * (n * nb / total)
         mean = mean + delta * (nb / total)
         n = total
     return n, mean, scatter
+
+
+def _tree(level, merge):
+    """Reduce delayed values in a tree, _SPLIT_EVERY per task."""
+    dask, _ = _dask()
+    while len(level) > 1:
+        level = [dask.delayed(merge, pure=True)(*level[i:i + _SPLIT_EVERY])
+                 for i in range(0, len(level), _SPLIT_EVERY)]
+    return level[0]
+
+
+def _row_blocks(Y):
+    """Delayed row blocks of Y, each with all columns."""
+    return (Y if Y.numblocks[1] == 1 else Y.rechunk({1: -1})).to_delayed().ravel()
 
 
 def _moments(Y):
     """A delayed (n, mean, centred scatter) of the dask array Y, reduced over
     its row blocks in a tree."""
     dask, _ = _dask()
-    if Y.numblocks[1] > 1:
-        Y = Y.rechunk({1: -1})
-    level = [dask.delayed(_block_moments, pure=True)(b) for b in Y.to_delayed().ravel()]
-    while len(level) > 1:
-        level = [dask.delayed(_merge_moments, pure=True)(*level[i:i + _SPLIT_EVERY])
-                 for i in range(0, len(level), _SPLIT_EVERY)]
-    return level[0]
+    return _tree([dask.delayed(_block_moments, pure=True)(b) for b in _row_blocks(Y)],
+                 _merge_moments)
 
 
-def _gram_product_parts(X, V, shift):
-    """Lazy pieces of (X - 1 shift^T)^T (X - 1 shift^T) V: X^T Yc and the
-    column sums of Yc, Yc = X V - 1 (shift^T V)."""
-    Yc = X @ V
+def _block_gram_product(block, V, shift):
+    """(b - shift)^T ((b - shift) V) of one row block b; centred in the
+    block, so a large mean costs no digits."""
+    b = np.asarray(block, dtype=np.float64)
     if shift is not None:
-        Yc = Yc - shift @ V
-    return X.T @ Yc, Yc.sum(axis=0)
+        b = b - shift
+    return b.T @ (b @ V)
 
 
-def _finish_gram_product(XtY, ysum, shift):
-    return XtY if shift is None else XtY - np.outer(shift, ysum)
+def _block_column_moments(block):
+    """(rows, column means, centred column sums of squares) of one block."""
+    b = np.asarray(block, dtype=np.float64)
+    mean = b.mean(axis=0)
+    return b.shape[0], mean, ((b - mean) ** 2).sum(axis=0)
+
+
+def _sum(*parts):
+    return sum(parts)
+
+
+def _gram_product(X, V, shift):
+    """A lazy (X - 1 shift^T)^T (X - 1 shift^T) V.
+
+    With one column chunk every row block gives its product in one task
+    and a tree sums them; otherwise Dask's blocked matmuls compute
+    X^T Yc - shift (1^T Yc), Yc = X V - 1 shift^T V."""
+    dask, _ = _dask()
+    if X.numblocks[1] == 1:
+        V_key, shift_key = dask.delayed(V), dask.delayed(shift)
+        return _tree([dask.delayed(_block_gram_product, pure=True)(b, V_key, shift_key)
+                      for b in X.to_delayed().ravel()], _sum)
+    Yc = X @ V
+    if shift is None:
+        return X.T @ Yc
+    Yc = Yc - shift @ V
+    return X.T @ Yc - shift[:, None] * Yc.sum(axis=0)[None, :]
+
+
+def _column_moments(X):
+    """A lazy (n, column means, centred column sums of squares), reading the
+    blocks as _gram_product does so that both share one pass."""
+    dask, _ = _dask()
+    n = X.shape[0]
+    if X.numblocks[1] == 1:
+        return _tree([dask.delayed(_block_column_moments, pure=True)(b)
+                      for b in X.to_delayed().ravel()], _merge_moments)
+    return n, X.mean(axis=0), X.var(axis=0) * n
 
 
 class _GramOperator:
@@ -220,9 +266,9 @@ class _GramOperator:
         self.X, self.shift, self.passes = X, shift, passes
 
     def __call__(self, V):
-        V = np.asarray(V, dtype=np.float64)
-        XtY, ysum = self.passes(*_gram_product_parts(self.X, V, self.shift))
-        return _finish_gram_product(XtY, ysum, self.shift)
+        (product,) = self.passes(_gram_product(self.X, np.asarray(V, dtype=np.float64),
+                                               self.shift))
+        return product
 
 
 # ---------------------------------------------------------------------------
@@ -234,10 +280,10 @@ def _first_pass(X, centre, ddof, omega, passes):
     The product uses the uncentred X and is corrected afterwards by
     n mu mu^T omega; the cancellation there only perturbs the starting
     block of an iteration that goes on with exactly centred products."""
-    XtY, ysum, mean, total_var = passes(*_gram_product_parts(X, omega, None), X.mean(axis=0),
-                                        X.var(axis=0, ddof=ddof).sum())
-    product = XtY - np.outer(mean, ysum) if centre else XtY
-    return mean, float(total_var), product
+    product, (n, mean, squares) = passes(_gram_product(X, omega, None), _column_moments(X))
+    if centre:
+        product = product - n * np.outer(mean, mean @ omega)
+    return mean, float(squares.sum()) / (n - ddof), product
 
 
 def _randomized_basis(gram, first_product, n_iter):
