@@ -99,7 +99,7 @@ def main():
     print(f"PCA({args.components}) of {args.rows} x {args.cols} in {nblocks} blocks of "
           f"{args.chunk} rows; LocalCluster {args.workers} processes x {args.threads} threads")
     with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=args.threads,
-                                  processes=True, dashboard_address=None) as cluster, \
+                                  processes=True, dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client, tempfile.TemporaryDirectory() as tmp:
         reference = None
         print(f"{'method':26s} {'time s':>8s} {'passes':>7s} {'peak MB':>8s} {'rel. err':>9s}")

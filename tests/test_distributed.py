@@ -23,7 +23,7 @@ def client():
     # import this test module.
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, memory_limit="1GiB") as cluster, \
+                                  dashboard_address=":0", memory_limit="1GiB") as cluster, \
             distributed.Client(cluster) as c:
         yield c
     cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
@@ -242,3 +242,11 @@ def test_svds_on_a_dask_array_equals_in_memory(client):
     np.testing.assert_allclose(s, s_ref, rtol=1e-12)
     np.testing.assert_allclose(np.abs(vh @ vh_ref.T), np.eye(3), atol=1e-8)
     np.testing.assert_allclose(u * s, A @ vh.T, atol=1e-9)
+
+
+@pytest.mark.parametrize("solver", ["covariance_eigh", "randomized"])
+def test_empty_blocks_are_ignored(client, solver):
+    A = _block_values(8, 0, 100, np.arange(1.0, 5.0), 2.0)
+    X = da.from_array(A, chunks=((50, 0, 50), (4,)))
+    fit = fit_pca_dask(X, 2, svd_solver=solver, random_state=0)
+    np.testing.assert_allclose(fit.explained_variance_, _centred_variances(A)[:2], rtol=RTOL)

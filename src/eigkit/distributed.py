@@ -163,10 +163,15 @@ class _Passes:
         return dask.compute(*collections)
 
 
+def _column_mean(b):
+    # Dask arrays may have empty blocks; merging skips them.
+    return b.mean(axis=0) if b.shape[0] else np.zeros(b.shape[1])
+
+
 def _block_moments(block):
     """(rows, column means, centred scatter) of one row block, in float64."""
     b = np.asarray(block, dtype=np.float64)
-    mean = b.mean(axis=0)
+    mean = _column_mean(b)
     b = b - mean
     return b.shape[0], mean, b.T @ b
 
@@ -176,6 +181,7 @@ def _merge_moments(*parts):
     Golub and LeVeque): exact in exact arithmetic and free of the
     cancellation of X^T X - n mu mu^T.  Also for the diagonal alone (1-D
     scatter: column sums of squares)."""
+    parts = [part for part in parts if part[0] > 0] or parts[:1]
     n, mean, scatter = parts[0]
     scatter = scatter.copy()
     for nb, mean_b, scatter_b in parts[1:]:
@@ -222,7 +228,7 @@ def _block_gram_product(block, V, shift):
 def _block_column_moments(block):
     """(rows, column means, centred column sums of squares) of one block."""
     b = np.asarray(block, dtype=np.float64)
-    mean = b.mean(axis=0)
+    mean = _column_mean(b)
     return b.shape[0], mean, ((b - mean) ** 2).sum(axis=0)
 
 
