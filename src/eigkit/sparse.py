@@ -66,6 +66,16 @@ def _isdense(x):
     return isinstance(x, np.ndarray)
 
 
+def _from_dask(A):
+    """A dask array as an operator whose products run on the cluster (see
+    eigkit.distributed); anything else unchanged.  Checked without importing
+    dask."""
+    if type(A).__module__.split(".")[0] != "dask":
+        return A
+    from .distributed import dask_linear_operator
+    return dask_linear_operator(A)
+
+
 def _block(op):
     """Block application of a LinearOperator (matmat), result as ndarray."""
     return lambda X: np.asarray(op.matmat(X))
@@ -237,6 +247,7 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     """
     # The checks run in SciPy's order, so that the same mistake gets the
     # same exception first.
+    A, M = _from_dask(A), _from_dask(M)
     A = _as_operand(A, "A")
     complex_problem = np.issubdtype(A.dtype, np.complexfloating)
     _check_complex_restrictions(complex_problem, mode, which)
@@ -532,7 +543,7 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     solvers = {"arpack", "lobpcg", "propack"}
     if solver not in solvers:
         raise ValueError(f"solver must be one of {solvers}.")
-    A = aslinearoperator(A)
+    A = aslinearoperator(_from_dask(A))
     if not np.issubdtype(A.dtype, np.number):
         raise ValueError("`A` must be of numeric data type.")
     if math.prod(A.shape) == 0:
