@@ -250,3 +250,41 @@ def test_empty_blocks_are_ignored(client, solver):
     X = da.from_array(A, chunks=((50, 0, 50), (4,)))
     fit = fit_pca_dask(X, 2, svd_solver=solver, random_state=0)
     np.testing.assert_allclose(fit.explained_variance_, _centred_variances(A)[:2], rtol=RTOL)
+
+
+# ---------------------------------------------------------------------------
+# The estimators dispatch dask arrays to eigkit.distributed
+
+@pytest.mark.parametrize("solver", ["auto", "covariance_eigh", "randomized"])
+@pytest.mark.parametrize("whiten", [False, True])
+def test_pca_estimator_on_a_dask_array_matches_in_memory(client, tmp_path, solver, whiten):
+    pytest.importorskip("sklearn")
+    scales = np.linspace(6.0, 1.0, 12)
+    X, dense = _counted_array(tmp_path / "log", 3000, scales, 500, 12, offset=50.0)
+    lazy = eigkit.PCA(4, svd_solver=solver, whiten=whiten, random_state=0,
+                      iterated_power=6).fit(X)
+    eager = eigkit.PCA(4, svd_solver="covariance_eigh", whiten=whiten).fit(dense)
+    np.testing.assert_allclose(lazy.explained_variance_, eager.explained_variance_,
+                               rtol=RTOL if solver != "randomized" else 1e-8)
+    _assert_same_directions(lazy.components_, eager.components_, atol=1e-7)
+    np.testing.assert_allclose(lazy.mean_, eager.mean_, rtol=1e-12)
+    assert lazy.n_components_ == 4 and lazy.n_samples_ == 3000 and lazy.n_features_in_ == 12
+    Y = lazy.transform(X)
+    assert isinstance(Y, da.Array) and Y.chunks[0] == X.chunks[0]
+    np.testing.assert_allclose(Y.compute(), eager.transform(dense), atol=1e-6)
+    back = lazy.inverse_transform(Y)
+    assert isinstance(back, da.Array)
+    np.testing.assert_allclose(back.compute(), eager.inverse_transform(eager.transform(dense)),
+                               atol=1e-6)
+
+
+def test_truncated_svd_estimator_on_a_dask_array_matches_in_memory(client, tmp_path):
+    pytest.importorskip("sklearn")
+    scales = np.linspace(5.0, 1.0, 10)
+    X, dense = _counted_array(tmp_path / "log", 2000, scales, 400, 10, offset=1.0)
+    lazy = eigkit.TruncatedSVD(3, algorithm="randomized", n_iter=8, random_state=0)
+    Y = lazy.fit_transform(X)
+    eager = eigkit.TruncatedSVD(3, algorithm="arpack", random_state=0).fit(dense)
+    np.testing.assert_allclose(lazy.singular_values_, eager.singular_values_, rtol=1e-8)
+    assert isinstance(Y, da.Array) and Y.chunks[0] == X.chunks[0]
+    np.testing.assert_allclose(np.abs(Y.compute()), np.abs(eager.transform(dense)), atol=1e-6)

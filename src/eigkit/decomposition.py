@@ -45,6 +45,8 @@ from ._centered import (CenteredData, centered_gram, centered_total_variance,
 from ._pca_dimension import infer_dimension  # noqa: E402
 from ._randomized import orthonormal_rows, randomized_svd  # noqa: E402
 from .dense import eigh  # noqa: E402
+from .distributed import (fit_pca_dask, fit_truncated_svd_dask,  # noqa: E402
+                          inverse_transform_dask, is_dask_array, transform_dask)
 from .sparse import eigsh, svds  # noqa: E402
 
 __all__ = ["PCA", "TruncatedSVD"]
@@ -201,6 +203,21 @@ class _ProjectionMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         return tags
 
 
+def _adopt_dask_fit(estimator, fit):
+    """Copy a fit of :mod:`eigkit.distributed` into the estimator's
+    attributes (a dask array is never validated in memory: that would
+    gather it)."""
+    for name in ("components_", "explained_variance_", "explained_variance_ratio_",
+                 "singular_values_"):
+        setattr(estimator, name, getattr(fit, name))
+    estimator.n_features_in_ = fit.n_features
+    return estimator
+
+
+def _whitening_scale(estimator):
+    return np.sqrt(estimator.explained_variance_) if getattr(estimator, "whiten", False) else None
+
+
 class PCA(_ProjectionMixin, BaseEstimator):
     """Principal component analysis on eigkit's eigensolvers.
 
@@ -332,6 +349,8 @@ class PCA(_ProjectionMixin, BaseEstimator):
         return self._project(X)
 
     def _fit(self, X):
+        if is_dask_array(X):
+            return self._fit_dask(X)
         if issparse(X) and self.svd_solver == "full":
             raise TypeError('PCA does not support sparse input with svd_solver="full"; '
                             "use another solver, or TruncatedSVD.")
@@ -355,6 +374,20 @@ class PCA(_ProjectionMixin, BaseEstimator):
         spectrum = _SOLVERS[solver](X, self.mean_, wanted, self,
                                     check_random_state(self.random_state))
         self._set_attributes(spectrum, k, n, p, solver)
+        return X
+
+    def _fit_dask(self, X):
+        """Out-of-core fit (eigkit.distributed): one pass for the exact
+        solvers, a few for the iterative ones; X stays distributed."""
+        fit = fit_pca_dask(X, self.n_components, svd_solver=self.svd_solver,
+                           n_oversamples=self.n_oversamples, n_iter=self.iterated_power,
+                           tol=self.tol, random_state=self.random_state)
+        _adopt_dask_fit(self, fit)
+        self.mean_ = fit.mean_
+        self.noise_variance_ = fit.noise_variance_
+        self.n_components_ = fit.n_components
+        self.n_samples_ = fit.n_samples
+        self._fit_svd_solver = fit.solver
         return X
 
     def _checked_n_components(self, solver, n, p):
@@ -414,6 +447,8 @@ class PCA(_ProjectionMixin, BaseEstimator):
         self.noise_variance_ = dtype.type(noise)
 
     def _project(self, X):
+        if is_dask_array(X):
+            return transform_dask(X, self.components_, self.mean_, _whitening_scale(self))
         projected = np.asarray(X @ self.components_.T)
         projected -= self.mean_ @ self.components_.T
         if self.whiten:
@@ -433,8 +468,9 @@ class PCA(_ProjectionMixin, BaseEstimator):
         X_new : ndarray of shape (n_samples, n_components)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32],
-                          accept_sparse=("csr", "csc"), reset=False)
+        if not is_dask_array(X):
+            X = validate_data(self, X, dtype=[np.float64, np.float32],
+                              accept_sparse=("csr", "csc"), reset=False)
         return self._project(X)
 
     def inverse_transform(self, X):
@@ -449,6 +485,9 @@ class PCA(_ProjectionMixin, BaseEstimator):
         X_original : ndarray of shape (n_samples, n_features)
         """
         check_is_fitted(self)
+        if is_dask_array(X):
+            return inverse_transform_dask(X, self.components_, self.mean_,
+                                          _whitening_scale(self))
         X = check_array(X, input_name="X", dtype=[np.float64, np.float32])
         components = self.components_
         if self.whiten:
@@ -625,6 +664,12 @@ class TruncatedSVD(_ProjectionMixin, BaseEstimator):
         -------
         X_new : ndarray of shape (n_samples, n_components)
         """
+        if is_dask_array(X):
+            fit = fit_truncated_svd_dask(X, self.n_components, algorithm=self.algorithm,
+                                         n_iter=self.n_iter, n_oversamples=self.n_oversamples,
+                                         tol=self.tol, random_state=self.random_state)
+            _adopt_dask_fit(self, fit)
+            return transform_dask(X, self.components_)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], ensure_min_features=2,
                           dtype=[np.float64, np.float32])
         random_state = check_random_state(self.random_state)
@@ -661,6 +706,8 @@ class TruncatedSVD(_ProjectionMixin, BaseEstimator):
         X_new : ndarray of shape (n_samples, n_components)
         """
         check_is_fitted(self)
+        if is_dask_array(X):
+            return transform_dask(X, self.components_)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
                           dtype=[np.float64, np.float32])
         return np.asarray(X @ self.components_.T)
@@ -676,5 +723,7 @@ class TruncatedSVD(_ProjectionMixin, BaseEstimator):
         -------
         X_original : ndarray of shape (n_samples, n_features)
         """
+        if is_dask_array(X):
+            return inverse_transform_dask(X, self.components_)
         X = check_array(X)
         return X @ self.components_
