@@ -23,17 +23,19 @@
  * par.seed: the same parameters give the same result.
  *
  * Method (Wu & Simon 2000, block form): basis V with full
- * reorthogonalization (xgemm: a local pass against the blocks OP couples
- * with, then classical Gram-Schmidt against all of V, repeated under the
- * DGKS criterion), column-wise
+ * reorthogonalization (block products of tall_skinny.c: a local pass
+ * against the blocks OP couples with, then classical Gram-Schmidt against
+ * all of V, repeated under the DGKS criterion), column-wise
  * Gram-Schmidt-twice QR of each new block with rank-deficiency detection
- * (deficient directions are replaced by fresh random ones), Rayleigh-Ritz
- * of the projected matrix (block tridiagonal, arrowhead after a restart)
- * with eigkit's dense solver, hard locking of converged pairs, thick
- * restart from the wanted Ritz vectors plus extra ones.  The block grows
- * when clusters at least as large as the block appear among the converged
- * values, and a final verification cycle with a wider fresh block looks
- * for missing copies of a multiple eigenvalue before returning.
+ * (a column that cancels against the block is reorthogonalized against V
+ * once more; deficient directions are replaced by fresh random ones),
+ * Rayleigh-Ritz of the projected matrix (block tridiagonal, arrowhead after
+ * a restart) with eigkit's dense solver, hard locking of converged pairs,
+ * thick restart from the wanted Ritz vectors plus extra ones
+ * (thick_restart.c).  While searching, the block grows (up to twice its
+ * initial size) when clusters at least as large as the block appear among
+ * the converged values, and a final verification cycle with a wider fresh
+ * block looks for missing copies of a multiple eigenvalue before returning.
  */
 #ifndef EK_LANCZOS_H
 #define EK_LANCZOS_H
