@@ -301,7 +301,7 @@ static int block_qr(ek_lanczos_state *st, int c0, int b)
             EK_AT(R, bm, i, j) = 0;
     for (int j = 0; j < b; j++) {
         scalar *x = COL(V, n, c0 + j), *bx = COL(BV, n, c0 + j);
-        real norm0 = bnorm(n, x, bx);
+        real norm0 = j > 0 ? bnorm(n, x, bx) : 0;
         for (int pass = 0; pass < 2 && j > 0; pass++) {
             basis_inner(st, j, 1, COL(BV, n, c0), x, coef, j);
             basis_subtract(st, j, 1, COL(V, n, c0), coef, j, x);

@@ -14,17 +14,9 @@ from eigkit.sparse import LanczosNoConvergence
 WHICHES = ["LM", "SM", "LA", "SA", "BE"]
 
 
-@pytest.fixture(autouse=True)
-def _single_threaded_blas():
-    """The problems here are small: BLAS threads only contend (the machine
-    running the tests may be shared)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        yield
-        return
-    with threadpool_limits(1):
-        yield
+# The problems here are small: BLAS threads only contend (the machine
+# running the tests may be shared).
+pytestmark = pytest.mark.usefixtures("single_threaded_blas")
 
 
 # ---------------------------------------------------------------------------

@@ -214,8 +214,8 @@ def _adopt_dask_fit(estimator, fit):
     return estimator
 
 
-def _whitening_scale(estimator):
-    return np.sqrt(estimator.explained_variance_) if getattr(estimator, "whiten", False) else None
+def _whitening_scale(pca):
+    return np.sqrt(pca.explained_variance_) if pca.whiten else None
 
 
 class PCA(_ProjectionMixin, BaseEstimator):

@@ -230,6 +230,10 @@ def _prepare(case, size):
     return _Prepared(data, case.truth(data))
 
 
+def _run_on_data(run, prepared):
+    return run(prepared.data)
+
+
 def _pca_score(prepared, estimator):
     errors = pca_accuracy(prepared.truth, estimator)
     return max(errors.values())
@@ -260,10 +264,10 @@ def problems(sizes, quick=False, **options):
             shape = size if name == "pca" else (size,)
             contenders = tuple(
                 Contender(_DEFAULT_CONTENDER.get(c.name, c.name),
-                          functools.partial(lambda run, prepared: run(prepared.data), c.run))
+                          functools.partial(_run_on_data, c.run))
                 for c in case.contenders if c.applies(shape))
-            label_case = f"pca-{shape[1]}f" if name == "pca" else name
-            out.append(Problem(case=label_case, n=int(shape[0]),
+            case_name = f"pca-{shape[1]}f" if name == "pca" else name
+            out.append(Problem(case=case_name, n=int(shape[0]),
                                setup=functools.partial(_prepare, case, size),
                                contenders=contenders, accuracy=score, accuracy_label=label,
                                accuracy_limit=limit))
