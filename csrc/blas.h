@@ -24,6 +24,7 @@ typedef double _Complex ek_z;
 #define EK_GEMV_P(T) (char *, int *, int *, T *, T *, int *, T *, int *, T *, T *, int *)
 #define EK_SYMV_P(T) (char *, int *, T *, T *, int *, T *, int *, T *, T *, int *)
 #define EK_SYR2K_P(T, R) (char *, char *, int *, int *, T *, T *, int *, T *, int *, R *, T *, int *)
+#define EK_SYRK_P(T) (char *, char *, int *, int *, T *, T *, int *, T *, T *, int *)
 #define EK_TRXM_P(T) (char *, char *, char *, char *, int *, int *, T *, T *, int *, T *, int *)
 #define EK_AXPY_P(T) (int *, T *, T *, int *, T *, int *)
 #define EK_SCAL_P(A, T) (int *, A *, T *, int *)
@@ -51,6 +52,8 @@ typedef double _Complex ek_z;
     X(dsyr2k, void, EK_SYR2K_P(double, double))                          \
     X(cher2k, void, EK_SYR2K_P(ek_c, float))                             \
     X(zher2k, void, EK_SYR2K_P(ek_z, double))                            \
+    X(ssyrk, void, EK_SYRK_P(float))                                     \
+    X(dsyrk, void, EK_SYRK_P(double))                                    \
     X(strmm, void, EK_TRXM_P(float))                                     \
     X(dtrmm, void, EK_TRXM_P(double))                                    \
     X(ctrmm, void, EK_TRXM_P(ek_c))                                      \

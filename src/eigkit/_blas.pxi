@@ -34,6 +34,8 @@ cdef _install_blas():
     _install(b"dsyr2k", <ek_any_fn>_cb.dsyr2k)
     _install(b"cher2k", <ek_any_fn>_cb.cher2k)
     _install(b"zher2k", <ek_any_fn>_cb.zher2k)
+    _install(b"ssyrk", <ek_any_fn>_cb.ssyrk)
+    _install(b"dsyrk", <ek_any_fn>_cb.dsyrk)
     _install(b"strmm", <ek_any_fn>_cb.strmm)
     _install(b"dtrmm", <ek_any_fn>_cb.dtrmm)
     _install(b"ctrmm", <ek_any_fn>_cb.ctrmm)

@@ -11,7 +11,7 @@ expose single kernels for the tests.
 """
 cimport cython
 from libc.stdlib cimport malloc, free
-from libc.stddef cimport size_t
+from libc.stddef cimport ptrdiff_t, size_t
 
 import numpy as np
 from numpy.linalg import LinAlgError
@@ -111,6 +111,16 @@ cdef extern from "rotations.h" nogil:
                                        float *z, int ldz, int nthreads)
     void ek_d_apply_rotation_sequences(int m, int n, int k, const double *c, const double *s, int ldcs,
                                        double *z, int ldz, int nthreads)
+
+cdef extern from "gram.h" nogil:
+    size_t ek_s_gram_buffer(int p, int rows)
+    size_t ek_d_gram_buffer(int p, int rows)
+    int ek_s_centered_gram(int n, int p, const float *x, ptrdiff_t rs, ptrdiff_t cs, int have_mean,
+                           float *mean, float *g, int ldg, int rows, int blocks, int syrk_diag,
+                           float *buffer, double *acc)
+    int ek_d_centered_gram(int n, int p, const double *x, ptrdiff_t rs, ptrdiff_t cs,
+                           int have_mean, double *mean, double *g, int ldg, int rows, int blocks,
+                           int syrk_diag, double *buffer, double *acc)
 
 cdef extern from "bisection.h" nogil:
     int ek_s_sturm_count(int n, const float *d, const float *e, float x)
@@ -560,6 +570,41 @@ def inverse_iteration(real_t[::1] d, real_t[::1] e, real_t[::1] w):
         free(work)
     _raise_for(info, "inverse_iteration")
     return z_arr[:, :m]
+
+
+def centered_gram(const real_t[:, :] x, real_t[::1] mean, bint have_mean, int rows, int blocks,
+                  bint syrk_diag):
+    """The Gram matrix Xc^T Xc of the column-centred x (any strides), lower
+    triangle, Fortran order.  With ``have_mean`` the centring uses ``mean``,
+    otherwise the means are computed into it in the same pass."""
+    cdef int n = <int>x.shape[0]
+    cdef int p = <int>x.shape[1]
+    g_arr = np.zeros((p, p), dtype=np.asarray(mean).dtype, order='F')
+    if n == 0 or p == 0:
+        return g_arr
+    cdef real_t[::1, :] g = g_arr
+    cdef ptrdiff_t rs = x.strides[0] // <ptrdiff_t>sizeof(real_t)
+    cdef ptrdiff_t cs = x.strides[1] // <ptrdiff_t>sizeof(real_t)
+    cdef size_t nbuf
+    if real_t is float:
+        nbuf = ek_s_gram_buffer(p, rows)
+    else:
+        nbuf = ek_d_gram_buffer(p, rows)
+    cdef void *work = _workspace(nbuf * sizeof(real_t) + 2 * <size_t>p * sizeof(double))
+    cdef double *acc = <double *>(<char *>work + nbuf * sizeof(real_t))
+    cdef int info
+    try:
+        with nogil:
+            if real_t is float:
+                info = ek_s_centered_gram(n, p, &x[0, 0], rs, cs, have_mean, &mean[0], &g[0, 0], p,
+                                          rows, blocks, syrk_diag, <float *>work, acc)
+            else:
+                info = ek_d_centered_gram(n, p, &x[0, 0], rs, cs, have_mean, &mean[0], &g[0, 0], p,
+                                          rows, blocks, syrk_diag, <double *>work, acc)
+    finally:
+        free(work)
+    _raise_for(info, "centered_gram")
+    return g_arr
 
 
 cdef extern from *:

@@ -40,8 +40,8 @@ from sklearn.utils import check_random_state  # noqa: E402
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions  # noqa: E402
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data  # noqa: E402
 
-from ._centered import (CenteredData, centered_gram, centered_total_variance,
-                        covariance_product)  # noqa: E402
+from ._centered import (CenteredData, centered_gram, centered_total_variance,  # noqa: E402
+                        column_means, covariance_product)
 from ._pca_dimension import infer_dimension  # noqa: E402
 from ._randomized import orthonormal_rows, randomized_svd  # noqa: E402
 from .dense import eigh  # noqa: E402
@@ -65,9 +65,10 @@ def flip_signs(components):
 
 @dataclass
 class _Spectrum:
-    """What a solver found: singular values of Xc (descending), the
-    matching components (rows), the total variance, and whether the
-    spectrum is complete (every singular value present)."""
+    """What a solver found: the column means of X, singular values of Xc
+    (descending), the matching components (rows), the total variance, and
+    whether the spectrum is complete (every singular value present)."""
+    mean: np.ndarray
     singular_values: np.ndarray
     components: np.ndarray
     total_variance: float
@@ -75,11 +76,11 @@ class _Spectrum:
 
 
 # ---------------------------------------------------------------------------
-# Solvers: (X, mean, k, estimator, random_state) -> _Spectrum; k None = all
+# Solvers: (X, k, estimator, random_state) -> _Spectrum; k None = all
 
-def _gram_eigen(X, mean, k, side):
+def _gram_eigen(X, k, side):
     n = X.shape[0]
-    gram = centered_gram(X, mean, side)
+    gram, mean = centered_gram(X, None, side)
     m = gram.shape[0]
     total = float(np.trace(gram)) / (n - 1)
     complete = k is None or k >= m
@@ -89,37 +90,37 @@ def _gram_eigen(X, mean, k, side):
         components = np.ascontiguousarray(v.T)
     else:
         components = orthonormal_rows(CenteredData(X, mean).rmatmat(v).T)
-    return _Spectrum(np.sqrt(w), components, total, complete)
+    return _Spectrum(mean, np.sqrt(w), components, total, complete)
 
 
 def _top_eigenpairs(gram, k):
-    """The k largest eigenpairs (all for None) of a Gram matrix whose upper
+    """The k largest eigenpairs (all for None) of a Gram matrix whose lower
     triangle is filled, ascending.  A few pairs of a large matrix come from
     eigkit's Lanczos on the dense matrix (a few hundred products with it),
     which is much cheaper than the Householder tridiagonalization that
     eigkit's subset solver needs first; otherwise eigkit.eigh."""
     m = gram.shape[0]
     if k is None:
-        return eigh(gram, lower=False, overwrite_a=True, check_finite=False)
+        return eigh(gram, overwrite_a=True, check_finite=False)
     if m <= _LANCZOS_MIN_ORDER or k > m // 4:
-        return eigh(gram, lower=False, overwrite_a=True, check_finite=False,
-                    subset_by_index=[m - k, m - 1])
-    lower = np.tril_indices(m, -1)
-    gram[lower] = gram.T[lower]
+        return eigh(gram, overwrite_a=True, check_finite=False, subset_by_index=[m - k, m - 1])
+    upper = np.triu_indices(m, 1)
+    gram[upper] = gram.T[upper]
     return eigsh(gram, k=k, which="LA", rng=0)
 
 
-def _solve_covariance(X, mean, k, est, random_state):
-    return _gram_eigen(X, mean, k, "features")
+def _solve_covariance(X, k, est, random_state):
+    return _gram_eigen(X, k, "features")
 
 
-def _solve_full(X, mean, k, est, random_state):
+def _solve_full(X, k, est, random_state):
     n, p = X.shape
-    return _gram_eigen(X, mean, k, "features" if p <= n else "samples")
+    return _gram_eigen(X, k, "features" if p <= n else "samples")
 
 
-def _solve_lanczos(X, mean, k, est, random_state):
+def _solve_lanczos(X, k, est, random_state):
     n, p = X.shape
+    mean = column_means(X)
     side = "features" if p <= n else "samples"
     data = CenteredData(X, mean)
     if issparse(X):
@@ -136,16 +137,17 @@ def _solve_lanczos(X, mean, k, est, random_state):
     w, v = eigsh(op, k=k, which="LA", tol=est.tol, v0=v0)
     w, v = np.clip(w[::-1], 0, None), v[:, ::-1]
     components = v.T if side == "features" else data.rmatmat(v).T
-    return _Spectrum(np.sqrt(w).astype(X.dtype), orthonormal_rows(components),
+    return _Spectrum(mean, np.sqrt(w).astype(X.dtype), orthonormal_rows(components),
                      centered_total_variance(X, mean), False)
 
 
-def _solve_randomized(X, mean, k, est, random_state):
+def _solve_randomized(X, k, est, random_state):
+    mean = column_means(X)
     s, components = randomized_svd(CenteredData(X, mean), k, n_oversamples=est.n_oversamples,
                                    n_iter=est.iterated_power,
                                    power_iteration_normalizer=est.power_iteration_normalizer,
                                    random_state=random_state)
-    return _Spectrum(s, components, centered_total_variance(X, mean), False)
+    return _Spectrum(mean, s, components, centered_total_variance(X, mean), False)
 
 
 _SOLVERS = {"covariance_eigh": _solve_covariance, "full": _solve_full,
@@ -367,12 +369,11 @@ class PCA(_ProjectionMixin, BaseEstimator):
             solver = self.svd_solver
         self._fit_svd_solver = solver
         k = self._checked_n_components(solver, n, p)
-        self.mean_ = np.asarray(X.mean(axis=0), dtype=X.dtype).reshape(-1)
         wanted = k if isinstance(k, Integral) and not isinstance(k, bool) else None
         if solver in _EXACT and wanted in (0, min(n, p)):
             wanted = None
-        spectrum = _SOLVERS[solver](X, self.mean_, wanted, self,
-                                    check_random_state(self.random_state))
+        spectrum = _SOLVERS[solver](X, wanted, self, check_random_state(self.random_state))
+        self.mean_ = spectrum.mean
         self._set_attributes(spectrum, k, n, p, solver)
         return X
 
@@ -688,7 +689,7 @@ class TruncatedSVD(_ProjectionMixin, BaseEstimator):
         self.components_ = flip_signs(np.array(vt, dtype=X.dtype))
         projected = np.asarray(X @ self.components_.T)
         self.explained_variance_ = np.var(projected, axis=0)
-        mean = np.asarray(X.mean(axis=0), dtype=X.dtype).reshape(-1)
+        mean = column_means(X)
         total = centered_total_variance(X, mean, ddof=0)
         self.explained_variance_ratio_ = self.explained_variance_ / total
         self.singular_values_ = np.array(s, dtype=X.dtype)
