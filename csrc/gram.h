@@ -19,25 +19,33 @@
  * along some feature, say), the Gram matrix is recomputed in a second pass
  * centred by the means just found.
  *
- * Symmetry.  The columns are cut into `blocks` blocks; a slab adds to the
- * lower triangle of blocks only, the diagonal blocks by SYRK (`syrk_diag`)
- * or by GEMM.  One block with SYRK is a plain SYRK.  Several GEMM blocks
- * spend 1/2 + 1/(2 blocks) of GEMM's flops, and a threaded BLAS may run
- * GEMM much faster than SYRK (OpenBLAS on 2 threads: twice as fast per flop).
+ * Symmetry and threads.  A threaded BLAS runs a SYRK with few columns and
+ * many rows poorly: OpenBLAS on 2 threads took as long for the SYRK of a
+ * 100000 x 300 matrix as for the GEMM with twice its flops, and every one
+ * of its synchronization points waits for a descheduled thread on a busy
+ * machine.  With at most EK_GRAM_TILED_MAX_P features (gram.c) the rows
+ * are therefore shared among eigkit's own threads instead, each adding
+ * its slabs to its own Gram matrix (in cache) tile by tile: GEMMs on the
+ * lower triangle of 32 x 32 tiles, small enough that the BLAS runs each on
+ * its calling thread, which wastes only the upper half of the diagonal
+ * tiles.  The threads' matrices are added up after one join, in a fixed
+ * order.  With more features the calling thread hands large slabs to the
+ * BLAS's SYRK, which threads them well.
  */
 #ifndef EK_GRAM_H
 #define EK_GRAM_H
 #include <stddef.h>
 
 #define EK_DECLARE_GRAM(p, real)                                                              \
-    /* Scalars of buffer ek_p_centered_gram needs for slabs of `rows` rows. */               \
-    size_t ek_##p##_gram_buffer(int p, int rows);                                            \
+    /* Scalars and doubles of workspace ek_p_centered_gram needs. */                         \
+    size_t ek_##p##_gram_workspace(int n, int p, int nthreads);                              \
+    size_t ek_##p##_gram_acc(int n, int p, int nthreads);                                    \
     /* Lower triangle of G (p x p, ld ldg) = Xc^T Xc for X[i, j] = x[i rs + j cs].           \
      * have_mean: mean (p) holds the means; otherwise they are computed into it.             \
-     * acc: 2 p doubles.  Returns 0, or -1 for bad arguments. */                              \
+     * Returns 0, or -1 for bad arguments. */                                                 \
     int ek_##p##_centered_gram(int n, int p, const real *x, ptrdiff_t rs, ptrdiff_t cs,       \
-                               int have_mean, real *mean, real *g, int ldg, int rows,         \
-                               int blocks, int syrk_diag, real *buffer, double *acc);
+                               int have_mean, real *mean, real *g, int ldg, int nthreads,     \
+                               real *work, double *acc);
 
 EK_DECLARE_GRAM(s, float)
 EK_DECLARE_GRAM(d, double)

@@ -14,18 +14,10 @@ from scipy.linalg.blas import get_blas_funcs
 from scipy.sparse import issparse
 
 from ._dense import centered_gram as gram_kernel
+from .dense import _kernel_threads
 
 _SLICE_ELEMENTS = 1 << 22   # a centred slice of 32 MB (float64): SYRK calls stay large
 _CACHED_SLICE_ELEMENTS = 1 << 16   # 512 KB (float64): stays in cache between two products
-# The one-pass Gram kernel (csrc/gram.h): slabs of about this many bytes
-# stay in the second-level cache, but never fewer rows than the minimum
-# (each slab rewrites the whole Gram matrix).  The column blocks and the
-# choice of SYRK for the diagonal blocks were measured on 100000 x 300
-# (AMD EPYC, 2 threads, OpenBLAS), see _GRAM_BLOCKS below.
-_GRAM_SLAB_BYTES = 1 << 19
-_GRAM_MIN_SLAB_ROWS = 256
-_GRAM_BLOCKS = 2
-_GRAM_SYRK_DIAGONAL = False
 
 
 class CenteredData:
@@ -125,17 +117,12 @@ def column_means(X):
     return np.asarray(X.mean(axis=0), dtype=X.dtype).reshape(-1)
 
 
-def _gram_slab_rows(p, itemsize):
-    return max(_GRAM_MIN_SLAB_ROWS, _GRAM_SLAB_BYTES // (max(p, 1) * itemsize))
-
-
 def _dense_feature_gram(X, mean):
     X = np.asarray(X)
     have_mean = mean is not None
     mean = (np.array(mean, dtype=X.dtype) if have_mean
             else np.zeros(X.shape[1], dtype=X.dtype))
-    gram = gram_kernel(X, mean, have_mean, _gram_slab_rows(X.shape[1], X.itemsize),
-                       _GRAM_BLOCKS, _GRAM_SYRK_DIAGONAL)
+    gram = gram_kernel(X, mean, have_mean, _kernel_threads())
     return gram, mean
 
 

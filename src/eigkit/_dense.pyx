@@ -113,14 +113,15 @@ cdef extern from "rotations.h" nogil:
                                        double *z, int ldz, int nthreads)
 
 cdef extern from "gram.h" nogil:
-    size_t ek_s_gram_buffer(int p, int rows)
-    size_t ek_d_gram_buffer(int p, int rows)
+    size_t ek_s_gram_workspace(int n, int p, int nthreads)
+    size_t ek_d_gram_workspace(int n, int p, int nthreads)
+    size_t ek_s_gram_acc(int n, int p, int nthreads)
+    size_t ek_d_gram_acc(int n, int p, int nthreads)
     int ek_s_centered_gram(int n, int p, const float *x, ptrdiff_t rs, ptrdiff_t cs, int have_mean,
-                           float *mean, float *g, int ldg, int rows, int blocks, int syrk_diag,
-                           float *buffer, double *acc)
+                           float *mean, float *g, int ldg, int nthreads, float *work, double *acc)
     int ek_d_centered_gram(int n, int p, const double *x, ptrdiff_t rs, ptrdiff_t cs,
-                           int have_mean, double *mean, double *g, int ldg, int rows, int blocks,
-                           int syrk_diag, double *buffer, double *acc)
+                           int have_mean, double *mean, double *g, int ldg, int nthreads,
+                           double *work, double *acc)
 
 cdef extern from "bisection.h" nogil:
     int ek_s_sturm_count(int n, const float *d, const float *e, float x)
@@ -572,8 +573,7 @@ def inverse_iteration(real_t[::1] d, real_t[::1] e, real_t[::1] w):
     return z_arr[:, :m]
 
 
-def centered_gram(const real_t[:, :] x, real_t[::1] mean, bint have_mean, int rows, int blocks,
-                  bint syrk_diag):
+def centered_gram(const real_t[:, :] x, real_t[::1] mean, bint have_mean, int nthreads=1):
     """The Gram matrix Xc^T Xc of the column-centred x (any strides), lower
     triangle, Fortran order.  With ``have_mean`` the centring uses ``mean``,
     otherwise the means are computed into it in the same pass."""
@@ -585,27 +585,28 @@ def centered_gram(const real_t[:, :] x, real_t[::1] mean, bint have_mean, int ro
     cdef real_t[::1, :] g = g_arr
     cdef ptrdiff_t rs = x.strides[0] // <ptrdiff_t>sizeof(real_t)
     cdef ptrdiff_t cs = x.strides[1] // <ptrdiff_t>sizeof(real_t)
-    cdef size_t nbuf
+    cdef size_t nwork, nacc
     if real_t is float:
-        nbuf = ek_s_gram_buffer(p, rows)
+        nwork = ek_s_gram_workspace(n, p, nthreads)
+        nacc = ek_s_gram_acc(n, p, nthreads)
     else:
-        nbuf = ek_d_gram_buffer(p, rows)
-    cdef void *work = _workspace(nbuf * sizeof(real_t) + 2 * <size_t>p * sizeof(double))
-    cdef double *acc = <double *>(<char *>work + nbuf * sizeof(real_t))
+        nwork = ek_d_gram_workspace(n, p, nthreads)
+        nacc = ek_d_gram_acc(n, p, nthreads)
+    cdef void *work = _workspace(nwork * sizeof(real_t) + nacc * sizeof(double))
+    cdef double *acc = <double *>(<char *>work + nwork * sizeof(real_t))
     cdef int info
     try:
         with nogil:
             if real_t is float:
                 info = ek_s_centered_gram(n, p, &x[0, 0], rs, cs, have_mean, &mean[0], &g[0, 0], p,
-                                          rows, blocks, syrk_diag, <float *>work, acc)
+                                          nthreads, <float *>work, acc)
             else:
                 info = ek_d_centered_gram(n, p, &x[0, 0], rs, cs, have_mean, &mean[0], &g[0, 0], p,
-                                          rows, blocks, syrk_diag, <double *>work, acc)
+                                          nthreads, <double *>work, acc)
     finally:
         free(work)
     _raise_for(info, "centered_gram")
     return g_arr
-
 
 cdef extern from *:
     """
