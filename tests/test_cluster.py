@@ -112,6 +112,24 @@ def test_disconnected_graph_finds_the_whole_null_space(n, eigen_solver):
     assert laplacian_residual(a, emb) < 1e-6
 
 
+@pytest.mark.parametrize("eigen_solver", [None, "arpack"])
+def test_arpack_path_is_matrix_free_and_exact(eigen_solver, monkeypatch):
+    """No sparse LU (its fill-in on a 10-D kNN graph is nearly complete),
+    yet eigen_tol='auto' still means machine precision, as ARPACK's."""
+    from eigkit import sparse as eigkit_sparse
+
+    def no_factorization(*args, **kwargs):
+        raise AssertionError("the Laplacian was factorized")
+    monkeypatch.setattr(eigkit_sparse, "splu", no_factorization)
+    X, _ = make_blobs(n_samples=2000, centers=6, n_features=10, cluster_std=4.0,
+                      random_state=0)
+    a = kneighbors_graph(X, 10, include_self=True)
+    a = 0.5 * (a + a.T)
+    assert sp.csgraph.connected_components(a)[0] == 1
+    emb = spectral_embedding(a, n_components=5, random_state=0, eigen_solver=eigen_solver)
+    assert laplacian_residual(a, emb) < 1e-10
+
+
 def test_unnormalized_laplacian(connected_graphs):
     a = connected_graphs[1500]
     ours = spectral_embedding(a, n_components=3, norm_laplacian=False, random_state=0,
