@@ -249,3 +249,18 @@ def test_import_without_sklearn_and_install_hint():
                          env={"PYTHONPATH": src, "PATH": ""}, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("solver", EXACT_SOLVERS)
+def test_pca_exact_route_keeps_digits_under_a_large_mean(solver):
+    """|mean| = 1e6 x the spread: X^T X - n m m^T (scikit-learn's
+    covariance route) would lose about 12 digits; the one-pass shifted Gram
+    keeps the explained variances and the mean to rounding."""
+    rng = np.random.default_rng(3)
+    scales = np.array([3.0, 2.0, 1.0, 0.5, 0.25])
+    X = 1e6 + rng.standard_normal((4000, 5)) * scales
+    centred = X - X.astype(np.longdouble).mean(axis=0).astype(np.float64)
+    exact = np.linalg.eigvalsh(centred.T @ centred / (X.shape[0] - 1))[::-1]
+    pca = PCA(n_components=5, svd_solver=solver).fit(X)
+    np.testing.assert_allclose(pca.explained_variance_, exact, rtol=1e-9)
+    np.testing.assert_allclose(pca.mean_, X.astype(np.longdouble).mean(axis=0), rtol=1e-15)

@@ -4,8 +4,9 @@ Same parameters, attributes, methods, checks and sign convention as
 :class:`sklearn.decomposition.PCA` and :class:`sklearn.decomposition.TruncatedSVD`;
 the decompositions are computed by eigkit:
 
-- ``'covariance_eigh'`` accumulates the centred covariance Xc^T Xc from
-  centred slices with SYRK (no centred copy of X, no cancellation) and
+- ``'covariance_eigh'`` forms the centred covariance Xc^T Xc and the
+  column means in one pass over X (csrc/gram.c: cache-resident shifted
+  slabs, eigkit's threads; no centred copy of X, no cancellation) and
   takes the top eigenpairs with eigkit's subset eigensolver (bisection and
   inverse iteration) or all of them when the whole spectrum is needed.
 - ``'full'`` is exact like LAPACK's SVD route: eigkit has no dense SVD, so
