@@ -88,7 +88,7 @@ typedef struct ek_lanczos_state {
     uint64_t rng;
     void *V, *BV, *T, *BT, *H, *Hw, *S, *C, *R, *P;
     void *theta, *res, *lock_val, *lock_res, *wnorm;
-    int *order, *side, *lock_side, *mask, *sel;
+    int *order, *side, *lock_side, *mask, *sel, *pick;
     void *tall; /* scratch of the basis products (tall_skinny.h) */
     void *dense_work;
     size_t dense_bytes;

@@ -52,6 +52,26 @@ static int better(int which, real a, real b)
     }
 }
 
+/* How much worse than b the value a is for `which` (negative: better). */
+static real worse_by(int which, real a, real b)
+{
+    switch (which) {
+    case EK_LZ_LA: return b - a;
+    case EK_LZ_SA: return a - b;
+    case EK_LZ_LM: return EK_FABS(b) - EK_FABS(a);
+    case EK_LZ_SM: return EK_FABS(a) - EK_FABS(b);
+    default: return 0;
+    }
+}
+
+/* A verification cycle may stop before its best Ritz value has converged
+ * to tol when the value is clearly worse than the worst locked one: its
+ * residual is below this fraction of the distance.  Some eigenvalue lies
+ * within the residual of the Ritz value, and a Ritz vector that still
+ * mixed in an eigenvector of a better (missing) eigenvalue would have a
+ * residual of the order of the distance between the two. */
+#define VERIFY_SEPARATION ((real)0.1)
+
 /* Largest number of values of v[0..m) within `tol` of a neighbour chain. */
 static int largest_cluster(real *v, int m, real tol)
 {
@@ -188,12 +208,13 @@ int EK(lz_plan_restart)(ek_lanczos_state *st)
             if (st->exhausted || res[order[t]] <= thr)
                 sel[nnew++] = order[t];
     } else {
-        int i = order[0];
-        if (st->exhausted || res[i] <= thr) {
-            int worst = 0;
-            for (int q = 1; q < st->nlock; q++)
-                if (better(which, lv[worst], lv[q]))
-                    worst = q;
+        int i = order[0], worst = 0;
+        for (int q = 1; q < st->nlock; q++)
+            if (better(which, lv[worst], lv[q]))
+                worst = q;
+        real gap = worse_by(which, th[i], lv[worst]);
+        if (st->exhausted || res[i] <= thr ||
+            (gap > cluster_tol(st) && res[i] <= VERIFY_SEPARATION * gap)) {
             if (better(which, th[i], lv[worst]) &&
                 EK_FABS(th[i] - lv[worst]) > cluster_tol(st)) {
                 drop = worst;
