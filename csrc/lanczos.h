@@ -32,10 +32,12 @@
  * Rayleigh-Ritz of the projected matrix (block tridiagonal, arrowhead after
  * a restart) with eigkit's dense solver, hard locking of converged pairs,
  * thick restart from the wanted Ritz vectors plus extra ones
- * (thick_restart.c).  While searching, the block grows (up to twice its
- * initial size) when clusters at least as large as the block appear among
- * the converged values, and a final verification cycle with a wider fresh
- * block looks for missing copies of a multiple eigenvalue before returning.
+ * (thick_restart.c).  The block keeps its size while searching; when a
+ * cluster appears among the converged values (and always for LM / SM), a
+ * final verification cycle with a block widened by fresh random columns
+ * looks for missing copies of a multiple eigenvalue (or a better value
+ * missed) before returning.  Of the full Gram-Schmidt pass against V only
+ * the coefficients above rounding level are subtracted.
  */
 #ifndef EK_LANCZOS_H
 #define EK_LANCZOS_H
@@ -88,7 +90,7 @@ typedef struct ek_lanczos_state {
     uint64_t rng;
     void *V, *BV, *T, *BT, *H, *Hw, *S, *C, *R, *P;
     void *theta, *res, *lock_val, *lock_res, *wnorm;
-    int *order, *side, *lock_side, *mask, *sel;
+    int *order, *side, *lock_side, *mask, *sel, *pick;
     void *tall; /* scratch of the basis products (tall_skinny.h) */
     void *dense_work;
     size_t dense_bytes;

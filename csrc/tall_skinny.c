@@ -42,6 +42,7 @@ static int thread_count(int n, int q, int b, int nthreads)
 typedef struct {
     int r0, r1, q, b, ldx, ldy, ldc;
     const scalar *X, *Y, *C;
+    const int *cols; /* combinations: the columns of X used (NULL: 0..q-1) */
     scalar *out, *Ymut;
     scalar alpha, beta;
 } share;
@@ -82,7 +83,8 @@ static void inner_rows(const share *s)
  * half the samples OpenBLAS's small-matrix GEMM kernel took for the same
  * products. */
 EK_TALL_CLONES static void combine_slab(int m, int q, int b, scalar alpha, const scalar *X, int ldx,
-                         const scalar *C, int ldc, scalar beta, scalar *Y, int ldy)
+                         const int *cols, const scalar *C, int ldc, scalar beta, scalar *Y,
+                         int ldy)
 {
     for (int c = 0; c < b; c++) {
         scalar *y = Y + (size_t)c * ldy;
@@ -94,7 +96,10 @@ EK_TALL_CLONES static void combine_slab(int m, int q, int b, scalar alpha, const
     }
     int j = 0;
     for (; j + 4 <= q; j += 4) {
-        const scalar *x0 = X + (size_t)j * ldx, *x1 = x0 + ldx, *x2 = x1 + ldx, *x3 = x2 + ldx;
+        const scalar *x0 = X + (size_t)(cols ? cols[j] : j) * ldx;
+        const scalar *x1 = X + (size_t)(cols ? cols[j + 1] : j + 1) * ldx;
+        const scalar *x2 = X + (size_t)(cols ? cols[j + 2] : j + 2) * ldx;
+        const scalar *x3 = X + (size_t)(cols ? cols[j + 3] : j + 3) * ldx;
         for (int c = 0; c < b; c++) {
             const scalar *cc = C + (size_t)c * ldc + j;
             scalar a0 = alpha * cc[0], a1 = alpha * cc[1], a2 = alpha * cc[2], a3 = alpha * cc[3];
@@ -104,7 +109,7 @@ EK_TALL_CLONES static void combine_slab(int m, int q, int b, scalar alpha, const
         }
     }
     for (; j < q; j++) {
-        const scalar *x = X + (size_t)j * ldx;
+        const scalar *x = X + (size_t)(cols ? cols[j] : j) * ldx;
         for (int c = 0; c < b; c++) {
             scalar a = alpha * C[j + (size_t)c * ldc];
             scalar *y = Y + (size_t)c * ldy;
@@ -114,16 +119,17 @@ EK_TALL_CLONES static void combine_slab(int m, int q, int b, scalar alpha, const
     }
 }
 
-/* Y[r0:r1] := beta Y[r0:r1] + alpha X[r0:r1] C. */
+/* Y[r0:r1] := beta Y[r0:r1] + alpha X[r0:r1] C (X's columns picked by
+ * cols, if given: only the own loop gathers them). */
 static void combine_rows(const share *s)
 {
-    int own = s->b <= OWN_COMBINE_MAX_B;
-    int step = own ? 2048 / s->b : slab_rows(s->q, s->b);
+    int own = s->b <= OWN_COMBINE_MAX_B || s->cols != NULL;
+    int step = own ? (s->b < 256 ? 2048 / s->b : 8) : slab_rows(s->q, s->b);
     for (int r = s->r0; r < s->r1; r += step) {
         int m = s->r1 - r < step ? s->r1 - r : step;
         if (own)
-            combine_slab(m, s->q, s->b, s->alpha, s->X + r, s->ldx, s->C, s->ldc, s->beta,
-                         s->Ymut + r, s->ldy);
+            combine_slab(m, s->q, s->b, s->alpha, s->X + r, s->ldx, s->cols, s->C, s->ldc,
+                         s->beta, s->Ymut + r, s->ldy);
         else
             xgemm('N', 'N', m, s->b, s->q, s->alpha, s->X + r, s->ldx, s->C, s->ldc, s->beta,
                   s->Ymut + r, s->ldy);
@@ -176,6 +182,7 @@ void EK(tall_inner)(int n, int q, int b, const scalar *X, int ldx, const scalar 
     split_rows(sh, nt, n);
     for (int t = 0; t < nt; t++) {
         sh[t].q = q; sh[t].b = b; sh[t].X = X; sh[t].ldx = ldx; sh[t].Y = Y; sh[t].ldy = ldy;
+        sh[t].cols = NULL;
         sh[t].out = scratch + (size_t)t * part;
         if (sh[t].r1 <= sh[t].r0)
             memset(sh[t].out, 0, part * sizeof(scalar));
@@ -193,6 +200,13 @@ void EK(tall_inner)(int n, int q, int b, const scalar *X, int ldx, const scalar 
 void EK(tall_combine)(int n, int q, int b, scalar alpha, const scalar *X, int ldx, const scalar *C,
                       int ldc, scalar beta, scalar *Y, int ldy, int nthreads)
 {
+    EK(tall_combine_cols)(n, q, NULL, b, alpha, X, ldx, C, ldc, beta, Y, ldy, nthreads);
+}
+
+void EK(tall_combine_cols)(int n, int q, const int *cols, int b, scalar alpha, const scalar *X,
+                           int ldx, const scalar *C, int ldc, scalar beta, scalar *Y, int ldy,
+                           int nthreads)
+{
     if (b <= 0 || n <= 0)
         return;
     if (q <= 0) {
@@ -205,6 +219,7 @@ void EK(tall_combine)(int n, int q, int b, scalar alpha, const scalar *X, int ld
     split_rows(sh, nt, n);
     for (int t = 0; t < nt; t++) {
         sh[t].q = q; sh[t].b = b; sh[t].X = X; sh[t].ldx = ldx; sh[t].C = C; sh[t].ldc = ldc;
+        sh[t].cols = cols;
         sh[t].Ymut = Y; sh[t].ldy = ldy; sh[t].alpha = alpha; sh[t].beta = beta;
     }
     run_shares(sh, nt, combine_job);

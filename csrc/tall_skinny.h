@@ -31,7 +31,12 @@
     /* Y := beta Y + alpha X C  (X n x q, C q x b, Y n x b). */                              \
     void ek_##p##_tall_combine(int n, int q, int b, scalar alpha, const scalar *X, int ldx,   \
                                const scalar *C, int ldc, scalar beta, scalar *Y, int ldy,     \
-                               int nthreads);
+                               int nthreads);                                                 \
+    /* The same with X's columns cols[0..q) (NULL: 0..q-1): Y := beta Y +                    \
+     * alpha X[:, cols] C. */                                                                 \
+    void ek_##p##_tall_combine_cols(int n, int q, const int *cols, int b, scalar alpha,       \
+                                    const scalar *X, int ldx, const scalar *C, int ldc,       \
+                                    scalar beta, scalar *Y, int ldy, int nthreads);
 
 EK_DECLARE_TALL(s, float)
 EK_DECLARE_TALL(d, double)

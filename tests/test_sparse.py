@@ -161,6 +161,35 @@ def test_repeated_eigenvalue_beyond_block_size():
     check_pairs(a, w, v)
 
 
+@pytest.mark.parametrize("which", ["LA", "LM"])
+def test_eightfold_top_eigenvalue_all_copies(which):
+    # the kNN benchmark in miniature: a graph with 8 components, so the
+    # operator I - L / (2 max degree) has eigenvalue 1 eight times at the
+    # top; the block (2) never grows while searching, yet every copy must
+    # come back, and the two values after them as well
+    L = graph_laplacian([30, 35, 40, 45, 50, 55, 60, 65], seed=8)
+    A = (sp.eye(L.shape[0]) - L / (2 * L.diagonal().max())).tocsr()
+    exact = np.linalg.eigvalsh(A.toarray())
+    w, v, info = eigkit.eigsh(A, k=10, which=which, tol=1e-10, rng=0, return_info=True)
+    assert np.sum(np.abs(w - 1) < 1e-8) == 8
+    assert np.allclose(w, exact[-10:], atol=1e-8)
+    check_pairs(A, w, v)
+
+
+@pytest.mark.parametrize("which", ["LA", "LM"])
+def test_verification_near_tie_after_the_kth(which):
+    # a triple eigenvalue (verification runs) and the (k+1)-th value 1e-6
+    # below the k-th: ending the verification early must not return the
+    # wrong one
+    n = 300
+    top = [10.0, 10.0, 10.0, 9.0, 8.0, 8.0 - 1e-6]
+    spread = np.concatenate([np.linspace(0, 7, n - len(top)), top])
+    a, w_all = random_hermitian(n, np.float64, seed=11, spread=spread)
+    w, v = eigkit.eigsh(a, k=5, which=which, tol=1e-10, rng=0)
+    assert np.allclose(w, [8.0, 9.0, 10.0, 10.0, 10.0], atol=1e-9)
+    check_pairs(a, w, v)
+
+
 def test_zero_matrix():
     n = 60
     for A in (np.zeros((n, n)), sp.csr_matrix((n, n))):

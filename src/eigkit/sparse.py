@@ -222,8 +222,8 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
         Also return a :class:`LanczosInfo` (matvecs, restarts, residual
         norms of the returned pairs) as the last element of the result.
     block_size : int, optional
-        Initial Lanczos block size (default 2); it grows when clusters of
-        near-equal eigenvalues appear.
+        Lanczos block size (default 2); a final verification cycle widens
+        it when clusters of near-equal eigenvalues appear.
 
     Raises :class:`LanczosNoConvergence`, a subclass of SciPy's
     ``ArpackNoConvergence``, with the converged pairs when ``maxiter``
