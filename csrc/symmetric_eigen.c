@@ -171,14 +171,14 @@ typedef struct {
     size_t nstage;
 } two_stage_layout;
 
-static two_stage_layout plan_two_stage(int n, int nb, const ek_selection *sel)
+static two_stage_layout plan_two_stage(int n, int nb, const ek_selection *sel, int nthreads)
 {
     two_stage_layout L;
     size_t nn = (size_t)(n > 0 ? n : 1);
     L.b = nb > 0 ? nb : EK_TWO_STAGE_BAND;
     L.ldab = EK(band_storage_rows)(n, L.b);
     /* Stage 1's panels are done with before the band is copied out. */
-    size_t chase = nn * (size_t)L.ldab + EK(band_to_tridiagonal_workspace)(n, L.b);
+    size_t chase = nn * (size_t)L.ldab + EK(band_to_tridiagonal_workspace)(n, L.b, nthreads);
     size_t reduce = EK(band_reduce_workspace)(n, L.b);
     L.nstage = chase > reduce ? chase : reduce;
     size_t off = 0;
@@ -190,9 +190,10 @@ static two_stage_layout plan_two_stage(int n, int nb, const ek_selection *sel)
     return L;
 }
 
-size_t EK(symmetric_eigvals_two_stage_workspace)(int n, int nb, const ek_selection *sel)
+size_t EK(symmetric_eigvals_two_stage_workspace)(int n, int nb, const ek_selection *sel,
+                                                  int nthreads)
 {
-    return plan_two_stage(n, nb, sel).total;
+    return plan_two_stage(n, nb, sel, nthreads).total;
 }
 
 int EK(symmetric_eigvals_two_stage)(int n, scalar *a, int lda, int nb, const ek_selection *sel,
@@ -201,7 +202,7 @@ int EK(symmetric_eigvals_two_stage)(int n, scalar *a, int lda, int nb, const ek_
     *m = 0;
     if (n <= 0)
         return 0;
-    two_stage_layout L = plan_two_stage(n, nb, sel);
+    two_stage_layout L = plan_two_stage(n, nb, sel, nthreads);
     if (work_bytes < L.total)
         return -1;
     char *base = (char *)work;
@@ -221,7 +222,8 @@ int EK(symmetric_eigvals_two_stage)(int n, scalar *a, int lda, int nb, const ek_
         return -1;
     size_t nband = (size_t)n * (size_t)L.ldab;
     EK(band_pack)(n, L.b, a, lda, stage, L.ldab);
-    info = EK(band_to_tridiagonal)(n, L.b, stage, L.ldab, d, e, stage + nband, L.nstage - nband);
+    info = EK(band_to_tridiagonal)(n, L.b, stage, L.ldab, d, e, stage + nband,
+                                  L.nstage - nband, nthreads);
     if (info != 0)
         return -1;
     info = EK_REAL(tridiagonal_eigen)(n, d, e, 0, &scaled, 0, w, m, NULL, 1, base + L.tsolve,

@@ -41,7 +41,8 @@
                                       int ldb, scalar *z, int ldz);                 \
     /* Bytes of workspace ek_p_symmetric_eigvals_two_stage needs. */               \
     size_t ek_##p##_symmetric_eigvals_two_stage_workspace(int n, int nb,            \
-                                                          const ek_selection *sel); \
+                                                          const ek_selection *sel,  \
+                                                          int nthreads);            \
     /* Selected eigenvalues of the Hermitian A (lower triangle, overwritten) by    \
      * the two-stage reduction: to band form of bandwidth nb (<= 0: the default    \
      * EK_TWO_STAGE_BAND), to tridiagonal form by bulge chasing, then the          \

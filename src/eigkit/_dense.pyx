@@ -56,10 +56,14 @@ cdef extern from "symmetric_eigen.h" nogil:
 
 cdef extern from "symmetric_eigen.h" nogil:
     int EK_TWO_STAGE_BAND
-    size_t ek_s_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel)
-    size_t ek_d_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel)
-    size_t ek_c_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel)
-    size_t ek_z_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel)
+    size_t ek_s_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
+                                                      int nthreads)
+    size_t ek_d_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
+                                                      int nthreads)
+    size_t ek_c_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
+                                                      int nthreads)
+    size_t ek_z_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
+                                                      int nthreads)
     int ek_s_symmetric_eigvals_two_stage(int n, float *a, int lda, int nb, const ek_selection *sel,
                                          float *w, int *m, void *work, size_t nbytes, int nthreads)
     int ek_d_symmetric_eigvals_two_stage(int n, double *a, int lda, int nb, const ek_selection *sel,
@@ -83,19 +87,19 @@ cdef extern from "band_reduction.h" nogil:
 
 cdef extern from "bulge_chasing.h" nogil:
     int ek_s_band_storage_rows(int n, int b)
-    size_t ek_s_band_to_tridiagonal_workspace(int n, int b)
+    size_t ek_s_band_to_tridiagonal_workspace(int n, int b, int nthreads)
     int ek_s_band_pack(int n, int b, const float *a, int lda, float *ab, int ldab)
     int ek_d_band_pack(int n, int b, const double *a, int lda, double *ab, int ldab)
     int ek_c_band_pack(int n, int b, const float complex *a, int lda, float complex *ab, int ldab)
     int ek_z_band_pack(int n, int b, const double complex *a, int lda, double complex *ab, int ldab)
     int ek_s_band_to_tridiagonal(int n, int b, float *ab, int ldab, float *d, float *e,
-                                 float *work, size_t lwork)
+                                 float *work, size_t lwork, int nthreads)
     int ek_d_band_to_tridiagonal(int n, int b, double *ab, int ldab, double *d, double *e,
-                                 double *work, size_t lwork)
+                                 double *work, size_t lwork, int nthreads)
     int ek_c_band_to_tridiagonal(int n, int b, float complex *ab, int ldab, float *d, float *e,
-                                 float complex *work, size_t lwork)
+                                 float complex *work, size_t lwork, int nthreads)
     int ek_z_band_to_tridiagonal(int n, int b, double complex *ab, int ldab, double *d, double *e,
-                                 double complex *work, size_t lwork)
+                                 double complex *work, size_t lwork, int nthreads)
 
 cdef extern from "tridiagonal_eigen.h" nogil:
     size_t ek_s_tridiagonal_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
@@ -321,13 +325,13 @@ def symmetric_eigvals_two_stage(scalar_t[::1, :] a, int kind=0, int il=0, int iu
     else:
         wd = w_full
     if scalar_t is float:
-        nbytes = ek_s_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel)
+        nbytes = ek_s_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
     elif scalar_t is double:
-        nbytes = ek_d_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel)
+        nbytes = ek_d_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
     elif scalar_t is cython.floatcomplex:
-        nbytes = ek_c_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel)
+        nbytes = ek_c_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
     else:
-        nbytes = ek_z_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel)
+        nbytes = ek_z_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
     cdef void *work = _workspace(nbytes)
     try:
         with nogil:
@@ -544,7 +548,7 @@ def band_reduce(scalar_t[::1, :] a, int bandwidth):
     _raise_for(info, "band_reduce")
 
 
-def band_to_tridiagonal(scalar_t[::1, :] a, int bandwidth):
+def band_to_tridiagonal(scalar_t[::1, :] a, int bandwidth, int nthreads=1):
     """Stage 2 on the band of width ``bandwidth`` of the lower triangle of
     ``a`` (not modified): returns the real tridiagonal ``(d, e)``."""
     cdef int n = <int>a.shape[0]
@@ -556,7 +560,7 @@ def band_to_tridiagonal(scalar_t[::1, :] a, int bandwidth):
     cdef int lda = _ld(a.strides[1], sizeof(scalar_t), n)
     cdef int ldab = ek_s_band_storage_rows(n, bandwidth)
     cdef size_t nband = <size_t>n * ldab
-    cdef size_t lwork = ek_s_band_to_tridiagonal_workspace(n, bandwidth)
+    cdef size_t lwork = ek_s_band_to_tridiagonal_workspace(n, bandwidth, nthreads)
     cdef scalar_t *ab = <scalar_t *>_workspace((nband + lwork) * sizeof(scalar_t))
     cdef int info
     cdef float[::1] ds, es
@@ -571,16 +575,16 @@ def band_to_tridiagonal(scalar_t[::1, :] a, int bandwidth):
         with nogil:
             if scalar_t is float:
                 ek_s_band_pack(n, bandwidth, &a[0, 0], lda, ab, ldab)
-                info = ek_s_band_to_tridiagonal(n, bandwidth, ab, ldab, &ds[0], &es[0], ab + nband, lwork)
+                info = ek_s_band_to_tridiagonal(n, bandwidth, ab, ldab, &ds[0], &es[0], ab + nband, lwork, nthreads)
             elif scalar_t is double:
                 ek_d_band_pack(n, bandwidth, &a[0, 0], lda, ab, ldab)
-                info = ek_d_band_to_tridiagonal(n, bandwidth, ab, ldab, &dd[0], &ed[0], ab + nband, lwork)
+                info = ek_d_band_to_tridiagonal(n, bandwidth, ab, ldab, &dd[0], &ed[0], ab + nband, lwork, nthreads)
             elif scalar_t is cython.floatcomplex:
                 ek_c_band_pack(n, bandwidth, &a[0, 0], lda, ab, ldab)
-                info = ek_c_band_to_tridiagonal(n, bandwidth, ab, ldab, &ds[0], &es[0], ab + nband, lwork)
+                info = ek_c_band_to_tridiagonal(n, bandwidth, ab, ldab, &ds[0], &es[0], ab + nband, lwork, nthreads)
             else:
                 ek_z_band_pack(n, bandwidth, &a[0, 0], lda, ab, ldab)
-                info = ek_z_band_to_tridiagonal(n, bandwidth, ab, ldab, &dd[0], &ed[0], ab + nband, lwork)
+                info = ek_z_band_to_tridiagonal(n, bandwidth, ab, ldab, &dd[0], &ed[0], ab + nband, lwork, nthreads)
     finally:
         free(ab)
     _raise_for(info, "band_to_tridiagonal")
