@@ -13,7 +13,7 @@
 /* The bandwidth of the two-stage reduction's intermediate band matrix:
  * wide enough for level-3 BLAS speed in stage 1, narrow enough that the
  * O(b n^2) bulge chasing of stage 2 stays small. */
-#define EK_TWO_STAGE_BAND 32
+#define EK_TWO_STAGE_BAND 48
 
 #define EK_DECLARE_SYMMETRIC_EIGEN(p, scalar, real)                                 \
     /* Bytes of workspace ek_p_symmetric_eigen needs. */                           \
