@@ -4,9 +4,12 @@ that ``eigkit bench --suite dense`` times (eigkit.bench.cases.SUITE).
     EIGKIT_BENCH_SIZES=500,1000,2000,4000 python -m pytest benchmarks/test_dense.py \\
         --benchmark-group-by=group --benchmark-columns=median,min,rounds
 
+Without EIGKIT_BENCH_SIZES: n = 500, 1000, 2000, and eigvalsh at 4000.
+
 Each round is preceded by an untimed pause so that the other library's
 OpenBLAS threads have gone idle (see eigkit.bench.runner).
 """
+import os
 import time
 
 import pytest
@@ -16,6 +19,10 @@ from eigkit.bench.cases import SUITE
 from eigkit.bench.runner import PAUSE_SECONDS
 
 PROBLEMS = SUITE.problems(sizes("EIGKIT_BENCH_SIZES", (500, 1000, 2000)))
+# By default eigvalsh also at n = 4000, where the two-stage reduction's
+# lead is largest (eigh there takes minutes over all contenders).
+if not os.environ.get("EIGKIT_BENCH_SIZES"):
+    PROBLEMS += SUITE.problems([4000], cases=["eigvalsh"])
 PAIRS = [(p, c) for p in PROBLEMS for c in p.contenders]
 
 

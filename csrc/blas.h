@@ -34,6 +34,8 @@ typedef double _Complex ek_z;
 #define EK_LARFG_P(T) (int *, T *, T *, int *, T *)
 #define EK_POTRF_P(T) (char *, int *, T *, int *, int *)
 #define EK_SYGST_P(T) (int *, char *, int *, T *, int *, T *, int *, int *)
+#define EK_SYMM_P(T) (char *, char *, int *, int *, T *, T *, int *, T *, int *, T *, T *, int *)
+#define EK_GEQRT_P(T) (int *, int *, int *, T *, int *, T *, int *, T *, int *)
 
 #define EK_BLAS_ROUTINES(X)                                              \
     X(sgemm, void, EK_GEMM_P(float))                                     \
@@ -93,7 +95,15 @@ typedef double _Complex ek_z;
     X(ssygst, void, EK_SYGST_P(float))                                   \
     X(dsygst, void, EK_SYGST_P(double))                                  \
     X(chegst, void, EK_SYGST_P(ek_c))                                    \
-    X(zhegst, void, EK_SYGST_P(ek_z))
+    X(zhegst, void, EK_SYGST_P(ek_z))                                    \
+    X(ssymm, void, EK_SYMM_P(float))                                     \
+    X(dsymm, void, EK_SYMM_P(double))                                    \
+    X(chemm, void, EK_SYMM_P(ek_c))                                      \
+    X(zhemm, void, EK_SYMM_P(ek_z))                                      \
+    X(sgeqrt, void, EK_GEQRT_P(float))                                   \
+    X(dgeqrt, void, EK_GEQRT_P(double))                                  \
+    X(cgeqrt, void, EK_GEQRT_P(ek_c))                                    \
+    X(zgeqrt, void, EK_GEQRT_P(ek_z))
 
 /* The table: one typed function pointer per routine. */
 #define EK_BLAS_FIELD(name, ret, params) ret (*name) params;

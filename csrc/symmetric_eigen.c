@@ -13,6 +13,8 @@
 #include "symmetric_eigen.h"
 #include "tridiagonal_eigen.h"
 #include "tridiagonalize.h"
+#include "band_reduction.h"
+#include "bulge_chasing.h"
 
 /* Byte offsets of the pieces of the workspace, each aligned for scalar. */
 typedef struct {
@@ -156,4 +158,80 @@ void EK(generalized_recover)(int itype, int n, int m, const scalar *b, int ldb, 
         xtrmm('L', 'L', 'N', 'N', n, m, 1, b, ldb, z, ldz);
     else
         xtrsm('L', 'L', 'C', 'N', n, m, 1, b, ldb, z, ldz);
+}
+
+/* ------------------------------------------------------------------ */
+/* Eigenvalues only, by the two-stage reduction: A -> band (stage 1,   */
+/* band_reduction.c, level-3 BLAS) -> tridiagonal (stage 2,            */
+/* bulge_chasing.c, on a compact copy of the band) -> the values of T. */
+
+typedef struct {
+    int b, ldab;
+    size_t d, e, stage, tsolve, total;
+    size_t nstage;
+} two_stage_layout;
+
+static two_stage_layout plan_two_stage(int n, int nb, const ek_selection *sel, int nthreads)
+{
+    two_stage_layout L;
+    size_t nn = (size_t)(n > 0 ? n : 1);
+    L.b = nb > 0 ? nb : EK_TWO_STAGE_BAND;
+    L.ldab = EK(band_storage_rows)(n, L.b);
+    /* Stage 1's panels are done with before the band is copied out. */
+    size_t chase = nn * (size_t)L.ldab + EK(band_to_tridiagonal_workspace)(n, L.b, nthreads);
+    size_t reduce = EK(band_reduce_workspace)(n, L.b);
+    L.nstage = chase > reduce ? chase : reduce;
+    size_t off = 0;
+    L.d = off;      off = align_up(off + nn * sizeof(real));
+    L.e = off;      off = align_up(off + nn * sizeof(real));
+    L.stage = off;  off = align_up(off + L.nstage * sizeof(scalar));
+    L.tsolve = off; off = align_up(off + EK_REAL(tridiagonal_eigen_workspace)(n, 0, sel));
+    L.total = off;
+    return L;
+}
+
+size_t EK(symmetric_eigvals_two_stage_workspace)(int n, int nb, const ek_selection *sel,
+                                                  int nthreads)
+{
+    return plan_two_stage(n, nb, sel, nthreads).total;
+}
+
+int EK(symmetric_eigvals_two_stage)(int n, scalar *a, int lda, int nb, const ek_selection *sel,
+                                    real *w, int *m, void *work, size_t work_bytes, int nthreads)
+{
+    *m = 0;
+    if (n <= 0)
+        return 0;
+    two_stage_layout L = plan_two_stage(n, nb, sel, nthreads);
+    if (work_bytes < L.total)
+        return -1;
+    char *base = (char *)work;
+    real *d = (real *)(base + L.d), *e = (real *)(base + L.e);
+    scalar *stage = (scalar *)(base + L.stage);
+
+    real sigma = scaling_factor(n, a, lda);
+    ek_selection scaled = *sel;
+    if (sigma != 1) {
+        scale_lower(n, a, lda, sigma);
+        scaled.vl *= sigma;
+        scaled.vu *= sigma;
+    }
+
+    int info = EK(band_reduce)(n, L.b, a, lda, stage, L.nstage);
+    if (info != 0)
+        return -1;
+    size_t nband = (size_t)n * (size_t)L.ldab;
+    EK(band_pack)(n, L.b, a, lda, stage, L.ldab);
+    info = EK(band_to_tridiagonal)(n, L.b, stage, L.ldab, d, e, stage + nband,
+                                  L.nstage - nband, nthreads);
+    if (info != 0)
+        return -1;
+    info = EK_REAL(tridiagonal_eigen)(n, d, e, 0, &scaled, 0, w, m, NULL, 1, base + L.tsolve,
+                                      L.total - L.tsolve, nthreads);
+    if (info != 0)
+        return info;
+    if (sigma != 1)
+        for (int i = 0; i < *m; i++)
+            w[i] /= sigma;
+    return 0;
 }

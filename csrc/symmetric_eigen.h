@@ -10,6 +10,11 @@
 #include "blas.h"
 #include "selection.h"
 
+/* The bandwidth of the two-stage reduction's intermediate band matrix:
+ * wide enough for level-3 BLAS speed in stage 1, narrow enough that the
+ * O(b n^2) bulge chasing of stage 2 stays small. */
+#define EK_TWO_STAGE_BAND 48
+
 #define EK_DECLARE_SYMMETRIC_EIGEN(p, scalar, real)                                 \
     /* Bytes of workspace ek_p_symmetric_eigen needs. */                           \
     size_t ek_##p##_symmetric_eigen_workspace(int n, int want_vectors,              \
@@ -33,7 +38,20 @@
     /* Eigenvectors of the original problem from those of C, in place in the       \
      * n x m Z: x = L^-H y for itype 1 and 2, x = L y for itype 3. */               \
     void ek_##p##_generalized_recover(int itype, int n, int m, const scalar *b,     \
-                                      int ldb, scalar *z, int ldz);
+                                      int ldb, scalar *z, int ldz);                 \
+    /* Bytes of workspace ek_p_symmetric_eigvals_two_stage needs. */               \
+    size_t ek_##p##_symmetric_eigvals_two_stage_workspace(int n, int nb,            \
+                                                          const ek_selection *sel,  \
+                                                          int nthreads);            \
+    /* Selected eigenvalues of the Hermitian A (lower triangle, overwritten) by    \
+     * the two-stage reduction: to band form of bandwidth nb (<= 0: the default    \
+     * EK_TWO_STAGE_BAND), to tridiagonal form by bulge chasing, then the          \
+     * tridiagonal solver.  w receives *m ascending eigenvalues.  Returns as       \
+     * ek_p_symmetric_eigen does. */                                                \
+    int ek_##p##_symmetric_eigvals_two_stage(int n, scalar *a, int lda, int nb,    \
+                                             const ek_selection *sel, real *w,      \
+                                             int *m, void *work, size_t work_bytes, \
+                                             int nthreads);
 
 EK_DECLARE_SYMMETRIC_EIGEN(s, float, float)
 EK_DECLARE_SYMMETRIC_EIGEN(d, double, double)

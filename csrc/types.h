@@ -152,6 +152,10 @@ static inline void xher2k(char uplo, char trans, int n, int k, scalar alpha, con
 
 static inline void xhegst(int itype, char uplo, int n, scalar *a, int lda, const scalar *b, int ldb, int *info)
 { EK_BLAS(hegst)(&itype, &uplo, &n, a, &lda, (scalar *)b, &ldb, info); }
+
+static inline void xhemm(char side, char uplo, int m, int n, scalar alpha, const scalar *a, int lda,
+                         const scalar *b, int ldb, scalar beta, scalar *c, int ldc)
+{ EK_BLAS(hemm)(&side, &uplo, &m, &n, &alpha, (scalar *)a, &lda, (scalar *)b, &ldb, &beta, c, &ldc); }
 #else
 static inline void xhemv(char uplo, int n, scalar alpha, const scalar *a, int lda,
                          const scalar *x, int incx, scalar beta, scalar *y, int incy)
@@ -167,6 +171,10 @@ static inline void xher2k(char uplo, char trans, int n, int k, scalar alpha, con
 
 static inline void xhegst(int itype, char uplo, int n, scalar *a, int lda, const scalar *b, int ldb, int *info)
 { EK_BLAS(sygst)(&itype, &uplo, &n, a, &lda, (scalar *)b, &ldb, info); }
+
+static inline void xhemm(char side, char uplo, int m, int n, scalar alpha, const scalar *a, int lda,
+                         const scalar *b, int ldb, scalar beta, scalar *c, int ldc)
+{ EK_BLAS(symm)(&side, &uplo, &m, &n, &alpha, (scalar *)a, &lda, (scalar *)b, &ldb, &beta, c, &ldc); }
 #endif
 
 /* ---- BLAS level 3 ---- */
@@ -185,6 +193,11 @@ static inline void xtrsm(char side, char uplo, char ta, char diag, int m, int n,
 /* ---- LAPACK building blocks ---- */
 static inline void xlarfg(int n, scalar *alpha, scalar *x, int incx, scalar *tau)
 { EK_BLAS(larfg)(&n, alpha, x, &incx, tau); }
+
+/* QR of the m x n matrix a with k-column blocks (xGEQRT); t (ldt x min(m,n))
+ * receives the triangular factors of the blocks, work k n scalars. */
+static inline void xgeqrt(int m, int n, int k, scalar *a, int lda, scalar *t, int ldt, scalar *work, int *info)
+{ EK_BLAS(geqrt)(&m, &n, &k, a, &lda, t, &ldt, work, info); }
 
 static inline void xpotrf(char uplo, int n, scalar *a, int lda, int *info)
 { EK_BLAS(potrf)(&uplo, &n, a, &lda, info); }

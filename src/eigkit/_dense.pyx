@@ -54,6 +54,53 @@ cdef extern from "symmetric_eigen.h" nogil:
     void ek_z_generalized_recover(int itype, int n, int m, const double complex *b, int ldb,
                                   double complex *z, int ldz)
 
+cdef extern from "symmetric_eigen.h" nogil:
+    int EK_TWO_STAGE_BAND
+    size_t ek_s_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
+                                                      int nthreads)
+    size_t ek_d_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
+                                                      int nthreads)
+    size_t ek_c_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
+                                                      int nthreads)
+    size_t ek_z_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
+                                                      int nthreads)
+    int ek_s_symmetric_eigvals_two_stage(int n, float *a, int lda, int nb, const ek_selection *sel,
+                                         float *w, int *m, void *work, size_t nbytes, int nthreads)
+    int ek_d_symmetric_eigvals_two_stage(int n, double *a, int lda, int nb, const ek_selection *sel,
+                                         double *w, int *m, void *work, size_t nbytes, int nthreads)
+    int ek_c_symmetric_eigvals_two_stage(int n, float complex *a, int lda, int nb,
+                                         const ek_selection *sel, float *w, int *m, void *work,
+                                         size_t nbytes, int nthreads)
+    int ek_z_symmetric_eigvals_two_stage(int n, double complex *a, int lda, int nb,
+                                         const ek_selection *sel, double *w, int *m, void *work,
+                                         size_t nbytes, int nthreads)
+
+cdef extern from "band_reduction.h" nogil:
+    size_t ek_s_band_reduce_workspace(int n, int nb)
+    size_t ek_d_band_reduce_workspace(int n, int nb)
+    size_t ek_c_band_reduce_workspace(int n, int nb)
+    size_t ek_z_band_reduce_workspace(int n, int nb)
+    int ek_s_band_reduce(int n, int nb, float *a, int lda, float *work, size_t lwork)
+    int ek_d_band_reduce(int n, int nb, double *a, int lda, double *work, size_t lwork)
+    int ek_c_band_reduce(int n, int nb, float complex *a, int lda, float complex *work, size_t lwork)
+    int ek_z_band_reduce(int n, int nb, double complex *a, int lda, double complex *work, size_t lwork)
+
+cdef extern from "bulge_chasing.h" nogil:
+    int ek_s_band_storage_rows(int n, int b)
+    size_t ek_s_band_to_tridiagonal_workspace(int n, int b, int nthreads)
+    int ek_s_band_pack(int n, int b, const float *a, int lda, float *ab, int ldab)
+    int ek_d_band_pack(int n, int b, const double *a, int lda, double *ab, int ldab)
+    int ek_c_band_pack(int n, int b, const float complex *a, int lda, float complex *ab, int ldab)
+    int ek_z_band_pack(int n, int b, const double complex *a, int lda, double complex *ab, int ldab)
+    int ek_s_band_to_tridiagonal(int n, int b, float *ab, int ldab, float *d, float *e,
+                                 float *work, size_t lwork, int nthreads)
+    int ek_d_band_to_tridiagonal(int n, int b, double *ab, int ldab, double *d, double *e,
+                                 double *work, size_t lwork, int nthreads)
+    int ek_c_band_to_tridiagonal(int n, int b, float complex *ab, int ldab, float *d, float *e,
+                                 float complex *work, size_t lwork, int nthreads)
+    int ek_z_band_to_tridiagonal(int n, int b, double complex *ab, int ldab, double *d, double *e,
+                                 double complex *work, size_t lwork, int nthreads)
+
 cdef extern from "tridiagonal_eigen.h" nogil:
     size_t ek_s_tridiagonal_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
     size_t ek_d_tridiagonal_eigen_workspace(int n, int want_vectors, const ek_selection *sel)
@@ -265,6 +312,58 @@ def symmetric_eigen(scalar_t[::1, :] a, bint want_vectors, int kind=0, int il=0,
     return w_out, z_full[:, :m]
 
 
+TWO_STAGE_BAND = EK_TWO_STAGE_BAND
+
+
+def symmetric_eigvals_two_stage(scalar_t[::1, :] a, int kind=0, int il=0, int iu=-1,
+                                double vl=0.0, double vu=0.0, int bandwidth=0, int nthreads=1):
+    """Selected eigenvalues of the Hermitian matrix whose lower triangle is
+    in ``a`` (Fortran order, overwritten), by the two-stage reduction to
+    band form of width ``bandwidth`` (0: TWO_STAGE_BAND), then to
+    tridiagonal form."""
+    cdef int n = <int>a.shape[0]
+    cdef ek_selection sel = _selection(kind, il, iu, vl, vu)
+    w_full = np.empty(max(n, 1), dtype=_real_dtype(np.asarray(a).dtype))
+    if n == 0:
+        return w_full[:0]
+    cdef int lda = _ld(a.strides[1], sizeof(scalar_t), n)
+    cdef int m = 0, info = 0
+    cdef size_t nbytes
+    cdef float[::1] ws
+    cdef double[::1] wd
+    if scalar_t is float or scalar_t is cython.floatcomplex:
+        ws = w_full
+    else:
+        wd = w_full
+    if scalar_t is float:
+        nbytes = ek_s_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
+    elif scalar_t is double:
+        nbytes = ek_d_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
+    elif scalar_t is cython.floatcomplex:
+        nbytes = ek_c_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
+    else:
+        nbytes = ek_z_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
+    cdef void *work = _workspace(nbytes)
+    try:
+        with nogil:
+            if scalar_t is float:
+                info = ek_s_symmetric_eigvals_two_stage(n, &a[0, 0], lda, bandwidth, &sel, &ws[0],
+                                                        &m, work, nbytes, nthreads)
+            elif scalar_t is double:
+                info = ek_d_symmetric_eigvals_two_stage(n, &a[0, 0], lda, bandwidth, &sel, &wd[0],
+                                                        &m, work, nbytes, nthreads)
+            elif scalar_t is cython.floatcomplex:
+                info = ek_c_symmetric_eigvals_two_stage(n, &a[0, 0], lda, bandwidth, &sel, &ws[0],
+                                                        &m, work, nbytes, nthreads)
+            else:
+                info = ek_z_symmetric_eigvals_two_stage(n, &a[0, 0], lda, bandwidth, &sel, &wd[0],
+                                                        &m, work, nbytes, nthreads)
+    finally:
+        free(work)
+    _raise_for(info, "eigvalsh")
+    return w_full[:m]
+
+
 def tridiagonal_eigen(real_t[::1] d, real_t[::1] e, bint want_vectors, int kind=0, int il=0,
                       int iu=-1, double vl=0.0, double vu=0.0, double abstol=0.0, int nthreads=1):
     """Selected eigenpairs of the symmetric tridiagonal matrix (d, e).
@@ -433,6 +532,74 @@ def apply_reflectors(scalar_t[::1, :] a, scalar_t[::1] tau, scalar_t[::1, :] z):
     finally:
         free(work)
     _raise_for(info, "apply_reflectors")
+
+
+def band_reduce(scalar_t[::1, :] a, int bandwidth):
+    """Stage 1 in place: the lower triangle of ``a`` becomes a band matrix
+    of the given width (the entries below the band hold reflectors)."""
+    cdef int n = <int>a.shape[0]
+    if n == 0:
+        return
+    cdef int lda = _ld(a.strides[1], sizeof(scalar_t), n)
+    cdef size_t lwork = ek_s_band_reduce_workspace(n, bandwidth)  # scalars, any precision
+    cdef scalar_t *work = <scalar_t *>_workspace(lwork * sizeof(scalar_t))
+    cdef int info
+    try:
+        with nogil:
+            if scalar_t is float:
+                info = ek_s_band_reduce(n, bandwidth, &a[0, 0], lda, work, lwork)
+            elif scalar_t is double:
+                info = ek_d_band_reduce(n, bandwidth, &a[0, 0], lda, work, lwork)
+            elif scalar_t is cython.floatcomplex:
+                info = ek_c_band_reduce(n, bandwidth, &a[0, 0], lda, work, lwork)
+            else:
+                info = ek_z_band_reduce(n, bandwidth, &a[0, 0], lda, work, lwork)
+    finally:
+        free(work)
+    _raise_for(info, "band_reduce")
+
+
+def band_to_tridiagonal(scalar_t[::1, :] a, int bandwidth, int nthreads=1):
+    """Stage 2 on the band of width ``bandwidth`` of the lower triangle of
+    ``a`` (not modified): returns the real tridiagonal ``(d, e)``."""
+    cdef int n = <int>a.shape[0]
+    rdtype = _real_dtype(np.asarray(a).dtype)
+    d_arr = np.zeros(max(n, 1), rdtype)
+    e_arr = np.zeros(max(n, 1), rdtype)
+    if n == 0:
+        return d_arr[:0], e_arr[:0]
+    cdef int lda = _ld(a.strides[1], sizeof(scalar_t), n)
+    cdef int ldab = ek_s_band_storage_rows(n, bandwidth)
+    cdef size_t nband = <size_t>n * ldab
+    cdef size_t lwork = ek_s_band_to_tridiagonal_workspace(n, bandwidth, nthreads)
+    cdef scalar_t *ab = <scalar_t *>_workspace((nband + lwork) * sizeof(scalar_t))
+    cdef int info
+    cdef float[::1] ds, es
+    cdef double[::1] dd, ed
+    if scalar_t is float or scalar_t is cython.floatcomplex:
+        ds = d_arr
+        es = e_arr
+    else:
+        dd = d_arr
+        ed = e_arr
+    try:
+        with nogil:
+            if scalar_t is float:
+                ek_s_band_pack(n, bandwidth, &a[0, 0], lda, ab, ldab)
+                info = ek_s_band_to_tridiagonal(n, bandwidth, ab, ldab, &ds[0], &es[0], ab + nband, lwork, nthreads)
+            elif scalar_t is double:
+                ek_d_band_pack(n, bandwidth, &a[0, 0], lda, ab, ldab)
+                info = ek_d_band_to_tridiagonal(n, bandwidth, ab, ldab, &dd[0], &ed[0], ab + nband, lwork, nthreads)
+            elif scalar_t is cython.floatcomplex:
+                ek_c_band_pack(n, bandwidth, &a[0, 0], lda, ab, ldab)
+                info = ek_c_band_to_tridiagonal(n, bandwidth, ab, ldab, &ds[0], &es[0], ab + nband, lwork, nthreads)
+            else:
+                ek_z_band_pack(n, bandwidth, &a[0, 0], lda, ab, ldab)
+                info = ek_z_band_to_tridiagonal(n, bandwidth, ab, ldab, &dd[0], &ed[0], ab + nband, lwork, nthreads)
+    finally:
+        free(ab)
+    _raise_for(info, "band_to_tridiagonal")
+    return d_arr[:n], e_arr[:max(n - 1, 0)]
 
 
 def tridiagonal_eigvals(real_t[::1] d, real_t[::1] e):
