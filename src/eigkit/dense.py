@@ -19,7 +19,7 @@ from numpy.linalg import LinAlgError  # noqa: F401  (re-exported for users' exce
 from scipy.linalg.blas import find_best_blas_type
 from scipy.sparse import issparse
 
-from . import _dense
+from . import _dense, _krylov_subset
 
 __all__ = ["eigh", "eigvalsh", "eigh_tridiagonal", "eigvalsh_tridiagonal"]
 
@@ -286,8 +286,14 @@ def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, it
         work_b, _ = _lower_fortran(b1, lower, dtype, overwrite_b or _private(b1, b))
         _dense.generalized_reduce(itype, work_a, work_b)
 
-    w, v = _dense.symmetric_eigen(work_a, not eigvals_only, kind, il, iu, vl, vu,
-                                  _kernel_threads())
+    found = None
+    if work_b is None and kind == _dense.SELECT_INDEX:
+        # a few pairs at one end: block Lanczos, or None for the direct path
+        found = _krylov_subset.solve(work_a, il, iu, not eigvals_only, _kernel_threads())
+    if found is None:
+        found = _dense.symmetric_eigen(work_a, not eigvals_only, kind, il, iu, vl, vu,
+                                       _kernel_threads())
+    w, v = found
     if eigvals_only:
         return w
     if work_b is not None:

@@ -1,0 +1,128 @@
+"""eigh's subsets at one end of the spectrum by block Lanczos.
+
+``eigh(a, subset_by_index=[n - k, n - 1])`` with k << n (the PCA case)
+needs only the k largest pairs, yet the direct solver pays for the whole
+tridiagonal reduction, about (4/3) n^3 flops.  A block Lanczos method needs
+a few hundred products of A with blocks of 8 columns (GEMM) when the
+spectrum separates the wanted values from the rest, as a covariance
+matrix's decaying spectrum does; on a flat spectrum (a random symmetric
+matrix) it would need thousands and lose to the direct solver.
+
+:func:`solve` decides, runs the compiled solve (:mod:`eigkit._dense_krylov`)
+and returns its pairs, or None: the caller then runs the direct solver on
+the same array.  It gives up (returns None)
+
+- before starting, for a subset that is not at one end of the spectrum, for
+  k > n / 16, and when the work budget would not cover two restart cycles
+  (small n: the crossover with the direct solver);
+- while running, when the work done, or the work predicted from the rate
+  at which the residuals fall, exceeds the budget: a fraction of the
+  direct solver's cost, so that giving up costs at most that fraction;
+- at the end, when the certificate fails: LAPACK's test ratios
+  ``||A Z - Z W||_1 / (||A|| n ulp)`` and ``||I - Z^H Z||_1 / (n ulp)``,
+  recomputed from scratch, must stay below ``ratio_limit``.
+
+The thresholds live in :data:`POLICY`; the tests lower ``min_n`` to run
+both paths on small matrices.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _dense_krylov
+
+#: The direct solver's cost for a subset of order n, in products of A with
+#: one column (GEMM with 8 columns): R(n) / n at these orders, measured with
+#: one BLAS thread (the direct path's matrix-vector half gains less from a
+#: second thread than GEMM does, which makes the ratio smaller with two
+#: threads: about 0.6 at n = 3000).  Linear in between, constant beyond.
+_DIRECT_COST_ORDERS = (500, 1000, 2000, 3000)
+_DIRECT_COST_PER_ORDER = (0.27, 0.38, 0.6, 0.6)
+
+
+@dataclass
+class KrylovSubsetPolicy:
+    """When eigh tries block Lanczos for a subset, and its limits."""
+
+    #: smallest order tried.  Giving up costs the first restart cycle (64
+    #: products, 3 % of the direct solver's time at n = 3000, 5 % at 2000,
+    #: 15 % at 1000, measured on a random symmetric matrix); a covariance
+    #: matrix's top 10 takes 0.16 of its time at n = 2000, 0.08 at 3000.
+    min_n: int = 2000
+    #: largest k tried, as a fraction of n
+    max_k_fraction: float = 1 / 16
+    #: the Krylov work allowed, done or predicted, as a fraction of the
+    #: direct solver's estimated cost
+    budget_fraction: float = 0.3
+    #: Lanczos block size: GEMM with 8 columns is still bound by reading A,
+    #: so wider blocks cost little more per product but need more products
+    block: int = 8
+    #: the largest LAPACK test ratio certified (LAPACK's tests pass below 60)
+    ratio_limit: float = 20.0
+    #: the start block's seed: the same input gives the same answer
+    seed: int = 0
+
+
+POLICY = KrylovSubsetPolicy()
+
+
+def direct_cost(n):
+    """The direct subset solver's cost at order n, in products of A with one
+    column."""
+    return n * float(np.interp(n, _DIRECT_COST_ORDERS, _DIRECT_COST_PER_ORDER))
+
+
+def _basis_size(n, k, block):
+    """Room for the k wanted vectors, and for a Krylov sequence several
+    blocks long after each restart."""
+    return min(n - 1, max(64, 2 * k + 4 * block))
+
+
+def _plan(n, il, iu, policy):
+    """(k, largest, budget) if the subset [il, iu] is worth a Krylov solve,
+    else None."""
+    k = iu - il + 1
+    at_top, at_bottom = iu == n - 1, il == 0
+    if at_top == at_bottom or n < policy.min_n or k > policy.max_k_fraction * n:
+        return None
+    budget = policy.budget_fraction * direct_cost(n)
+    if budget < 2 * _basis_size(n, k, policy.block):
+        return None
+    return k, at_top, budget
+
+
+def solve(work_a, il, iu, want_vectors, nthreads, policy=None):
+    """The pairs il..iu of the Hermitian matrix whose lower triangle is in
+    ``work_a`` (Fortran order), by block Lanczos: ``(w, v)`` (v None without
+    vectors), or None when the direct solver should run instead.
+
+    ``work_a``'s strict upper triangle is overwritten by the mirror of the
+    lower one; the lower triangle, which the direct solver reads, is kept.
+    """
+    policy = POLICY if policy is None else policy
+    n = work_a.shape[0]
+    plan = _plan(n, il, iu, policy)
+    if plan is None:
+        return None
+    k, largest, budget = plan
+    biggest = _dense_krylov.hermitian_fill(work_a)
+    if not _safe_scale(biggest, n, work_a.dtype):
+        return None
+    block = min(policy.block, (n - k - 1) // 2)
+    status, w, v, _ = _dense_krylov.extreme_eigenpairs(
+        work_a, k, largest, block, _basis_size(n, k, block), budget, policy.ratio_limit,
+        nthreads, policy.seed)
+    if status != 0:
+        return None
+    return w, (v if want_vectors else None)
+
+
+def _safe_scale(biggest, n, dtype):
+    """Whether products with A cannot overflow nor lose their accuracy to
+    underflow: the direct solver scales such matrices, this path does not."""
+    info = np.finfo(np.empty(0, dtype).real.dtype)
+    low = np.sqrt(float(info.tiny)) / float(info.eps)
+    high = np.sqrt(float(info.max)) * float(info.eps) / n
+    return bool(np.isfinite(biggest)) and low <= biggest <= high
