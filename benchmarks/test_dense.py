@@ -3,6 +3,7 @@ that ``eigkit bench --suite dense`` times (eigkit.bench.cases.SUITE).
 
     EIGKIT_BENCH_SIZES=500,1000,2000,4000 python -m pytest benchmarks/test_dense.py \\
         --benchmark-group-by=group --benchmark-columns=median,min,rounds
+    python -m pytest benchmarks/test_dense.py -k "top10 and 3000" --benchmark-group-by=group
 
 Each round is preceded by an untimed pause so that the other library's
 OpenBLAS threads have gone idle (see eigkit.bench.runner).
@@ -15,7 +16,11 @@ from conftest import sizes
 from eigkit.bench.cases import SUITE
 from eigkit.bench.runner import PAUSE_SECONDS
 
-PROBLEMS = SUITE.problems(sizes("EIGKIT_BENCH_SIZES", (500, 1000, 2000)))
+# Every case at the chosen sizes, and the two top-10 cases at n = 3000: the
+# covariance matrix's target is a fifth of SciPy's time, the random
+# matrix's is no slower than eigkit-direct.
+PROBLEMS = (SUITE.problems(sizes("EIGKIT_BENCH_SIZES", (500, 1000, 2000)))
+            + SUITE.problems([3000], cases=["top10", "covariance-top10"]))
 PAIRS = [(p, c) for p in PROBLEMS for c in p.contenders]
 
 

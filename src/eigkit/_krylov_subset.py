@@ -27,6 +27,8 @@ both paths on small matrices.
 """
 from __future__ import annotations
 
+import contextlib
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +68,19 @@ class KrylovSubsetPolicy:
 
 
 POLICY = KrylovSubsetPolicy()
+
+
+@contextlib.contextmanager
+def direct_only():
+    """Within the block, eigh never tries the Krylov path (the benchmarks
+    time the direct solver this way).  Not thread-safe: it changes
+    :data:`POLICY`."""
+    saved = POLICY.min_n
+    POLICY.min_n = sys.maxsize
+    try:
+        yield
+    finally:
+        POLICY.min_n = saved
 
 
 def direct_cost(n):
