@@ -16,25 +16,32 @@ static real entry_size(scalar x)
     return re > im ? re : im;
 }
 
-real EK(hermitian_fill)(int n, scalar *a, int lda)
+real EK(hermitian_fill)(int n, scalar *a, int lda, char uplo)
 {
+    int from_lower = uplo == 'L' || uplo == 'l';
     real big = 0;
     int finite = 1;
     for (int j0 = 0; j0 < n; j0 += TILE) {
         int j1 = j0 + TILE < n ? j0 + TILE : n;
         for (int i0 = j0; i0 < n; i0 += TILE) {
             int i1 = i0 + TILE < n ? i0 + TILE : n;
-            /* tile (i0:i1, j0:j1) of the lower triangle -> (j0:j1, i0:i1) */
-            for (int i = i0; i < i1; i++)
-                for (int j = j0; j < j1 && j <= i; j++) {
-                    scalar x = EK_AT(a, lda, i, j);
+            /* the tile pair (i0:i1, j0:j1) of the lower triangle and its
+             * mirror (j0:j1, i0:i1): the source is read along its columns */
+            for (int q = from_lower ? j0 : i0; q < (from_lower ? j1 : i1); q++)
+                for (int p = from_lower ? i0 : j0; p < (from_lower ? i1 : j1); p++) {
+                    int i = from_lower ? p : q, j = from_lower ? q : p; /* i >= j */
+                    if (i < j)
+                        continue;
+                    scalar x = from_lower ? EK_AT(a, lda, i, j) : EK_AT(a, lda, j, i);
                     real s = entry_size(x);
                     finite &= (s - s == 0);
                     big = s > big ? s : big;
                     if (i == j)
                         EK_AT(a, lda, i, i) = EK_RE(x);
-                    else
+                    else if (from_lower)
                         EK_AT(a, lda, j, i) = EK_CONJ(x);
+                    else
+                        EK_AT(a, lda, i, j) = EK_CONJ(x);
                 }
         }
     }

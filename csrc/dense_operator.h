@@ -6,9 +6,11 @@
  * twenty times, and GEMM on the full matrix runs those products faster
  * than SYMM / HEMM on the triangle (OpenBLAS packs a symmetric operand with
  * a slower copy routine), so the operator holds the full matrix: one pass
- * of ek_p_hermitian_fill mirrors the lower triangle into the upper one.
- * The lower triangle is left as it was, so the direct solver can still
- * run on the same array if the Krylov solve gives up.
+ * of ek_p_hermitian_fill mirrors the given triangle into the other.  Both
+ * triangles then hold the matrix, so the direct solver (which reads the
+ * lower one) can still run on the same array if the Krylov solve gives up.
+ * Mirroring the upper triangle lets a C-ordered input be used through its
+ * transpose after a plain copy, instead of a transposing one.
  */
 #ifndef EK_DENSE_OPERATOR_H
 #define EK_DENSE_OPERATOR_H
@@ -23,10 +25,11 @@ typedef struct ek_dense_operator {
 } ek_dense_operator;
 
 #define EK_DECLARE_DENSE_OPERATOR(p, scalar, real)                                      \
-    /* Set the strict upper triangle of A to the conjugate transpose of the strict   \
-     * lower one and the imaginary part of the diagonal to zero.  Returns the        \
-     * largest |Re| or |Im| of an entry (NaN if one is not finite). */              \
-    real ek_##p##_hermitian_fill(int n, scalar *a, int lda);                          \
+    /* Set the strict triangle of A opposite to `uplo` ('L' or 'U', the one that   \
+     * holds A) to the conjugate transpose of the other, and the imaginary part of  \
+     * the diagonal to zero.  Returns the largest |Re| or |Im| of an entry (NaN if   \
+     * one is not finite). */                                                        \
+    real ek_##p##_hermitian_fill(int n, scalar *a, int lda, char uplo);               \
     /* Y (n x ncols, ld ldy) = A X (ld ldx). */                                       \
     void ek_##p##_dense_operator_apply(const ek_dense_operator *op, int ncols,         \
                                        const scalar *x, int ldx, scalar *y, int ldy);

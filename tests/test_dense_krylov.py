@@ -227,24 +227,38 @@ def test_generalized_problem_takes_the_direct_path(outcomes):
     assert np.allclose(w, np.linalg.eigvalsh(a)[-4:] / 2, atol=1e-13)
 
 
+@pytest.mark.parametrize("from_lower", [True, False])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128],
                          ids=lambda t: np.dtype(t).name)
-def test_hermitian_fill(dtype):
+def test_hermitian_fill(dtype, from_lower):
     rng = np.random.default_rng(0)
     n = 150   # more than two tiles of the mirroring pass
     q = rng.standard_normal((n, n))
     if np.dtype(dtype).kind == "c":
         q = q + 1j * rng.standard_normal((n, n))
     q = q.astype(dtype)
-    a = np.asfortranarray(np.tril(q))
+    tri = np.tril(q) if from_lower else np.triu(q)
+    a = np.asfortranarray(tri)
     if np.dtype(dtype).kind == "c":
         a[np.diag_indices(n)] += 0.5j   # ignored, as the direct solver ignores it
     given = a.copy()
-    biggest = _dense_krylov.hermitian_fill(a)
-    lower = np.tril(given, -1)
-    expected = lower + lower.conj().T + np.diag(np.diagonal(given).real)
+    biggest = _dense_krylov.hermitian_fill(a, from_lower)
+    strict = np.tril(given, -1) if from_lower else np.triu(given, 1)
+    expected = strict + strict.conj().T + np.diag(np.diagonal(given).real)
     assert np.array_equal(a, expected.astype(dtype))
-    tri = np.tril(given)
-    assert biggest == pytest.approx(max(np.abs(tri.real).max(), np.abs(tri.imag).max()))
-    a[5, 2] = np.inf
-    assert np.isnan(_dense_krylov.hermitian_fill(a))
+    part = np.tril(given) if from_lower else np.triu(given)
+    assert biggest == pytest.approx(max(np.abs(part.real).max(), np.abs(part.imag).max()))
+    a[(5, 2) if from_lower else (2, 5)] = np.inf
+    assert np.isnan(_dense_krylov.hermitian_fill(a, from_lower))
+
+
+@pytest.mark.parametrize("overwrite_a", [False, True])
+def test_overwrite_a_lays_out_in_place(outcomes, overwrite_a):
+    a = np.asfortranarray(decaying(N, np.float64, seed=12))
+    given = a.copy(order="F")
+    w, z = eigkit.eigh(given, overwrite_a=overwrite_a, subset_by_index=[N - 3, N - 1])
+    assert outcomes == ["certified"]
+    check_pairs(a, w, z, N - 3, N - 1, np.float64)
+    # the lower triangle is what the direct solver would still read
+    assert np.array_equal(np.tril(given), np.tril(a))
+    assert overwrite_a or np.array_equal(given, a)

@@ -22,10 +22,10 @@ cdef extern from "dense_operator.h" nogil:
         int n
         int lda
         const void *a
-    float ek_s_hermitian_fill(int n, float *a, int lda)
-    double ek_d_hermitian_fill(int n, double *a, int lda)
-    float ek_c_hermitian_fill(int n, float complex *a, int lda)
-    double ek_z_hermitian_fill(int n, double complex *a, int lda)
+    float ek_s_hermitian_fill(int n, float *a, int lda, char uplo)
+    double ek_d_hermitian_fill(int n, double *a, int lda, char uplo)
+    float ek_c_hermitian_fill(int n, float complex *a, int lda, char uplo)
+    double ek_z_hermitian_fill(int n, double complex *a, int lda, char uplo)
 
 cdef extern from "dense_krylov.h" nogil:
     ctypedef struct ek_dense_krylov_params:
@@ -67,24 +67,25 @@ cdef inline int _ld(Py_ssize_t stride, size_t itemsize):
     return <int>max(stride // <Py_ssize_t>itemsize, 1)
 
 
-def hermitian_fill(scalar_t[::1, :] a):
-    """Mirror the lower triangle of the square ``a`` into its upper one (in
-    place, conjugated; the diagonal made real).  Returns the largest |Re| or
-    |Im| of an entry, NaN if one is not finite."""
+def hermitian_fill(scalar_t[::1, :] a, bint from_lower=True):
+    """Mirror the lower (or upper) triangle of the square ``a`` into the
+    other one (in place, conjugated; the diagonal made real).  Returns the
+    largest |Re| or |Im| of an entry, NaN if one is not finite."""
     cdef int n = <int>a.shape[0]
+    cdef char uplo = b'L' if from_lower else b'U'
     if n == 0:
         return 0.0
     cdef int lda = _ld(a.strides[1], sizeof(scalar_t))
     cdef double big
     with nogil:
         if scalar_t is float:
-            big = ek_s_hermitian_fill(n, &a[0, 0], lda)
+            big = ek_s_hermitian_fill(n, &a[0, 0], lda, uplo)
         elif scalar_t is double:
-            big = ek_d_hermitian_fill(n, &a[0, 0], lda)
+            big = ek_d_hermitian_fill(n, &a[0, 0], lda, uplo)
         elif scalar_t is cython.floatcomplex:
-            big = ek_c_hermitian_fill(n, &a[0, 0], lda)
+            big = ek_c_hermitian_fill(n, &a[0, 0], lda, uplo)
         else:
-            big = ek_z_hermitian_fill(n, &a[0, 0], lda)
+            big = ek_z_hermitian_fill(n, &a[0, 0], lda, uplo)
     return big
 
 

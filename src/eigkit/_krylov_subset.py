@@ -8,9 +8,11 @@ spectrum separates the wanted values from the rest, as a covariance
 matrix's decaying spectrum does; on a flat spectrum (a random symmetric
 matrix) it would need thousands and lose to the direct solver.
 
-:func:`solve` decides, runs the compiled solve (:mod:`eigkit._dense_krylov`)
-and returns its pairs, or None: the caller then runs the direct solver on
-the same array.  It gives up (returns None)
+:func:`plan` decides whether to try, :func:`operand` lays the matrix out
+with both triangles set (the direct solver can run on it too), and
+:func:`solve` runs the compiled solve (:mod:`eigkit._dense_krylov`) and
+returns its pairs, or None: the caller then runs the direct solver on the
+same array.  The path is given up
 
 - before starting, for a subset that is not at one end of the spectrum, for
   k > n / 16, and when the work budget would not cover two restart cycles
@@ -95,9 +97,20 @@ def _basis_size(n, k, block):
     return min(n - 1, max(64, 2 * k + 4 * block))
 
 
-def _plan(n, il, iu, policy):
-    """(k, largest, budget) if the subset [il, iu] is worth a Krylov solve,
-    else None."""
+@dataclass
+class Plan:
+    """One Krylov solve: k pairs at the top (largest) or bottom end, the
+    work allowed, and whether the matrix's scale was found safe."""
+    k: int
+    largest: bool
+    budget: float
+    safe_scale: bool = False
+
+
+def plan(n, il, iu, policy=None):
+    """A :class:`Plan` if the pairs il..iu of a matrix of order n are worth
+    a Krylov solve, else None."""
+    policy = POLICY if policy is None else policy
     k = iu - il + 1
     at_top, at_bottom = iu == n - 1, il == 0
     if at_top == at_bottom or n < policy.min_n or k > policy.max_k_fraction * n:
@@ -105,30 +118,44 @@ def _plan(n, il, iu, policy):
     budget = policy.budget_fraction * direct_cost(n)
     if budget < 2 * _basis_size(n, k, policy.block):
         return None
-    return k, at_top, budget
+    return Plan(k, at_top, budget)
 
 
-def solve(work_a, il, iu, want_vectors, nthreads, policy=None):
-    """The pairs il..iu of the Hermitian matrix whose lower triangle is in
-    ``work_a`` (Fortran order), by block Lanczos: ``(w, v)`` (v None without
-    vectors), or None when the direct solver should run instead.
+def operand(plan, a, lower, dtype, may_overwrite):
+    """``(h, conjugated)``: a Fortran-ordered ``dtype`` matrix holding the
+    Hermitian A given by the `lower` (or upper) triangle of ``a`` in both
+    triangles, or conj(A) when ``conjugated`` (as ``dense._lower_fortran``,
+    whose contract for the lower triangle this keeps, so the direct solver
+    can run on ``h``).  Records in ``plan`` whether the scale is safe.
 
-    ``work_a``'s strict upper triangle is overwritten by the mirror of the
-    lower one; the lower triangle, which the direct solver reads, is kept.
+    Whichever of ``a`` and its transpose is Fortran-ordered is copied (a
+    plain copy, several times faster than a transposing one) or, when
+    ``may_overwrite``, used in place; its given triangle is then mirrored.
+    The transpose of a Hermitian matrix is its conjugate.
     """
+    conjugated = not a.flags.f_contiguous and a.flags.c_contiguous
+    source = a.T if conjugated else a
+    from_lower = lower != conjugated
+    if not (may_overwrite and source.dtype == dtype and source.flags.f_contiguous
+            and source.flags.writeable):
+        source = np.array(source, dtype=dtype, order="F")
+    biggest = _dense_krylov.hermitian_fill(source, from_lower)
+    plan.safe_scale = _safe_scale(biggest, source.shape[0], dtype)
+    return source, conjugated
+
+
+def solve(work_a, plan, want_vectors, nthreads, policy=None):
+    """The planned pairs of the Hermitian matrix ``work_a`` (both triangles
+    set, by :func:`operand`), by block Lanczos: ``(w, v)`` (v None without
+    vectors), or None when the direct solver should run instead."""
     policy = POLICY if policy is None else policy
+    if not plan.safe_scale:
+        return None
     n = work_a.shape[0]
-    plan = _plan(n, il, iu, policy)
-    if plan is None:
-        return None
-    k, largest, budget = plan
-    biggest = _dense_krylov.hermitian_fill(work_a)
-    if not _safe_scale(biggest, n, work_a.dtype):
-        return None
-    block = min(policy.block, (n - k - 1) // 2)
+    block = min(policy.block, (n - plan.k - 1) // 2)
     status, w, v, _ = _dense_krylov.extreme_eigenpairs(
-        work_a, k, largest, block, _basis_size(n, k, block), budget, policy.ratio_limit,
-        nthreads, policy.seed)
+        work_a, plan.k, plan.largest, block, _basis_size(n, plan.k, block), plan.budget,
+        policy.ratio_limit, nthreads, policy.seed)
     if status != 0:
         return None
     return w, (v if want_vectors else None)

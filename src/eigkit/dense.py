@@ -280,16 +280,22 @@ def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, it
         w = np.empty((0,), dtype=real_dtype)
         return w if eigvals_only else (w, np.empty((0, 0), dtype=dtype))
 
-    work_a, conjugated = _lower_fortran(a1, lower, dtype, overwrite_a or _private(a1, a))
+    # a few pairs at one end of the spectrum: block Lanczos first
+    krylov = _krylov_subset.plan(n, il, iu) \
+        if b1 is None and kind == _dense.SELECT_INDEX else None
+    may_overwrite = overwrite_a or _private(a1, a)
+    if krylov is None:
+        work_a, conjugated = _lower_fortran(a1, lower, dtype, may_overwrite)
+    else:
+        work_a, conjugated = _krylov_subset.operand(krylov, a1, lower, dtype, may_overwrite)
     work_b = None
     if b1 is not None:
         work_b, _ = _lower_fortran(b1, lower, dtype, overwrite_b or _private(b1, b))
         _dense.generalized_reduce(itype, work_a, work_b)
 
     found = None
-    if work_b is None and kind == _dense.SELECT_INDEX:
-        # a few pairs at one end: block Lanczos, or None for the direct path
-        found = _krylov_subset.solve(work_a, il, iu, not eigvals_only, _kernel_threads())
+    if krylov is not None:
+        found = _krylov_subset.solve(work_a, krylov, not eigvals_only, _kernel_threads())
     if found is None:
         found = _dense.symmetric_eigen(work_a, not eigvals_only, kind, il, iu, vl, vu,
                                        _kernel_threads())
