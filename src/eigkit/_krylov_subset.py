@@ -15,8 +15,9 @@ returns its pairs, or None: the caller then runs the direct solver on the
 same array.  The path is given up
 
 - before starting, for a subset that is not at one end of the spectrum, for
-  k > n / 16, and when the work budget would not cover two restart cycles
-  (small n: the crossover with the direct solver);
+  k > n / 16, for n < ``min_n`` (where giving up would cost too large a
+  share of the direct solver's time), and when the work budget would not
+  cover two restart cycles;
 - while running, when the work done, or the work predicted from the rate
   at which the residuals fall, exceeds the budget: a fraction of the
   direct solver's cost, so that giving up costs at most that fraction;
@@ -51,10 +52,13 @@ class KrylovSubsetPolicy:
     """When eigh tries block Lanczos for a subset, and its limits."""
 
     #: smallest order tried.  Giving up costs the first restart cycle (64
-    #: products, 3 % of the direct solver's time at n = 3000, 5 % at 2000,
-    #: 15 % at 1000, measured on a random symmetric matrix); a covariance
-    #: matrix's top 10 takes 0.16 of its time at n = 2000, 0.08 at 3000.
-    min_n: int = 2000
+    #: products and the layout pass): measured with one BLAS thread on a
+    #: random symmetric matrix, 3 % of the direct solver's time at n = 3000,
+    #: 5-7 % at 2000, 11-16 % at 1000 (more with two threads, where the
+    #: direct solver gains more than the memory-bound products); a
+    #: covariance matrix's top 10 took 0.16 of its time at n = 2000 and
+    #: 0.08 at 3000.
+    min_n: int = 2500
     #: largest k tried, as a fraction of n
     max_k_fraction: float = 1 / 16
     #: the Krylov work allowed, done or predicted, as a fraction of the

@@ -207,7 +207,13 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
         rotations; ``"evr"``, ``"evx"``, ``"gvx"`` and None -> the same
         for the full spectrum, and Sturm bisection with inverse iteration
         for subsets.  SciPy's consistency checks (e.g. ``"evd"`` with a
-        subset) raise the same ValueError.
+        subset) raise the same ValueError.  A few pairs at one end of the
+        spectrum of a large standard problem (``subset_by_index`` starting
+        at 0 or ending at M - 1, at most M / 16 pairs, M >= 2500) are first
+        sought by block Lanczos on GEMM products: kept only if LAPACK's
+        residual and orthogonality tests pass, abandoned for the direct
+        solver as soon as its work, done or predicted, exceeds a fraction of
+        the direct solver's (a flat spectrum: a random matrix).
 
     Returns
     -------
