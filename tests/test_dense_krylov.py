@@ -262,3 +262,16 @@ def test_overwrite_a_lays_out_in_place(outcomes, overwrite_a):
     # the lower triangle is what the direct solver would still read
     assert np.array_equal(np.tril(given), np.tril(a))
     assert overwrite_a or np.array_equal(given, a)
+
+
+def test_subset_boundary_inside_a_multiple_eigenvalue(outcomes):
+    # the 2 largest of (3, 2, 2, 2, ...): any unit vector of the eigenspace
+    # of 2 completes the answer
+    n = N
+    w_true = (1.0 / np.arange(1, n + 1)) ** 0.5
+    w_true[:4] = [3.0, 2.0, 2.0, 2.0]
+    a = with_spectrum(w_true, np.float64, np.random.default_rng(13))
+    w, z = eigkit.eigh(a, subset_by_index=[n - 2, n - 1])
+    assert outcomes == ["certified"]
+    check_pairs(a, w, z, n - 2, n - 1, np.float64)
+    assert np.allclose(w, [2.0, 3.0], rtol=0, atol=1e-13)
