@@ -39,12 +39,13 @@ import numpy as np
 from . import _dense_krylov
 
 #: The direct solver's cost for a subset of order n, in products of A with
-#: one column (GEMM with 8 columns): R(n) / n at these orders, measured with
-#: one BLAS thread (the direct path's matrix-vector half gains less from a
-#: second thread than GEMM does, which makes the ratio smaller with two
-#: threads: about 0.6 at n = 3000).  Linear in between, constant beyond.
+#: one column (GEMM with 8 columns), divided by n.  Measured with one BLAS
+#: thread on a loaded machine: 0.27, 0.38, 0.62, 0.84 at these orders.  With
+#: two threads on a quiet one, the direct solver's times (0.25 s at n = 2000,
+#: 1.05 s at 3000) over an estimated 0.3 / 0.6 ms per column give about 0.4
+#: and 0.6.  The table takes the smaller; linear in between, constant beyond.
 _DIRECT_COST_ORDERS = (500, 1000, 2000, 3000)
-_DIRECT_COST_PER_ORDER = (0.27, 0.38, 0.6, 0.6)
+_DIRECT_COST_PER_ORDER = (0.27, 0.38, 0.4, 0.6)
 
 
 @dataclass
