@@ -38,8 +38,8 @@ def test_results_json_schema(dense_run):
         assert env["packages"][pkg]
     assert doc["settings"]["sizes"] == {"dense": [40, 80]}
     rows = doc["results"]
-    # eigh: 5 contenders, top10: 3, at two sizes
-    assert len(rows) == 2 * (5 + 3)
+    # eigh: 5 contenders, top10: 4, at two sizes
+    assert len(rows) == 2 * (5 + 4)
     assert {r["case"] for r in rows} == {"eigh", "top10"}
     for r in rows:
         assert r["median"] > 0 and len(r["times"]) == 1

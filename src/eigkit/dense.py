@@ -19,7 +19,7 @@ from numpy.linalg import LinAlgError  # noqa: F401  (re-exported for users' exce
 from scipy.linalg.blas import find_best_blas_type
 from scipy.sparse import issparse
 
-from . import _dense
+from . import _dense, _krylov_subset
 
 __all__ = ["eigh", "eigvalsh", "eigh_tridiagonal", "eigvalsh_tridiagonal"]
 
@@ -221,6 +221,13 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
         band form with level-3 BLAS, then bulge chasing) followed by
         root-free QR or, for subsets, bisection.  SciPy's consistency
         checks (e.g. ``"evd"`` with a subset) raise the same ValueError.
+        A few pairs at one end of the spectrum of a large standard
+        problem (``subset_by_index`` starting at 0 or ending at M - 1, at
+        most M / 16 pairs, M >= 2500) are first sought by block Lanczos
+        on GEMM products: kept only if LAPACK's residual and
+        orthogonality tests pass, abandoned for the direct solver as soon
+        as its work, done or predicted, exceeds a fraction of the direct
+        solver's (a flat spectrum: a random matrix).
 
     Returns
     -------
@@ -293,17 +300,29 @@ def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, it
         w = np.empty((0,), dtype=real_dtype)
         return w if eigvals_only else (w, np.empty((0, 0), dtype=dtype))
 
-    work_a, conjugated = _lower_fortran(a1, lower, dtype, overwrite_a or _private(a1, a))
+    # a few pairs at one end of the spectrum: block Lanczos first
+    krylov = _krylov_subset.plan(n, il, iu) \
+        if b1 is None and kind == _dense.SELECT_INDEX else None
+    may_overwrite = overwrite_a or _private(a1, a)
+    if krylov is None:
+        work_a, conjugated = _lower_fortran(a1, lower, dtype, may_overwrite)
+    else:
+        work_a, conjugated = _krylov_subset.operand(krylov, a1, lower, dtype, may_overwrite)
     work_b = None
     if b1 is not None:
         work_b, _ = _lower_fortran(b1, lower, dtype, overwrite_b or _private(b1, b))
         _dense.generalized_reduce(itype, work_a, work_b)
 
-    if eigvals_only and n >= _TWO_STAGE_MIN_ORDER:
+    found = None
+    if krylov is not None:
+        found = _krylov_subset.solve(work_a, krylov, not eigvals_only, _kernel_threads())
+    if found is None and eigvals_only and n >= _TWO_STAGE_MIN_ORDER:
         return _dense.symmetric_eigvals_two_stage(work_a, kind, il, iu, vl, vu,
                                                   _TWO_STAGE_BANDWIDTH, _kernel_threads())
-    w, v = _dense.symmetric_eigen(work_a, not eigvals_only, kind, il, iu, vl, vu,
-                                  _kernel_threads())
+    if found is None:
+        found = _dense.symmetric_eigen(work_a, not eigvals_only, kind, il, iu, vl, vu,
+                                       _kernel_threads())
+    w, v = found
     if eigvals_only:
         return w
     if work_b is not None:

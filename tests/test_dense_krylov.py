@@ -1,0 +1,277 @@
+"""eigh's subsets at one end of the spectrum by block Lanczos
+(eigkit._krylov_subset): the pairs it certifies meet LAPACK's test ratios
+and agree with numpy.linalg.eigh, multiple eigenvalues keep their
+multiplicity, and every case it should not or cannot handle falls back to
+the direct solver with the same answer.
+
+The policy's thresholds are lowered so that matrices of order 200-300 take
+the Krylov path; a spy on the compiled solve records which path ran.
+"""
+import numpy as np
+import pytest
+
+import eigkit
+from eigkit import _dense_krylov, _krylov_subset
+from matrices import (decomposition_ratio, orthogonality_ratio, real_dtype, scale_near, ulp,
+                      with_spectrum)
+
+THRESHOLD = 60.0  # LAPACK's threshold for its test ratios
+N = 240
+
+
+@pytest.fixture
+def outcomes(monkeypatch, single_threaded_blas):
+    """Lower the policy's thresholds to small orders; record the status of
+    every compiled Krylov solve."""
+    seen = []
+    solve = _dense_krylov.extreme_eigenpairs
+
+    def spy(*args, **kwargs):
+        result = solve(*args, **kwargs)
+        seen.append(_dense_krylov.STATUS[result[0]])
+        return result
+
+    monkeypatch.setattr(_krylov_subset._dense_krylov, "extreme_eigenpairs", spy)
+    monkeypatch.setattr(_krylov_subset.POLICY, "min_n", 50)
+    # the direct solver's cost model is for large orders; allow the work
+    monkeypatch.setattr(_krylov_subset.POLICY, "budget_fraction", 1e3)
+    return seen
+
+
+def decaying(n, dtype, seed=0, power=1.0, sign=1.0):
+    """A covariance-like matrix: eigenvalues sign / j^power in a random
+    unitary basis."""
+    rng = np.random.default_rng(seed)
+    w = sign * (1.0 / np.arange(1, n + 1)) ** power
+    return with_spectrum(w, dtype, rng)
+
+
+def sample_covariance(n, seed=0):
+    """X^T X / m for Gaussian X with column scales 1/sqrt(j) (the bench's
+    'covariance' matrix)."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n + 50, n)) * (1.0 / np.arange(1, n + 1)) ** 0.5
+    return x.T @ x / (n + 50)
+
+
+def reference(a):
+    wide = np.complex128 if np.iscomplexobj(a) else np.float64
+    return np.linalg.eigh(a.astype(wide))
+
+
+def check_pairs(a, w, z, lo, hi, dtype):
+    """Shapes, dtypes, order, LAPACK's ratios and agreement with NumPy."""
+    n, k = a.shape[0], hi - lo + 1
+    assert w.shape == (k,) and z.shape == (n, k)
+    assert w.dtype == real_dtype(dtype) and z.dtype == np.dtype(dtype)
+    assert np.all(np.diff(w) >= 0)
+    assert decomposition_ratio(a, w, z, dtype) < THRESHOLD
+    assert orthogonality_ratio(z, dtype) < THRESHOLD
+    ref_w, ref_z = reference(a)
+    scale = np.abs(ref_w).max()
+    assert np.abs(w - ref_w[lo:hi + 1]).max() / (scale * n * ulp(dtype)) < THRESHOLD
+    # the same invariant subspace as LAPACK's (where the subset ends at a gap)
+    below = ref_w[lo - 1] if lo > 0 else -np.inf
+    above = ref_w[hi + 1] if hi < n - 1 else np.inf
+    gap = min(ref_w[lo] - below, above - ref_w[hi]) / scale
+    if gap > 1e-3:
+        overlap = np.linalg.svd(ref_z[:, lo:hi + 1].conj().T @ z.astype(ref_z.dtype),
+                                compute_uv=False)
+        assert overlap.min() > 1 - 1e3 * ulp(dtype) / min(gap, 1.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.complex64],
+                         ids=lambda t: np.dtype(t).name)
+@pytest.mark.parametrize("end", ["top", "bottom"])
+def test_decaying_spectrum_either_end(outcomes, dtype, end):
+    sign = 1.0 if end == "top" else -1.0
+    a = decaying(N, dtype, seed=1, sign=sign)
+    k = 8
+    lo, hi = (N - k, N - 1) if end == "top" else (0, k - 1)
+    w, z = eigkit.eigh(a, subset_by_index=[lo, hi])
+    assert outcomes == ["certified"]
+    check_pairs(a, w, z, lo, hi, dtype)
+
+
+@pytest.mark.parametrize("k", [1, 3, 10])
+def test_sample_covariance_top_k(outcomes, k):
+    a = sample_covariance(300, seed=k)
+    w, z = eigkit.eigh(a, subset_by_index=[300 - k, 299])
+    assert outcomes == ["certified"]
+    check_pairs(a, w, z, 300 - k, 299, np.float64)
+
+
+@pytest.mark.parametrize("copies", [2, 5, 12])
+def test_multiple_top_eigenvalue_keeps_its_multiplicity(outcomes, copies):
+    # copies of the top eigenvalue, more than the block (8) in the last case
+    n, k = N, copies + 2
+    w_true = (1.0 / np.arange(1, n + 1)) ** 0.5
+    w_true[:copies] = 2.0
+    w_true[copies] = 2.0 - 1e-9   # a near copy, then the decaying rest
+    a = with_spectrum(w_true, np.float64, np.random.default_rng(copies))
+    w, z = eigkit.eigh(a, subset_by_index=[n - k, n - 1])
+    assert outcomes == ["certified"]
+    check_pairs(a, w, z, n - k, n - 1, np.float64)
+    assert np.sum(np.abs(w - 2.0) < 1e-12) == copies
+
+
+def test_clustered_bottom_eigenvalues(outcomes):
+    # a tight cluster of three at the bottom, a second one further up
+    n, k = N, 6
+    w_true = -(1.0 / np.arange(1, n + 1)) ** 0.5
+    w_true[:3] = -3.0 + np.array([0.0, 1e-12, 2e-12])
+    w_true[3:5] = -2.5
+    a = with_spectrum(w_true, np.complex128, np.random.default_rng(5))
+    w, z = eigkit.eigh(a, subset_by_index=[0, k - 1])
+    assert outcomes == ["certified"]
+    check_pairs(a, w, z, 0, k - 1, np.complex128)
+
+
+@pytest.mark.parametrize("lower", [True, False])
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128], ids=lambda t: np.dtype(t).name)
+def test_reads_one_triangle_and_leaves_input_alone(outcomes, lower, order, dtype):
+    a = decaying(N, dtype, seed=2)
+    given = np.array(a, order=order)
+    hidden = np.triu_indices(N, 1) if lower else np.tril_indices(N, -1)
+    given[hidden] = np.nan
+    before = given.copy()
+    w, z = eigkit.eigh(given, lower=lower, check_finite=False, subset_by_index=[N - 5, N - 1])
+    assert outcomes == ["certified"]
+    check_pairs(a, w, z, N - 5, N - 1, dtype)
+    assert np.array_equal(given, before, equal_nan=True)
+    assert given.flags.c_contiguous == (order == "C")
+
+
+def test_values_only_and_stacks(outcomes):
+    a = np.stack([decaying(N, np.float64, seed=s) for s in (3, 4)])
+    w = eigkit.eigvalsh(a, subset_by_index=[N - 4, N - 1])
+    assert outcomes == ["certified", "certified"]
+    assert w.shape == (2, 4)
+    for wi, ai in zip(w, a):
+        ref = np.linalg.eigvalsh(ai)[-4:]
+        assert np.abs(wi - ref).max() < THRESHOLD * N * ulp(np.float64)
+
+
+def test_deterministic(outcomes):
+    a = sample_covariance(300, seed=9)
+    w1, z1 = eigkit.eigh(a, subset_by_index=[290, 299])
+    w2, z2 = eigkit.eigh(a, subset_by_index=[290, 299])
+    assert outcomes == ["certified", "certified"]
+    assert np.array_equal(w1, w2) and np.array_equal(z1, z2)
+
+
+def test_flat_spectrum_falls_back_within_budget(outcomes, monkeypatch):
+    # a random symmetric matrix: the residuals fall slowly; with the real
+    # budget fraction the solve must give up after its first cycle
+    monkeypatch.setattr(_krylov_subset.POLICY, "budget_fraction", 0.3)
+    monkeypatch.setattr(_krylov_subset, "direct_cost", lambda n: 2 * n)
+    rng = np.random.default_rng(11)
+    g = rng.standard_normal((N, N))
+    a = (g + g.T) / 2
+    spent = []
+    solve = _krylov_subset._dense_krylov.extreme_eigenpairs
+
+    def counting(*args, **kwargs):
+        result = solve(*args, **kwargs)
+        spent.append(result[3]["matvecs"])
+        return result
+
+    monkeypatch.setattr(_krylov_subset._dense_krylov, "extreme_eigenpairs", counting)
+    w, z = eigkit.eigh(a, subset_by_index=[N - 10, N - 1])
+    assert outcomes == ["over budget"]
+    assert spent[0] <= _krylov_subset._basis_size(N, 10, 8)   # one cycle
+    check_pairs(a, w, z, N - 10, N - 1, np.float64)
+
+
+def test_uncertified_answer_falls_back(outcomes, monkeypatch):
+    monkeypatch.setattr(_krylov_subset.POLICY, "ratio_limit", 1e-12)
+    a = decaying(N, np.float64, seed=6)
+    w, z = eigkit.eigh(a, subset_by_index=[N - 3, N - 1])
+    assert outcomes == ["not certified"]
+    check_pairs(a, w, z, N - 3, N - 1, np.float64)
+
+
+@pytest.mark.parametrize("lo, hi", [(100, 104), (0, N - 1), (N - 40, N - 1), (0, 20)])
+def test_interior_or_large_subsets_take_the_direct_path(outcomes, lo, hi):
+    a = decaying(N, np.float64, seed=7)
+    w, z = eigkit.eigh(a, subset_by_index=[lo, hi])
+    assert outcomes == []
+    check_pairs(a, w, z, lo, hi, np.float64)
+
+
+def test_small_orders_take_the_direct_path(single_threaded_blas, monkeypatch):
+    called = []
+    monkeypatch.setattr(_krylov_subset._dense_krylov, "extreme_eigenpairs",
+                        lambda *args, **kw: called.append(1))
+    a = decaying(N, np.float64, seed=8)
+    w, z = eigkit.eigh(a, subset_by_index=[N - 5, N - 1])
+    assert called == []
+    check_pairs(a, w, z, N - 5, N - 1, np.float64)
+
+
+@pytest.mark.parametrize("threshold", ["overflow", "underflow"])
+def test_extreme_scales_take_the_direct_path(outcomes, threshold):
+    a = decaying(N, np.float64, seed=9)
+    a = a * scale_near(threshold, N, np.float64)
+    w, z = eigkit.eigh(a, subset_by_index=[N - 4, N - 1])
+    assert outcomes == []
+    check_pairs(a, w, z, N - 4, N - 1, np.float64)
+
+
+def test_generalized_problem_takes_the_direct_path(outcomes):
+    a = decaying(N, np.float64, seed=10)
+    b = np.eye(N) * 2
+    w, z = eigkit.eigh(a, b, subset_by_index=[N - 4, N - 1])
+    assert outcomes == []
+    assert np.allclose(w, np.linalg.eigvalsh(a)[-4:] / 2, atol=1e-13)
+
+
+@pytest.mark.parametrize("from_lower", [True, False])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128],
+                         ids=lambda t: np.dtype(t).name)
+def test_hermitian_fill(dtype, from_lower):
+    rng = np.random.default_rng(0)
+    n = 150   # more than two tiles of the mirroring pass
+    q = rng.standard_normal((n, n))
+    if np.dtype(dtype).kind == "c":
+        q = q + 1j * rng.standard_normal((n, n))
+    q = q.astype(dtype)
+    tri = np.tril(q) if from_lower else np.triu(q)
+    a = np.asfortranarray(tri)
+    if np.dtype(dtype).kind == "c":
+        a[np.diag_indices(n)] += 0.5j   # ignored, as the direct solver ignores it
+    given = a.copy()
+    biggest = _dense_krylov.hermitian_fill(a, from_lower)
+    strict = np.tril(given, -1) if from_lower else np.triu(given, 1)
+    expected = strict + strict.conj().T + np.diag(np.diagonal(given).real)
+    assert np.array_equal(a, expected.astype(dtype))
+    part = np.tril(given) if from_lower else np.triu(given)
+    assert biggest == pytest.approx(max(np.abs(part.real).max(), np.abs(part.imag).max()))
+    a[(5, 2) if from_lower else (2, 5)] = np.inf
+    assert np.isnan(_dense_krylov.hermitian_fill(a, from_lower))
+
+
+@pytest.mark.parametrize("overwrite_a", [False, True])
+def test_overwrite_a_lays_out_in_place(outcomes, overwrite_a):
+    a = np.asfortranarray(decaying(N, np.float64, seed=12))
+    given = a.copy(order="F")
+    w, z = eigkit.eigh(given, overwrite_a=overwrite_a, subset_by_index=[N - 3, N - 1])
+    assert outcomes == ["certified"]
+    check_pairs(a, w, z, N - 3, N - 1, np.float64)
+    # the lower triangle is what the direct solver would still read
+    assert np.array_equal(np.tril(given), np.tril(a))
+    assert overwrite_a or np.array_equal(given, a)
+
+
+def test_subset_boundary_inside_a_multiple_eigenvalue(outcomes):
+    # the 2 largest of (3, 2, 2, 2, ...): any unit vector of the eigenspace
+    # of 2 completes the answer
+    n = N
+    w_true = (1.0 / np.arange(1, n + 1)) ** 0.5
+    w_true[:4] = [3.0, 2.0, 2.0, 2.0]
+    a = with_spectrum(w_true, np.float64, np.random.default_rng(13))
+    w, z = eigkit.eigh(a, subset_by_index=[n - 2, n - 1])
+    assert outcomes == ["certified"]
+    check_pairs(a, w, z, n - 2, n - 1, np.float64)
+    assert np.allclose(w, [2.0, 3.0], rtol=0, atol=1e-13)
