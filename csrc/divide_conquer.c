@@ -37,10 +37,12 @@
  *     packed buffer, after which their place in Z is dead; the differences
  *     d_i - lambda_j and then U (k x k) are formed there, in the leading
  *     k x k corner of the merge's block of Z (as xLAED3 forms U in Q), and
- *     the products go UPDATE_COLS columns at a time, each reading its
- *     columns of U from a small copy.  Beyond Z the workspace is thus the
- *     packed buffer (at most about n^2 / 2 reals) and O(n) vectors, where
- *     a separate k x k U would add up to n^2.
+ *     the products read U from a copy of as many of its columns as the
+ *     scratch holds (n^2 / UPDATE_SHARE reals: all of U but in the merges
+ *     of the last levels, which take a few products each).  Beyond Z the
+ *     workspace is thus about (1/2 + 1/UPDATE_SHARE) n^2 reals, where a
+ *     separate k x k U would add up to n^2 (and xLAED3's copy of the rows
+ *     of U, n^2 / 2).
  *  4. Within a subproblem the eigenvalues are kept unsorted with a
  *     permutation to ascending order (xLAED1's INDXQ); at the very end all
  *     are sorted and the columns of Z permuted once.
@@ -57,7 +59,7 @@
 #define LEAF 32              /* largest leaf solved by QR */
 #define DC_MAX_THREADS 8     /* threads sharing the secular equations */
 #define PARALLEL_MIN_K 96    /* fewer roots than this: no threads */
-#define UPDATE_COLS 64       /* columns of U per product of a merge's update */
+#define UPDATE_SHARE 4       /* the update's copy of U holds n / UPDATE_SHARE columns of n */
 #define MODEL_STEPS 64       /* rational steps before forced bisections */
 #define SECULAR_MAX_STEPS 4000 /* > bisections to exhaust any bracket */
 
@@ -94,19 +96,20 @@ enum { TOP = 0, DENSE = 1, BOTTOM = 2 };   /* xLAED2's column types */
 /* Reals: the packed non-deflated columns (at most m max(n1, n2) <=
  * n ceil(n/2), since each column mixed by a rotation is paired with a
  * deflated one), six vectors, the scratch (a vector per thread during the
- * secular sweeps, UPDATE_COLS columns of U during the products), and the
+ * secular sweeps, n / UPDATE_SHARE columns of U during the products), and the
  * QR of a leaf.  U itself lives in Z (file comment). */
 static size_t packed_reals(int n) { return (size_t)n * (size_t)((n + 1) / 2 + 1); }
 
-static size_t scratch_columns(void)
+static size_t scratch_columns(int n)
 {
-    return DC_MAX_THREADS > UPDATE_COLS ? DC_MAX_THREADS : UPDATE_COLS;
+    size_t share = ((size_t)n + UPDATE_SHARE - 1) / UPDATE_SHARE;
+    return share > DC_MAX_THREADS ? share : DC_MAX_THREADS;
 }
 
 size_t EK(divide_conquer_workspace)(int n)
 {
     size_t nn = (size_t)(n > 1 ? n : 1);
-    return packed_reals((int)nn) + (6 + scratch_columns()) * nn
+    return packed_reals((int)nn) + (6 + scratch_columns((int)nn)) * nn
            + EK(tridiagonal_qr_workspace)(LEAF);
 }
 
@@ -128,7 +131,7 @@ typedef struct {
     real *zhat;    /* the recomputed weights */
     real *lam;     /* the roots */
     real *vec;     /* a vector of n (final permutation) */
-    real *tmp;     /* scratch_columns() vectors of n */
+    real *tmp;     /* scratch_columns(n) vectors of n */
     real *qrwork;
     size_t nqrwork;
     int *perm;     /* per subproblem: local column of the r-th smallest */
@@ -151,7 +154,7 @@ static void carve(dc_ctx *c, int n, real *work, int *iwork)
     c->zhat = work;               work += nn;
     c->lam = work;                work += nn;
     c->vec = work;                work += nn;
-    c->tmp = work;                work += scratch_columns() * nn;
+    c->tmp = work;                work += scratch_columns((int)nn) * nn;
     c->qrwork = work;
     c->nqrwork = EK(tridiagonal_qr_workspace)(LEAF);
     c->perm = iwork;   iwork += nn;
@@ -724,7 +727,7 @@ static void packed_product(int rows, int b, int inner, const real *packed, const
  * Z_bot(:, 0:k) = packed_bot * U(grouped rows c_top..k-1, :): the zero
  * blocks of diag(Q1, Q2) are never touched (xLAED3).  U occupies the
  * k x k corner of the block of Z that the products overwrite, so each
- * group of columns of U is copied to the scratch first. */
+ * group of columns of U is copied to the scratch first, as many as fit. */
 static void update_vectors(const dc_ctx *c, merge_state *s)
 {
     const int k = s->k, n1 = s->n1, n2 = s->n2, ldz = c->ldz;
@@ -732,8 +735,10 @@ static void update_vectors(const dc_ctx *c, merge_state *s)
     const int c23 = s->count[DENSE] + s->count[BOTTOM];
     const real *top = c->packed, *bot = c->packed + (size_t)n1 * c12;
     real *u = c->tmp;
-    for (int j0 = 0; j0 < k; j0 += UPDATE_COLS) {
-        int b = k - j0 < UPDATE_COLS ? k - j0 : UPDATE_COLS;
+    const size_t fit = scratch_columns(c->n) * (size_t)c->n / (size_t)k;
+    const int cols = fit < (size_t)k ? (int)fit : k;
+    for (int j0 = 0; j0 < k; j0 += cols) {
+        int b = k - j0 < cols ? k - j0 : cols;
         for (int j = 0; j < b; j++)
             memcpy(u + (size_t)j * k, &EK_AT(s->zb, ldz, 0, j0 + j), (size_t)k * sizeof(real));
         packed_product(n1, b, c12, top, u, k, &EK_AT(s->zb, ldz, 0, j0), ldz);
