@@ -10,7 +10,7 @@
  *
  * Memory, for all eigenpairs: besides A (which keeps the reflectors in its
  * lower triangle, as in LAPACK) and Z, only what the tridiagonal solver
- * needs (divide and conquer: about n^2 / 2 reals, divide_conquer.c) and
+ * needs (divide and conquer: about 3/4 n^2 reals, divide_conquer.c) and
  * O(n) vectors.  Q_T is computed in Z itself, which then receives the
  * back-transformation in place; for complex A, in Z's memory read as a
  * real matrix, widened in place.  The workspaces of the three stages are
