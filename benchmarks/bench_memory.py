@@ -1,7 +1,7 @@
 """Peak memory of eigkit.eigh against LAPACK's divide and conquer
 (scipy.linalg.eigh(driver='evd'), xSYEVD / xHEEVD) for the same matrix.
 
-Usage: PYTHONPATH=src python3 benchmarks/bench_memory.py [n ...] [--complex]
+Usage: PYTHONPATH=src python3 benchmarks/bench_memory.py [n ...] [--complex | --float32]
 
 Each measurement runs in a fresh process: it builds the matrix, resets the
 kernel's peak-RSS counter (VmHWM, via /proc/self/clear_refs), makes one
@@ -9,7 +9,9 @@ call and reports VmHWM minus the resident size before the call -- the
 extra memory at the peak, C allocations (LAPACK workspace, eigkit's
 kernels) included, which tracemalloc would not see.  Both libraries copy
 the input (overwrite_a=False) and return eigenvalues and eigenvectors, so
-the floor is two n x n matrices (input copy + eigenvectors).
+the floor is two n x n matrices (input copy + eigenvectors).  LAPACK's
+xSYEVD adds 2 n^2 reals of workspace (xHEEVD: n^2 complex and 2 n^2 real);
+eigkit about 3/4 n^2 reals (csrc/symmetric_eigen.c says where they go).
 """
 import json
 import subprocess
@@ -52,9 +54,9 @@ def measure(n, dtype, who, vectors):
 
 
 def main(argv):
-    dtype = "complex128" if "--complex" in argv else "float64"
+    dtype = "complex128" if "--complex" in argv else "float32" if "--float32" in argv else "float64"
     sizes = [int(x) for x in argv if x.isdigit()] or [1000, 2000, 4000]
-    item = 16 if dtype == "complex128" else 8
+    item = {"complex128": 16, "float64": 8, "float32": 4}[dtype]
     print(f"peak extra memory, {dtype}; MiB and in units of n^2 elements")
     print(f"{'n':>6} {'vectors':>8} {'eigkit':>16} {'LAPACK syevd':>16} {'ratio':>7}")
     for n in sizes:

@@ -1,9 +1,10 @@
 """Is the GIL really released?  With BLAS and eigkit's own kernels limited
-to one thread each, two Python threads each solving one problem should
-take about the time of one: speedup = (serial time of both) / (time with
-two threads), ideally 2 on a machine with two idle cores.
+to one thread each, two Python threads each making C calls should take
+about the time of one thread making C calls: speedup = (time of one
+thread making the 2 C calls in turn) / (wall time of two threads making C
+calls each), ideally 2 on a machine with two idle cores.
 
-Usage: PYTHONPATH=src python3 benchmarks/bench_threads.py [n] [--rounds R]
+Usage: PYTHONPATH=src python3 benchmarks/bench_threads.py [n] [--rounds R] [--calls C]
 
 On a loaded machine the speedup cannot show (the hashlib control says what
 is possible at the moment); the second figure needs no free core: the
@@ -36,15 +37,20 @@ def _laplacian(m):
     return (sp.kron(t, sp.identity(m)) + sp.kron(sp.identity(m), t)).tocsr()
 
 
-def _serial(solve, problems):
+def _repeat(solve, problem, calls):
+    for _ in range(calls):
+        solve(problem)
+
+
+def _serial(solve, problems, calls):
     t = time.perf_counter()
     for p in problems:
-        solve(p)
+        _repeat(solve, p, calls)
     return time.perf_counter() - t
 
 
-def _threaded(solve, problems):
-    threads = [threading.Thread(target=solve, args=(p,)) for p in problems]
+def _threaded(solve, problems, calls):
+    threads = [threading.Thread(target=_repeat, args=(solve, p, calls)) for p in problems]
     t = time.perf_counter()
     for th in threads:
         th.start()
@@ -53,13 +59,13 @@ def _threaded(solve, problems):
     return time.perf_counter() - t
 
 
-def speedup(solve, problems, rounds):
+def speedup(solve, problems, rounds, calls=1):
     solve(problems[0])  # warm-up
     ratios, serial_times = [], []
     for _ in range(rounds):
-        s = _serial(solve, problems)
+        s = _serial(solve, problems, calls)
         time.sleep(0.3)
-        c = _threaded(solve, problems)
+        c = _threaded(solve, problems, calls)
         time.sleep(0.3)
         ratios.append(s / c)
         serial_times.append(s)
@@ -91,10 +97,12 @@ def longest_gil_stall(solve, problem):
 
 
 def main(argv):
-    rounds = 5
-    if "--rounds" in argv:
-        i = argv.index("--rounds")
-        rounds, argv = int(argv[i + 1]), argv[:i] + argv[i + 2:]
+    options = {"--rounds": 5, "--calls": 1}
+    for flag in options:
+        if flag in argv:
+            i = argv.index(flag)
+            options[flag], argv = int(argv[i + 1]), argv[:i] + argv[i + 2:]
+    rounds, calls = options["--rounds"], options["--calls"]
     n = next((int(x) for x in argv if x.isdigit()), 600)
     rng = np.random.default_rng(0)
     dense = []
@@ -113,12 +121,13 @@ def main(argv):
         "eigkit.eigsh 2-D Laplacian n=3600 k=10": (
             lambda a: eigkit.eigsh(a, k=10, which="LA", rng=0), lap),
     }
-    print(f"{os.cpu_count()} CPUs; BLAS and eigkit kernels at 1 thread; medians of {rounds}")
+    print(f"{os.cpu_count()} CPUs; BLAS and eigkit kernels at 1 thread; {calls} call(s) per "
+          f"thread; medians of {rounds}; load average {os.getloadavg()[0]:.1f}")
     cases["control: sorted() of 5e5 floats (holds the GIL)"] = (
         sorted, [list(rng.standard_normal(500_000))] * 2)
     with threadpool_limits(limits=1, user_api="blas"):
         for name, (solve, problems) in cases.items():
-            ratio, serial = speedup(solve, problems, rounds)
+            ratio, serial = speedup(solve, problems, rounds, calls)
             stall, call = longest_gil_stall(solve, problems[0])
             print(f"{name:50s} serial {serial:6.3f} s  two threads: speedup {ratio:4.2f}x  "
                   f"longest GIL stall {1e3 * stall:6.1f} ms of a {1e3 * call:6.1f} ms call",

@@ -33,6 +33,16 @@
  *         diag(Q1, Q2): the non-deflated columns are grouped into those
  *         nonzero only in the top rows, those nonzero everywhere (mixed by
  *         a deflating rotation), and those nonzero only in the bottom rows.
+ *     Memory: the non-deflated columns of diag(Q1, Q2) are copied into a
+ *     packed buffer, after which their place in Z is dead; the differences
+ *     d_i - lambda_j and then U (k x k) are formed there, in the leading
+ *     k x k corner of the merge's block of Z (as xLAED3 forms U in Q), and
+ *     the products read U from a copy of as many of its columns as the
+ *     scratch holds (n^2 / UPDATE_SHARE reals: all of U but in the merges
+ *     of the last levels, which take a few products each).  Beyond Z the
+ *     workspace is thus about (1/2 + 1/UPDATE_SHARE) n^2 reals, where a
+ *     separate k x k U would add up to n^2 (and xLAED3's copy of the rows
+ *     of U, n^2 / 2).
  *  4. Within a subproblem the eigenvalues are kept unsorted with a
  *     permutation to ascending order (xLAED1's INDXQ); at the very end all
  *     are sorted and the columns of Z permuted once.
@@ -49,6 +59,7 @@
 #define LEAF 32              /* largest leaf solved by QR */
 #define DC_MAX_THREADS 8     /* threads sharing the secular equations */
 #define PARALLEL_MIN_K 96    /* fewer roots than this: no threads */
+#define UPDATE_SHARE 4       /* the update's copy of U holds n / UPDATE_SHARE columns of n */
 #define MODEL_STEPS 64       /* rational steps before forced bisections */
 #define SECULAR_MAX_STEPS 4000 /* > bisections to exhaust any bracket */
 
@@ -82,16 +93,23 @@ enum { TOP = 0, DENSE = 1, BOTTOM = 2 };   /* xLAED2's column types */
 /* ------------------------------------------------------------------ */
 /* workspace                                                           */
 
-/* Reals: S (n x n: the differences d_i - lambda_j, then U), the packed
- * non-deflated columns (at most m max(n1, n2) <= n ceil(n/2), since each
- * column mixed by a rotation is paired with a deflated one), six vectors,
- * a vector per thread, and the QR of a leaf. */
+/* Reals: the packed non-deflated columns (at most m max(n1, n2) <=
+ * n ceil(n/2), since each column mixed by a rotation is paired with a
+ * deflated one), six vectors, the scratch (a vector per thread during the
+ * secular sweeps, n / UPDATE_SHARE columns of U during the products), and the
+ * QR of a leaf.  U itself lives in Z (file comment). */
 static size_t packed_reals(int n) { return (size_t)n * (size_t)((n + 1) / 2 + 1); }
+
+static size_t scratch_columns(int n)
+{
+    size_t share = ((size_t)n + UPDATE_SHARE - 1) / UPDATE_SHARE;
+    return share > DC_MAX_THREADS ? share : DC_MAX_THREADS;
+}
 
 size_t EK(divide_conquer_workspace)(int n)
 {
     size_t nn = (size_t)(n > 1 ? n : 1);
-    return nn * nn + packed_reals((int)nn) + (6 + DC_MAX_THREADS) * nn
+    return packed_reals((int)nn) + (6 + scratch_columns((int)nn)) * nn
            + EK(tridiagonal_qr_workspace)(LEAF);
 }
 
@@ -106,7 +124,6 @@ size_t EK(divide_conquer_iworkspace)(int n)
 typedef struct {
     int n, ldz, nthreads;
     real *d, *e, *z;
-    real *S;       /* n x n */
     real *packed;  /* packed_reals(n) */
     real *zv;      /* z of the rank-one modification, by local column */
     real *dl;      /* the non-deflated poles, ascending */
@@ -114,7 +131,7 @@ typedef struct {
     real *zhat;    /* the recomputed weights */
     real *lam;     /* the roots */
     real *vec;     /* a vector of n (final permutation) */
-    real *tmp;     /* DC_MAX_THREADS vectors of n */
+    real *tmp;     /* scratch_columns(n) vectors of n */
     real *qrwork;
     size_t nqrwork;
     int *perm;     /* per subproblem: local column of the r-th smallest */
@@ -130,7 +147,6 @@ typedef struct {
 static void carve(dc_ctx *c, int n, real *work, int *iwork)
 {
     size_t nn = (size_t)(n > 1 ? n : 1);
-    c->S = work;                  work += nn * nn;
     c->packed = work;             work += packed_reals((int)nn);
     c->zv = work;                 work += nn;
     c->dl = work;                 work += nn;
@@ -138,7 +154,7 @@ static void carve(dc_ctx *c, int n, real *work, int *iwork)
     c->zhat = work;               work += nn;
     c->lam = work;                work += nn;
     c->vec = work;                work += nn;
-    c->tmp = work;                work += DC_MAX_THREADS * nn;
+    c->tmp = work;                work += scratch_columns((int)nn) * nn;
     c->qrwork = work;
     c->nqrwork = EK(tridiagonal_qr_workspace)(LEAF);
     c->perm = iwork;   iwork += nn;
@@ -205,7 +221,8 @@ typedef struct {
     int k;
     real rho;
     const real *dl, *w;   /* poles ascending (distinct), weights nonzero */
-    real *S;              /* k x k, ld k: column j = (d_i - lambda_j)_i */
+    real *S;              /* k x k, ld lds: column j = (d_i - lambda_j)_i, then U */
+    int lds;
     real *lam, *zhat;
     const int *group;
 } secular;
@@ -403,7 +420,7 @@ static void secular_2x2(const secular *p, int j, real *delta)
 static void secular_roots(const secular *p, int j0, int j1)
 {
     for (int j = j0; j < j1; j++) {
-        real *delta = p->S + (size_t)j * p->k;
+        real *delta = p->S + (size_t)j * p->lds;
         if (p->k == 1) {
             delta[0] = -p->rho * p->w[0] * p->w[0];
             p->lam[0] = p->dl[0] - delta[0];
@@ -431,7 +448,7 @@ DC_CLONES static void loewner_rows(const secular *p, int i0, int i1)
     for (int i = i0; i < i1; i++)
         zh[i] = 1;
     for (int j = 0; j < k; j++) {
-        const real *col = p->S + (size_t)j * k, dj = dl[j];
+        const real *col = p->S + (size_t)j * p->lds, dj = dl[j];
         int a = i0, b = j < i1 ? j : i1;
         for (int i = a; i < b; i++)
             zh[i] *= col[i] / (dl[i] - dj);
@@ -472,7 +489,7 @@ DC_CLONES static void vector_columns(const secular *p, int j0, int j1, real *tmp
     const int k = p->k;
     const real *zh = p->zhat;
     for (int j = j0; j < j1; j++) {
-        real *col = p->S + (size_t)j * k;
+        real *col = p->S + (size_t)j * p->lds;
         for (int i = 0; i < k; i++)
             tmp[i] = zh[i] / col[i];
         real ss = sum_squares(k, tmp), inv;
@@ -693,26 +710,40 @@ static void park_deflated(const dc_ctx *c, merge_state *s)
     }
 }
 
+/* out (rows x b, ld ldo) = packed (rows x inner) * u (inner x b, ld ldu),
+ * or zero when no packed column has rows here. */
+static void packed_product(int rows, int b, int inner, const real *packed, const real *u, int ldu,
+                           real *out, int ldo)
+{
+    if (inner > 0) {
+        xgemm('N', 'N', rows, b, inner, 1, packed, rows, u, ldu, 0, out, ldo);
+        return;
+    }
+    for (int j = 0; j < b; j++)
+        memset(&EK_AT(out, ldo, 0, j), 0, (size_t)rows * sizeof(real));
+}
+
 /* Z_top(:, 0:k) = packed_top * U(grouped rows 0..c12-1, :) and
  * Z_bot(:, 0:k) = packed_bot * U(grouped rows c_top..k-1, :): the zero
- * blocks of diag(Q1, Q2) are never touched (xLAED3). */
+ * blocks of diag(Q1, Q2) are never touched (xLAED3).  U occupies the
+ * k x k corner of the block of Z that the products overwrite, so each
+ * group of columns of U is copied to the scratch first, as many as fit. */
 static void update_vectors(const dc_ctx *c, merge_state *s)
 {
     const int k = s->k, n1 = s->n1, n2 = s->n2, ldz = c->ldz;
     const int c12 = s->count[TOP] + s->count[DENSE];
     const int c23 = s->count[DENSE] + s->count[BOTTOM];
-    real *top = c->packed, *bot = c->packed + (size_t)n1 * c12;
-    if (c12 > 0)
-        xgemm('N', 'N', n1, k, c12, 1, top, n1, c->S, k, 0, s->zb, ldz);
-    else
-        for (int j = 0; j < k; j++)
-            memset(&EK_AT(s->zb, ldz, 0, j), 0, (size_t)n1 * sizeof(real));
-    real *zbot = &EK_AT(s->zb, ldz, n1, 0);
-    if (c23 > 0)
-        xgemm('N', 'N', n2, k, c23, 1, bot, n2, c->S + s->count[TOP], k, 0, zbot, ldz);
-    else
-        for (int j = 0; j < k; j++)
-            memset(&EK_AT(zbot, ldz, 0, j), 0, (size_t)n2 * sizeof(real));
+    const real *top = c->packed, *bot = c->packed + (size_t)n1 * c12;
+    real *u = c->tmp;
+    const size_t fit = scratch_columns(c->n) * (size_t)c->n / (size_t)k;
+    const int cols = fit < (size_t)k ? (int)fit : k;
+    for (int j0 = 0; j0 < k; j0 += cols) {
+        int b = k - j0 < cols ? k - j0 : cols;
+        for (int j = 0; j < b; j++)
+            memcpy(u + (size_t)j * k, &EK_AT(s->zb, ldz, 0, j0 + j), (size_t)k * sizeof(real));
+        packed_product(n1, b, c12, top, u, k, &EK_AT(s->zb, ldz, 0, j0), ldz);
+        packed_product(n2, b, c23, bot, u + s->count[TOP], k, &EK_AT(s->zb, ldz, n1, j0), ldz);
+    }
 }
 
 /* The roots become the first k values; the permutation to ascending
@@ -748,7 +779,7 @@ static void merge(const dc_ctx *c, int lo, int n1, int n2, real beta)
     if (s.k > 0) {
         pack_columns(c, &s);
         park_deflated(c, &s);
-        secular p = {s.k, s.rho, c->dl, c->wv, c->S, c->lam, c->zhat, c->group};
+        secular p = {s.k, s.rho, c->dl, c->wv, s.zb, c->ldz, c->lam, c->zhat, c->group};
         run_phase(&p, PHASE_ROOTS, c->nthreads, c->tmp, (size_t)c->n);
         run_phase(&p, PHASE_LOEWNER, c->nthreads, c->tmp, (size_t)c->n);
         run_phase(&p, PHASE_VECTORS, c->nthreads, c->tmp, (size_t)c->n);

@@ -7,6 +7,15 @@
  *   3. T = Q_T W Q_T^T for the selected pairs (tridiagonal_eigen.c);
  *   4. Z = Q Q_T by blocked reflector application; eigenvalues unscaled.
  * Also the Cholesky reduction of the generalized problem (xSYGV).
+ *
+ * Memory, for all eigenpairs: besides A (which keeps the reflectors in its
+ * lower triangle, as in LAPACK) and Z, only what the tridiagonal solver
+ * needs (divide and conquer: about 3/4 n^2 reals, divide_conquer.c) and
+ * O(n) vectors.  Q_T is computed in Z itself, which then receives the
+ * back-transformation in place; for complex A, in Z's memory read as a
+ * real matrix, widened in place.  The workspaces of the three stages are
+ * one region, used by each stage in turn.  LAPACK's xSYEVD needs A, Z
+ * and 2 n^2 reals of workspace.
  */
 #include <string.h>
 #include "types.h"
@@ -16,10 +25,12 @@
 #include "band_reduction.h"
 #include "bulge_chasing.h"
 
-/* Byte offsets of the pieces of the workspace, each aligned for scalar. */
+/* Byte offsets of the pieces of the workspace, each aligned for scalar:
+ * d, e and tau live throughout; the stages (reduction, tridiagonal solve,
+ * back-transformation) share the region at `stage`, one after another. */
 typedef struct {
-    size_t d, e, tau, reduce, zreal, tsolve, reflect, total;
-    size_t nreduce, nreflect;
+    size_t d, e, tau, stage, total;
+    size_t nreduce, ntsolve, nreflect;
 } layout;
 
 static size_t align_up(size_t bytes)
@@ -27,6 +38,8 @@ static size_t align_up(size_t bytes)
     const size_t a = 64;
     return (bytes + a - 1) / a * a;
 }
+
+static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
 
 static layout plan(int n, int want_vectors, const ek_selection *sel)
 {
@@ -38,16 +51,11 @@ static layout plan(int n, int want_vectors, const ek_selection *sel)
     L.e = off;       off = align_up(off + nn * sizeof(real));
     L.tau = off;     off = align_up(off + nn * sizeof(scalar));
     L.nreduce = EK(tridiagonalize_workspace)(n);
-    L.reduce = off;  off = align_up(off + L.nreduce * sizeof(scalar));
-    /* Complex A: the eigenvectors of the real T are computed in a real
-     * buffer and widened before the complex reflectors are applied. */
-    L.zreal = off;
-    if (want_vectors && EK_IS_COMPLEX)
-        off = align_up(off + nn * cap * sizeof(real));
-    L.tsolve = off;  off = align_up(off + EK_REAL(tridiagonal_eigen_workspace)(n, want_vectors, sel));
+    L.ntsolve = EK_REAL(tridiagonal_eigen_workspace)(n, want_vectors, sel);
     L.nreflect = want_vectors ? EK(apply_reflectors_workspace)(n, (int)cap) : 0;
-    L.reflect = off; off = align_up(off + L.nreflect * sizeof(scalar));
-    L.total = off;
+    L.stage = off;
+    L.total = align_up(off + max_size(max_size(L.nreduce * sizeof(scalar), L.ntsolve),
+                                      L.nreflect * sizeof(scalar)));
     return L;
 }
 
@@ -84,6 +92,26 @@ static void scale_lower(int n, scalar *a, int lda, real sigma)
             EK_AT(a, lda, i, j) *= sigma;
 }
 
+#if EK_IS_COMPLEX
+/* The real n x m matrix stored with leading dimension n at the start of
+ * z becomes the complex matrix z (ld ldz >= n) with the same values.
+ * Entry p = i + j n of the real matrix goes to entry q = i + j ldz of the
+ * complex one, whose bytes start at 2 q >= 2 p reals: going backwards,
+ * every write lands at or after the entry it reads and after all entries
+ * still to be read.  memcpy, since the bytes change type. */
+static void widen_in_place(int n, int m, scalar *z, int ldz)
+{
+    char *bytes = (char *)(void *)z;
+    for (int j = m - 1; j >= 0; j--)
+        for (int i = n - 1; i >= 0; i--) {
+            real x;
+            memcpy(&x, bytes + ((size_t)j * n + i) * sizeof(real), sizeof x);
+            scalar v = x;
+            memcpy(bytes + ((size_t)j * ldz + i) * sizeof(scalar), &v, sizeof v);
+        }
+}
+#endif
+
 int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_selection *sel,
                         real *w, int *m, scalar *z, int ldz, void *work, size_t work_bytes, int nthreads)
 {
@@ -106,29 +134,25 @@ int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_se
         scaled.vu *= sigma;
     }
 
-    int info = EK(tridiagonalize)(n, a, lda, d, e, tau, (scalar *)(base + L.reduce), L.nreduce);
+    void *stage = base + L.stage;
+    int info = EK(tridiagonalize)(n, a, lda, d, e, tau, (scalar *)stage, L.nreduce);
     if (info != 0)
         return info;
 
-#if EK_IS_COMPLEX
-    real *zt = want_vectors ? (real *)(base + L.zreal) : NULL;
-    int ldzt = n;
-#else
-    real *zt = z;
-    int ldzt = ldz;
-#endif
+    /* For complex A, Z's memory read as a real n x cap matrix (ld n) fits:
+     * Z has room for ldz >= n complex entries per column. */
+    real *zt = (real *)(void *)z;
+    int ldzt = EK_IS_COMPLEX ? n : ldz;
     info = EK_REAL(tridiagonal_eigen)(n, d, e, want_vectors, &scaled, 0, w, m, zt, ldzt,
-                                      base + L.tsolve, L.reflect - L.tsolve, nthreads);
+                                      stage, L.ntsolve, nthreads);
     if (info != 0)
         return info;
 
     if (want_vectors && *m > 0) {
 #if EK_IS_COMPLEX
-        for (int j = 0; j < *m; j++)
-            for (int i = 0; i < n; i++)
-                EK_AT(z, ldz, i, j) = EK_AT(zt, ldzt, i, j);
+        widen_in_place(n, *m, z, ldz);
 #endif
-        info = EK(apply_reflectors)(n, *m, a, lda, tau, z, ldz, (scalar *)(base + L.reflect), L.nreflect);
+        info = EK(apply_reflectors)(n, *m, a, lda, tau, z, ldz, (scalar *)stage, L.nreflect);
         if (info != 0)
             return info;
     }
