@@ -33,11 +33,12 @@ _SELECT_CODES = {0: 0, 1: 1, 2: 2, "all": 0, "value": 1, "index": 2, "a": 0, "v"
 # Eigenvalues only, from this order on, come from the two-stage reduction
 # (band form in level-3 BLAS, then bulge chasing) rather than the one-stage
 # tridiagonalization, whose matrix-vector products are memory-bound once
-# A outgrows the cache.  Measured (2-core EPYC, one BLAS thread, CPU time):
-# two-stage / one-stage 1.18 at n = 1000, 1.0 at 1500, 0.75 at 2000.
+# A outgrows the cache.  Measured (2-core EPYC with a 32 MiB L3, two
+# threads, quiet, medians of 5): two-stage / one-stage 1.34 at n = 1500,
+# 1.26 at 2000 (A still fits in L3), 0.90 at 2500, 0.86 at 3000.
 # Private knobs: the tests lower the order to run the path on small
 # matrices and vary the bandwidth (0: the kernel's default).
-_TWO_STAGE_MIN_ORDER = 1500
+_TWO_STAGE_MIN_ORDER = 2500
 _TWO_STAGE_BANDWIDTH = 0
 
 
@@ -216,7 +217,7 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
         Householder tridiagonalization and implicit QR with blocked
         rotations; ``"evr"``, ``"evx"``, ``"gvx"`` and None -> the same
         for the full spectrum, and Sturm bisection with inverse iteration
-        for subsets.  Eigenvalues only of matrices of order 1500 and
+        for subsets.  Eigenvalues only of matrices of order 2500 and
         more, whatever the driver, come from a two-stage reduction (to
         band form with level-3 BLAS, then bulge chasing) followed by
         root-free QR or, for subsets, bisection.  SciPy's consistency
