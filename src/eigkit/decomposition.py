@@ -162,9 +162,12 @@ _LANCZOS_MIN_ORDER = 500
 # the randomized range finder's products with 20 columns cost 4.5 units
 # per multiply-add; one Lanczos product with the covariance operator (one
 # pass over X, a block of two vectors) costs 23 units per entry of X, and
-# a top-k solve takes about max(60, 8k) of them.
+# a top-k solve takes about max(60, 8k) of them.  Since the one-pass Gram
+# kernel (csrc/gram.c) the covariance route is faster per unit: re-measured
+# quiet, medians of 3, 20000 x 2000: covariance 1.13 s, Lanczos 1.42 s;
+# 5000 x 5000: covariance 3.16 s, Lanczos 1.11 s; a pass now weighs 30.
 _THIN_PRODUCT_SLOWDOWN = 4.5
-_LANCZOS_PASS_COST = 23.0
+_LANCZOS_PASS_COST = 30.0
 _GRAM_LANCZOS_PRODUCTS = 200    # products with the Gram matrix in its top-k solve
 
 
