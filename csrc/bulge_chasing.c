@@ -38,6 +38,7 @@
 #include <string.h>
 #include "types.h"
 #include "bulge_chasing.h"
+#include "real_dot.h"
 
 #define CHASE_MAX_THREADS 16
 /* Orders below which one thread chases alone: the pipeline's start-up
@@ -93,14 +94,7 @@ STEP_KERNEL scalar dotc(int n, const scalar *restrict x, const scalar *restrict 
         s += EK_CONJ(x[i]) * y[i];
     return s;
 #else
-    real acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int i = 0;
-    for (; i + 7 < n; i += 8)
-        for (int k = 0; k < 8; k++)
-            acc[k] += x[i + k] * y[i + k];
-    for (; i < n; i++)
-        acc[0] += x[i] * y[i];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    return real_dot8(n, x, y);
 #endif
 }
 

@@ -92,6 +92,29 @@ static void scale_lower(int n, scalar *a, int lda, real sigma)
             EK_AT(a, lda, i, j) *= sigma;
 }
 
+/* xSYEV's scaling step: scale the lower triangle of A into the safe
+ * range, and the value interval of *sel with it (into *scaled).  Returns
+ * the factor, which unscale_values undoes on the eigenvalues. */
+static real scale_into_range(int n, scalar *a, int lda, const ek_selection *sel,
+                             ek_selection *scaled)
+{
+    real sigma = scaling_factor(n, a, lda);
+    *scaled = *sel;
+    if (sigma != 1) {
+        scale_lower(n, a, lda, sigma);
+        scaled->vl *= sigma;
+        scaled->vu *= sigma;
+    }
+    return sigma;
+}
+
+static void unscale_values(int m, real *w, real sigma)
+{
+    if (sigma != 1)
+        for (int i = 0; i < m; i++)
+            w[i] /= sigma;
+}
+
 #if EK_IS_COMPLEX
 /* The real n x m matrix stored with leading dimension n at the start of
  * z becomes the complex matrix z (ld ldz >= n) with the same values.
@@ -126,13 +149,8 @@ int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_se
     real *e = (real *)(base + L.e);
     scalar *tau = (scalar *)(base + L.tau);
 
-    real sigma = scaling_factor(n, a, lda);
-    ek_selection scaled = *sel;
-    if (sigma != 1) {
-        scale_lower(n, a, lda, sigma);
-        scaled.vl *= sigma;
-        scaled.vu *= sigma;
-    }
+    ek_selection scaled;
+    real sigma = scale_into_range(n, a, lda, sel, &scaled);
 
     void *stage = base + L.stage;
     int info = EK(tridiagonalize)(n, a, lda, d, e, tau, (scalar *)stage, L.nreduce);
@@ -156,9 +174,7 @@ int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_se
         if (info != 0)
             return info;
     }
-    if (sigma != 1)
-        for (int i = 0; i < *m; i++)
-            w[i] /= sigma;
+    unscale_values(*m, w, sigma);
     return 0;
 }
 
@@ -233,13 +249,8 @@ int EK(symmetric_eigvals_two_stage)(int n, scalar *a, int lda, int nb, const ek_
     real *d = (real *)(base + L.d), *e = (real *)(base + L.e);
     scalar *stage = (scalar *)(base + L.stage);
 
-    real sigma = scaling_factor(n, a, lda);
-    ek_selection scaled = *sel;
-    if (sigma != 1) {
-        scale_lower(n, a, lda, sigma);
-        scaled.vl *= sigma;
-        scaled.vu *= sigma;
-    }
+    ek_selection scaled;
+    real sigma = scale_into_range(n, a, lda, sel, &scaled);
 
     int info = EK(band_reduce)(n, L.b, a, lda, stage, L.nstage);
     if (info != 0)
@@ -254,8 +265,6 @@ int EK(symmetric_eigvals_two_stage)(int n, scalar *a, int lda, int nb, const ek_
                                       L.total - L.tsolve, nthreads);
     if (info != 0)
         return info;
-    if (sigma != 1)
-        for (int i = 0; i < *m; i++)
-            w[i] /= sigma;
+    unscale_values(*m, w, sigma);
     return 0;
 }

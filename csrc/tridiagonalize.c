@@ -28,6 +28,7 @@
 #include <string.h>
 #include "types.h"
 #include "tridiagonalize.h"
+#include "real_dot.h"
 
 /* Panel width of the reduction and the trailing order below which the
  * reduction is unblocked (LAPACK's nb and nx for xSYTRD). */
@@ -67,14 +68,7 @@ static scalar dotc(int n, const scalar *x, const scalar *y)
     __imag__ s = si;
     return s;
 #else
-    real acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int i = 0;
-    for (; i + 7 < n; i += 8)
-        for (int k = 0; k < 8; k++)
-            acc[k] += x[i + k] * y[i + k];
-    for (; i < n; i++)
-        acc[0] += x[i] * y[i];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    return real_dot8(n, x, y);
 #endif
 }
 
