@@ -3,7 +3,10 @@
 
 ``lanczos()`` owns the kernel's state and workspace for one solve, runs
 the kernel with the GIL released and takes the GIL back only to call the
-user's operator, one call per block.  No module-level mutable state: any
+user's operator, one call per block.  A CSR or CSC matrix is applied in C
+instead (csrc/sparse_operator.c): the solve then holds the GIL only to
+check for signals, about every 20 ms of CPU time, and at restarts when a
+callback is given.  No module-level mutable state: any
 number of solves may run at once, and an operator may itself call
 ``lanczos()``.
 """
@@ -11,6 +14,8 @@ from libc.stdlib cimport malloc, free
 from libc.stddef cimport size_t
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy, memset
+from libc.stdint cimport int64_t
+from libc.time cimport clock, clock_t, CLOCKS_PER_SEC
 from cpython.exc cimport PyErr_CheckSignals
 
 import numpy as np
@@ -56,6 +61,23 @@ cdef extern from "lanczos.h" nogil:
     int ek_d_lanczos_extract(const ek_lanczos_state *st, double *w, double *res, double *z, int ldz)
     int ek_c_lanczos_extract(const ek_lanczos_state *st, float *w, float *res, float complex *z, int ldz)
     int ek_z_lanczos_extract(const ek_lanczos_state *st, double *w, double *res, double complex *z, int ldz)
+
+
+cdef extern from "sparse_operator.h" nogil:
+    ctypedef struct ek_sparse_operator:
+        int n, by_rows, wide_index, nthreads
+        const void *ptr
+        const void *idx
+        const void *val
+    int ek_sparse_structure_check(const ek_sparse_operator *op, int64_t nidx, int64_t nval)
+    void ek_s_sparse_operator_apply(const ek_sparse_operator *op, int ncols, const float *x,
+                                    int ldx, float *y, int ldy)
+    void ek_d_sparse_operator_apply(const ek_sparse_operator *op, int ncols, const double *x,
+                                    int ldx, double *y, int ldy)
+    void ek_c_sparse_operator_apply(const ek_sparse_operator *op, int ncols,
+                                    const float complex *x, int ldx, float complex *y, int ldy)
+    void ek_z_sparse_operator_apply(const ek_sparse_operator *op, int ncols,
+                                    const double complex *x, int ldx, double complex *y, int ldy)
 
 
 WHICH_CODES = {"LM": 0, "SM": 1, "LA": 2, "SA": 3, "BE": 4}
@@ -108,6 +130,81 @@ cdef int _extract(int prec, ek_lanczos_state *st, void *w, void *res, void *z, i
     return ek_z_lanczos_extract(st, <double *>w, <double *>res, <double complex *>z, ldz)
 
 
+cdef void _sparse_apply(int prec, const ek_sparse_operator *op,
+                        ek_lanczos_state *st) noexcept nogil:
+    if prec == 0:
+        ek_s_sparse_operator_apply(op, st.ncols, <float *>st.x, st.ld, <float *>st.y, st.ld)
+    elif prec == 1:
+        ek_d_sparse_operator_apply(op, st.ncols, <double *>st.x, st.ld, <double *>st.y, st.ld)
+    elif prec == 2:
+        ek_c_sparse_operator_apply(op, st.ncols, <float complex *>st.x, st.ld,
+                                   <float complex *>st.y, st.ld)
+    else:
+        ek_z_sparse_operator_apply(op, st.ncols, <double complex *>st.x, st.ld,
+                                   <double complex *>st.y, st.ld)
+
+
+# CPU time (all threads) between two looks for a pending Ctrl-C while the
+# solve runs on a sparse matrix in C.
+cdef double _SIGNAL_CHECK_SECONDS = 0.02
+
+
+cdef int _advance_on_sparse(int prec, ek_lanczos_state *st,
+                            const ek_sparse_operator *op) noexcept nogil:
+    """Step the kernel, doing its products with the sparse matrix, until it
+    asks for anything else or the time to look for signals has come (the
+    request returned is then a pending product)."""
+    cdef clock_t start = clock()
+    cdef int code = _step(prec, st)
+    while code == EK_LZ_APPLY_OP and \
+            (clock() - start) < _SIGNAL_CHECK_SECONDS * CLOCKS_PER_SEC:
+        _sparse_apply(prec, op, st)
+        code = _step(prec, st)
+    return code
+
+
+_SPARSE_DEFECTS = {
+    -1: "its index pointer array does not start at 0",
+    -2: "its index pointer array decreases",
+    -3: "its index pointer array points past the end of its indices or data",
+    -4: "it has an index out of range",
+}
+
+
+cdef int _sparse_operator(ek_sparse_operator *op, Py_ssize_t n, object sparse, object dtype,
+                          int nthreads) except -1:
+    """Fill op from ``sparse = (by_rows, indptr, indices, data)``, contiguous
+    arrays with one index dtype (int32 or int64) and data of ``dtype``,
+    after checking that the products will read only inside the arrays."""
+    by_rows, indptr, indices, data = sparse
+    arrays = (indptr, indices, data)
+    if (indptr.dtype not in (np.int32, np.int64) or indices.dtype != indptr.dtype
+            or data.dtype != dtype or any(a.ndim != 1 or not a.flags.c_contiguous for a in arrays)
+            or indptr.shape[0] != n + 1):
+        raise ValueError("the sparse matrix's arrays do not describe an n x n matrix of "
+                         "the solve's dtype")
+    op.n = <int>n
+    op.by_rows = 1 if by_rows else 0
+    op.wide_index = 1 if indptr.dtype == np.int64 else 0
+    op.nthreads = max(1, nthreads)
+    op.ptr = _readonly_addr(indptr)
+    op.idx = _readonly_addr(indices)
+    op.val = _readonly_addr(data)
+    code = ek_sparse_structure_check(op, indices.shape[0], data.shape[0])
+    if code != 0:
+        raise ValueError(f"the sparse matrix is malformed: {_SPARSE_DEFECTS[code]}")
+    return 0
+
+
+cdef const void *_readonly_addr(object arr):
+    """Address of the first element of a C-contiguous 1-D array (read-only
+    ones included) that outlives the call; NULL when it is empty."""
+    if arr.shape[0] == 0:
+        return NULL
+    cdef const unsigned char[::1] b = arr.view(np.uint8)
+    return <const void *>&b[0]
+
+
 cdef object _from_c(const void *ptr, Py_ssize_t n, Py_ssize_t ncols, object dtype):
     """A Fortran-ordered copy of the n x ncols block at ptr.  (Copies through
     memcpy: wrapping the pointer with np.asarray would run numpy's Python-level
@@ -154,10 +251,13 @@ _ERRORS = {
 
 def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, int block,
             int max_block, int maxiter, double tol, unsigned long long seed, v0=None,
-            bint want_vectors=True, callback=None, int nthreads=1):
+            bint want_vectors=True, callback=None, int nthreads=1, sparse=None):
     """Run the kernel.  ``apply_op(X)`` returns OP X, or (OP X, B OP X) when
     ``apply_b`` is not None (generalized); ``apply_b(X)`` returns B X.
     ``nthreads`` eigkit threads share the products with the basis.
+    ``sparse = (by_rows, indptr, indices, data)``, the arrays of a CSR
+    (by_rows) or CSC matrix A of the solve's dtype, makes OP = A applied in
+    C; ``apply_op`` is then not called.
 
     Returns ``(w, res, z, converged, info)`` with the locked pairs in locking
     order (z None without vectors) and info a dict of counters."""
@@ -190,6 +290,10 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
         raise MemoryError(f"eigkit: cannot allocate {nbytes} bytes of Lanczos workspace")
     cdef ek_lanczos_state st
     cdef int code = 0, nl, ncols
+    cdef ek_sparse_operator sop
+    cdef bint native = sparse is not None
+    if native:
+        _sparse_operator(&sop, n, sparse, dtype, nthreads)
     rdtype = np.empty(0, dtype).real.dtype
     try:
         code = _init(prec, &st, &par, work, nbytes, v0p)
@@ -197,8 +301,15 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
             raise ValueError(f"eigkit Lanczos: {_ERRORS.get(code, code)}")
         while True:
             with nogil:
-                code = _step(prec, &st)
-            if code == EK_LZ_APPLY_OP:
+                if native:
+                    code = _advance_on_sparse(prec, &st, &sop)
+                else:
+                    code = _step(prec, &st)
+            if code == EK_LZ_APPLY_OP and native:
+                PyErr_CheckSignals()
+                with nogil:
+                    _sparse_apply(prec, &sop, &st)
+            elif code == EK_LZ_APPLY_OP:
                 ncols = st.ncols
                 out = apply_op(_from_c(st.x, n, ncols, dtype))
                 if par.generalized:

@@ -76,6 +76,11 @@ class PowerOfTwoScaling:
         exponent = int(np.frexp(amax)[1])
         return 2.0 ** int(np.clip(-exponent, -self._max_exponent, self._max_exponent))
 
+    def in_safe_range(self, low, high):
+        """Whether results whose largest entries lie in [low, high] need no
+        scaling (False for NaN bounds)."""
+        return self._low <= low and high <= self._high
+
     def unscale(self, x):
         """Values of the unscaled operator from those of the scaled one."""
         if self.factor is None or self.factor == 1.0:

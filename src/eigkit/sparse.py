@@ -5,7 +5,8 @@ and shapes of :func:`scipy.sparse.linalg.eigsh`; the computation is
 eigkit's thick-restart block Lanczos (``csrc/lanczos.c``, driven by
 :mod:`eigkit._lanczos`), not ARPACK.  The operator is applied to blocks of
 vectors (``matmat``), one Python call per block; everything else runs in C
-with the GIL released.
+with the GIL released.  A CSR or CSC matrix (the standard problem) is
+applied in C as well (:mod:`eigkit._compressed`).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from scipy.sparse.linalg import (ArpackNoConvergence, LinearOperator, aslinearop
                                  splu)
 
 from . import _lanczos
+from ._compressed import compressed_arrays
 from ._scaling import PowerOfTwoScaling
 from .dense import _kernel_threads, eigh as _dense_eigh
 
@@ -277,6 +279,7 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     # OP's results near the overflow or underflow threshold would wreck the
     # kernel's norms (silently: zero residuals, wrong values); scale them.
     scaling = PowerOfTwoScaling(dtype)
+    sparse_arrays = compressed_arrays(A, dtype, scaling) if imode == 1 else None
 
     def report(it, vals, res):
         callback(it, _transform(scaling.unscale(vals), imode, sigma), scaling.unscale(res))
@@ -284,7 +287,7 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     w, res, z, converged, raw = _lanczos.lanczos(
         scaling.wrap(apply_op), apply_b, n, k, dtype, which, ncv, block, max(block, _MAX_BLOCK),
         int(maxiter), float(tol), _seed(rng, v0), v0, True,
-        report if callback is not None else None, _kernel_threads())
+        report if callback is not None else None, _kernel_threads(), sparse_arrays)
     w, res, raw["anorm"] = scaling.unscale(w), scaling.unscale(res), scaling.unscale(raw["anorm"])
     return _shaped_result(w, res, z, converged, raw, k, imode, sigma, which, dtype,
                           return_eigenvectors, return_info)
