@@ -7,6 +7,7 @@ built-in problems, with an accuracy figure beside every time.
 """
 import argparse
 import contextlib
+import dataclasses
 import os
 import shlex
 import sys
@@ -55,6 +56,9 @@ def build_parser():
     parser.add_argument("--cases", type=lambda s: s.split(","), default=None,
                         help="only the cases whose name starts with one of these "
                              "(e.g. eigh,top10 or laplacian,svds)")
+    parser.add_argument("--contenders", type=lambda s: s.split(","), default=None,
+                        help="only these contenders besides eigkit's own "
+                             "(e.g. scipy-arpack,primme)")
     parser.add_argument("--which", type=lambda s: s.split(","), default=None,
                         help="sparse: subset of LA, SA, LM")
     parser.add_argument("--time-limit", type=float, default=None,
@@ -96,6 +100,14 @@ def _matches(case, prefixes):
     return prefixes is None or any(case.startswith(p) for p in prefixes)
 
 
+def _with_contenders(problem, names):
+    """The problem with only eigkit's contender and those named."""
+    if names is None:
+        return problem
+    kept = tuple(c for c in problem.contenders if c.name == problem.ours or c.name in names)
+    return dataclasses.replace(problem, contenders=kept)
+
+
 def _plan(parser, args, suites):
     """[(suite, repeat, [problem, ...])] and the settings record."""
     options = {"quick": args.quick, "which": args.which}
@@ -110,7 +122,8 @@ def _plan(parser, args, suites):
             problems = suite.problems(sizes, **options)
         except ValueError as exc:
             parser.error(f"suite {suite.name}: {exc}")
-        problems = [p for p in problems if _matches(p.case, args.cases)]
+        problems = [_with_contenders(p, args.contenders) for p in problems
+                    if _matches(p.case, args.cases)]
         if problems:
             plan.append((suite, repeat, problems))
             settings["suites"].append(suite.name)
