@@ -9,28 +9,28 @@
 #include "sparse_operator.h"
 
 #define CHECK_STRUCTURE(itype)                                                          \
-    static int check_##itype(int n, const itype *ptr, const itype *idx, int64_t nidx,    \
-                             int64_t nval)                                               \
+    static int check_##itype(int nmajor, int nminor, const itype *ptr, const itype *idx, \
+                             int64_t nidx, int64_t nval)                                 \
     {                                                                                    \
         if (ptr[0] != 0)                                                                 \
             return EK_SPARSE_BAD_START;                                                  \
-        for (int i = 0; i < n; i++)                                                      \
+        for (int i = 0; i < nmajor; i++)                                                 \
             if (ptr[i + 1] < ptr[i])                                                     \
                 return EK_SPARSE_DECREASING;                                             \
-        if ((int64_t)ptr[n] > nidx || (int64_t)ptr[n] > nval)                            \
+        if ((int64_t)ptr[nmajor] > nidx || (int64_t)ptr[nmajor] > nval)                  \
             return EK_SPARSE_TOO_SHORT;                                                  \
         int bad = 0;                                                                     \
-        for (int64_t p = 0; p < (int64_t)ptr[n]; p++)                                    \
-            bad |= idx[p] < 0 || idx[p] >= n;                                            \
+        for (int64_t p = 0; p < (int64_t)ptr[nmajor]; p++)                               \
+            bad |= idx[p] < 0 || idx[p] >= nminor;                                       \
         return bad ? EK_SPARSE_OUT_OF_RANGE : EK_SPARSE_OK;                              \
     }
 
 CHECK_STRUCTURE(int32_t)
 CHECK_STRUCTURE(int64_t)
 
-int ek_sparse_structure_check(const ek_sparse_operator *op, int64_t nidx, int64_t nval)
+int ek_sparse_structure_check(const ek_compressed *a, int64_t nidx, int64_t nval)
 {
-    if (op->wide_index)
-        return check_int64_t(op->n, op->ptr, op->idx, nidx, nval);
-    return check_int32_t(op->n, op->ptr, op->idx, nidx, nval);
+    if (a->wide_index)
+        return check_int64_t(a->nmajor, a->nminor, a->ptr, a->idx, nidx, nval);
+    return check_int32_t(a->nmajor, a->nminor, a->ptr, a->idx, nidx, nval);
 }

@@ -189,3 +189,34 @@ def test_ctrl_c_interrupts_a_compiled_solve_promptly():
     assert time.perf_counter() - start < 3.0
     w = eigkit.eigsh(_laplacian(10), k=2, which="LA", rng=0, return_eigenvectors=False)
     np.testing.assert_allclose(w, np.linalg.eigvalsh(_laplacian(10).toarray())[-2:], rtol=1e-10)
+
+
+def _random_rectangular(m, n, dtype, seed, density=0.05):
+    rng = np.random.default_rng(seed)
+    S = sp.random(m, n, density=density, random_state=rng, format="csr")
+    if np.dtype(dtype).kind == "c":
+        S = S + 1j * sp.random(m, n, density=density, random_state=rng, format="csr")
+    return S.astype(dtype)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("shape", [(300, 120), (120, 300)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
+def test_svds_gram_products_in_c(fmt, shape, dtype):
+    A = _random_rectangular(*shape, dtype, seed=11).asformat(fmt)
+    operator = "AAh" if shape[0] < shape[1] else "AhA"
+    assert compressed_arrays(A, np.dtype(dtype), PowerOfTwoScaling(dtype), operator) is not None
+    u, s, vh = eigkit.svds(A, k=4, rng=0)
+    dense = A.toarray()
+    ref = np.linalg.svd(dense, compute_uv=False)[:4]
+    rtol = 1e-3 if dtype in (np.float32, np.complex64) else 1e-9
+    np.testing.assert_allclose(np.sort(s)[::-1], ref, rtol=rtol)
+    assert np.linalg.norm(dense @ vh.conj().T - u * s) <= rtol * ref[0]
+    assert np.linalg.norm(dense.conj().T @ u - vh.conj().T * s) <= rtol * ref[0]
+
+
+def test_svds_same_answer_as_the_python_path():
+    A = _random_rectangular(400, 150, np.float64, seed=2)
+    s1 = eigkit.svds(A, k=5, rng=3, return_singular_vectors=False)
+    s2 = eigkit.svds(aslinearoperator(A), k=5, rng=3, return_singular_vectors=False)
+    np.testing.assert_allclose(s1, s2, rtol=1e-12)

@@ -64,12 +64,17 @@ cdef extern from "lanczos.h" nogil:
 
 
 cdef extern from "sparse_operator.h" nogil:
-    ctypedef struct ek_sparse_operator:
-        int n, by_rows, wide_index, nthreads
+    ctypedef struct ek_compressed:
+        int nmajor, nminor, wide_index
         const void *ptr
         const void *idx
         const void *val
-    int ek_sparse_structure_check(const ek_sparse_operator *op, int64_t nidx, int64_t nval)
+    ctypedef struct ek_sparse_operator:
+        ek_compressed a
+        int form, op, nthreads
+        void *scratch
+        int scratch_cols
+    int ek_sparse_structure_check(const ek_compressed *a, int64_t nidx, int64_t nval)
     void ek_s_sparse_operator_apply(const ek_sparse_operator *op, int ncols, const float *x,
                                     int ldx, float *y, int ldy)
     void ek_d_sparse_operator_apply(const ek_sparse_operator *op, int ncols, const double *x,
@@ -171,28 +176,49 @@ _SPARSE_DEFECTS = {
 }
 
 
+#: the operators a compressed matrix gives (csrc/sparse_operator.h)
+SPARSE_FORMS = {"csr": 0, "csc": 1}
+SPARSE_OPERATORS = {"A": 0, "AhA": 1, "AAh": 2}
+
+
 cdef int _sparse_operator(ek_sparse_operator *op, Py_ssize_t n, object sparse, object dtype,
-                          int nthreads) except -1:
-    """Fill op from ``sparse = (by_rows, indptr, indices, data)``, contiguous
-    arrays with one index dtype (int32 or int64) and data of ``dtype``,
-    after checking that the products will read only inside the arrays."""
-    by_rows, indptr, indices, data = sparse
+                          int max_block, int nthreads) except -1:
+    """Fill op from ``sparse = (form, operator, shape, indptr, indices,
+    data)``: form 'csr' or 'csc', operator a key of SPARSE_OPERATORS whose
+    order must be n, contiguous arrays with one index dtype (int32 or int64)
+    and data of ``dtype``; after checking that the products will read only
+    inside the arrays.  The scratch block (A^H A, A A^H) is allocated here
+    and freed by the caller."""
+    form, kind, shape, indptr, indices, data = sparse
+    rows, cols = shape
+    nmajor, nminor = (rows, cols) if form == "csr" else (cols, rows)
+    order = {"A": rows if rows == cols else -1, "AhA": cols, "AAh": rows}[kind]
     arrays = (indptr, indices, data)
-    if (indptr.dtype not in (np.int32, np.int64) or indices.dtype != indptr.dtype
-            or data.dtype != dtype or any(a.ndim != 1 or not a.flags.c_contiguous for a in arrays)
-            or indptr.shape[0] != n + 1):
-        raise ValueError("the sparse matrix's arrays do not describe an n x n matrix of "
-                         "the solve's dtype")
-    op.n = <int>n
-    op.by_rows = 1 if by_rows else 0
-    op.wide_index = 1 if indptr.dtype == np.int64 else 0
+    if (order != n or indptr.dtype not in (np.int32, np.int64) or indices.dtype != indptr.dtype
+            or data.dtype != dtype or indptr.shape[0] != nmajor + 1
+            or any(a.ndim != 1 or not a.flags.c_contiguous for a in arrays)):
+        raise ValueError("the sparse matrix's arrays do not describe a matrix of the solve's "
+                         "order and dtype")
+    op.a.nmajor = <int>nmajor
+    op.a.nminor = <int>nminor
+    op.a.wide_index = 1 if indptr.dtype == np.int64 else 0
+    op.a.ptr = _readonly_addr(indptr)
+    op.a.idx = _readonly_addr(indices)
+    op.a.val = _readonly_addr(data)
+    op.form = SPARSE_FORMS[form]
+    op.op = SPARSE_OPERATORS[kind]
     op.nthreads = max(1, nthreads)
-    op.ptr = _readonly_addr(indptr)
-    op.idx = _readonly_addr(indices)
-    op.val = _readonly_addr(data)
-    code = ek_sparse_structure_check(op, indices.shape[0], data.shape[0])
+    op.scratch = NULL
+    op.scratch_cols = max(max_block, 1)
+    code = ek_sparse_structure_check(&op.a, indices.shape[0], data.shape[0])
     if code != 0:
         raise ValueError(f"the sparse matrix is malformed: {_SPARSE_DEFECTS[code]}")
+    cdef size_t nbytes
+    if kind != "A":
+        nbytes = <size_t>max(rows, cols, 1) * <size_t>max(max_block, 1) * dtype.itemsize
+        op.scratch = malloc(nbytes)
+        if op.scratch == NULL:
+            raise MemoryError(f"eigkit: cannot allocate {nbytes} bytes for sparse products")
     return 0
 
 
@@ -255,9 +281,10 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
     """Run the kernel.  ``apply_op(X)`` returns OP X, or (OP X, B OP X) when
     ``apply_b`` is not None (generalized); ``apply_b(X)`` returns B X.
     ``nthreads`` eigkit threads share the products with the basis.
-    ``sparse = (by_rows, indptr, indices, data)``, the arrays of a CSR
-    (by_rows) or CSC matrix A of the solve's dtype, makes OP = A applied in
-    C; ``apply_op`` is then not called.
+    ``sparse = (form, operator, shape, indptr, indices, data)``, the arrays
+    of a CSR or CSC matrix A of the solve's dtype, makes OP = A, A^H A or
+    A A^H (operator 'A', 'AhA', 'AAh') applied in C; ``apply_op`` is then
+    not called.
 
     Returns ``(w, res, z, converged, info)`` with the locked pairs in locking
     order (z None without vectors) and info a dict of counters."""
@@ -291,11 +318,12 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
     cdef ek_lanczos_state st
     cdef int code = 0, nl, ncols
     cdef ek_sparse_operator sop
+    sop.scratch = NULL
     cdef bint native = sparse is not None
-    if native:
-        _sparse_operator(&sop, n, sparse, dtype, nthreads)
     rdtype = np.empty(0, dtype).real.dtype
     try:
+        if native:
+            _sparse_operator(&sop, n, sparse, dtype, par.max_block, nthreads)
         code = _init(prec, &st, &par, work, nbytes, v0p)
         if code < 0:
             raise ValueError(f"eigkit Lanczos: {_ERRORS.get(code, code)}")
@@ -347,6 +375,7 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
                 code == EK_LZ_CONVERGED, info)
     finally:
         free(work)
+        free(sop.scratch)
 
 
 cdef void *_addr(object arr):

@@ -5,8 +5,9 @@ and shapes of :func:`scipy.sparse.linalg.eigsh`; the computation is
 eigkit's thick-restart block Lanczos (``csrc/lanczos.c``, driven by
 :mod:`eigkit._lanczos`), not ARPACK.  The operator is applied to blocks of
 vectors (``matmat``), one Python call per block; everything else runs in C
-with the GIL released.  A CSR or CSC matrix (the standard problem) is
-applied in C as well (:mod:`eigkit._compressed`).
+with the GIL released.  A CSR or CSC matrix is applied in C as well
+(:mod:`eigkit._compressed`): A in eigsh's standard problem, A^H A or
+A A^H in svds.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from scipy.sparse.linalg import (ArpackNoConvergence, LinearOperator, aslinearop
                                  splu)
 
 from . import _lanczos
-from ._compressed import compressed_arrays
+from ._compressed import CompressedGram, compressed_arrays
 from ._scaling import PowerOfTwoScaling
 from .dense import _kernel_threads, eigh as _dense_eigh
 
@@ -279,7 +280,10 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     # OP's results near the overflow or underflow threshold would wreck the
     # kernel's norms (silently: zero residuals, wrong values); scale them.
     scaling = PowerOfTwoScaling(dtype)
-    sparse_arrays = compressed_arrays(A, dtype, scaling) if imode == 1 else None
+    sparse_arrays = None
+    if imode == 1:
+        sparse_arrays = (A.arrays if isinstance(A, CompressedGram)
+                         else compressed_arrays(A, dtype, scaling))
 
     def report(it, vals, res):
         callback(it, _transform(scaling.unscale(vals), imode, sigma), scaling.unscale(res))
@@ -546,7 +550,8 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     solvers = {"arpack", "lobpcg", "propack"}
     if solver not in solvers:
         raise ValueError(f"solver must be one of {solvers}.")
-    A = aslinearoperator(_from_dask(A))
+    A_given = _from_dask(A)
+    A = aslinearoperator(A_given)
     if not np.issubdtype(A.dtype, np.number):
         raise ValueError("`A` must be of numeric data type.")
     if math.prod(A.shape) == 0:
@@ -598,8 +603,10 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     X_mat = scaling.wrap(X_raw)
     XH_mat = scaling.wrap(XH_raw)
     nsmall = min(A.shape)
-    XH_X = LinearOperator((nsmall, nsmall), matvec=lambda x: XH_mat(X_mat(x.reshape(-1, 1))).ravel(),
-                          matmat=lambda X: XH_mat(X_mat(X)), dtype=A.dtype)
+    # A CSR or CSC A (nothing to scale) has its Gram products run in C.
+    arrays = compressed_arrays(A_given, A.dtype, PowerOfTwoScaling(A.dtype),
+                               "AAh" if transpose else "AhA")
+    XH_X = CompressedGram(lambda X: XH_mat(X_mat(X)), (nsmall, nsmall), A.dtype, arrays)
     _, eigvec = eigsh(XH_X, k=k, tol=tol ** 2, maxiter=maxiter, ncv=ncv, which=which, v0=v0,
                       rng=rng)
     eigvec, _ = np.linalg.qr(eigvec)
