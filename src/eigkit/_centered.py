@@ -87,9 +87,9 @@ def _kernel_product(X, mean, W, side):
     mean = np.ascontiguousarray(mean)
     samples = side != "features"
     threads = _kernel_threads()
-    blocks = [covariance_kernel(X, mean, np.asfortranarray(W[:, start:start + COVARIANCE_MAX_BLOCK]),
-                                samples, threads)
-              for start in range(0, W.shape[1], COVARIANCE_MAX_BLOCK)]
+    step = COVARIANCE_MAX_BLOCK
+    blocks = [covariance_kernel(X, mean, np.asfortranarray(W[:, j:j + step]), samples, threads)
+              for j in range(0, W.shape[1], step)]
     return blocks[0] if len(blocks) == 1 else np.hstack(blocks)
 
 
