@@ -194,8 +194,13 @@ def centered_total_variance(X, mean, ddof=1):
         from sklearn.utils.sparsefuncs import mean_variance_axis
         _, var = mean_variance_axis(X, axis=0)
         return float(var.sum()) * n / (n - ddof)
+    slices = _slices(n, p, _CACHED_SLICE_ELEMENTS)
+    # one buffer in cache for every centred slice: a fresh array per slice
+    # costs page faults (5000 x 5000: 45 ms against 30 ms)
+    buffer = np.empty((slices[0].stop - slices[0].start, p), dtype=X.dtype)
     total = 0.0
-    for rows in _slices(n, p):
-        block = X[rows] - mean
+    for rows in slices:
+        block = buffer[:rows.stop - rows.start]
+        np.subtract(X[rows], mean, out=block)
         total += float(np.einsum("ij,ij->", block, block))
     return total / (n - ddof)
