@@ -49,7 +49,7 @@ def assert_product(X, mean, W, samples, nthreads=1):
     return Y
 
 
-# n, p around the group (4 rows), slab (8 rows), vector (8 doubles / 16
+# n, p around the group (4 rows), slab (8 rows), vector (4 doubles / 8
 # floats) and chunk (64 rows) sizes of the kernel
 SHAPES = [(1, 1), (1, 19), (19, 1), (3, 5), (7, 33), (9, 16), (64, 17), (130, 31), (515, 70)]
 
