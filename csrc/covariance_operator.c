@@ -1,6 +1,7 @@
 /* covariance_operator.c -- Xc^T Xc W and Xc Xc^T W in one pass over X per
  * product (see covariance_operator.h). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include "types.h"
 #include "covariance_operator.h"
@@ -179,11 +180,14 @@ typedef struct {
 
 enum { JOB_FEATURES, JOB_SAMPLES_TRANSPOSED, JOB_SAMPLES_ROWS };
 
-/* One thread's share: chunks [first, last), or rows for JOB_SAMPLES_ROWS. */
+/* One product's pass over the chunks: the threads take the next chunk
+ * until none is left, so that a thread the machine deschedules holds up
+ * one chunk at most (a static share would wait for its whole share). */
 typedef struct {
     const problem *pb;
-    int kind, first, last;
-} job;
+    int kind;
+    atomic_int next;
+} pass;
 
 /* Chunk c's accumulator: the output itself for chunk 0. */
 static scalar *chunk_acc(const problem *pb, int c, scalar *target, ptrdiff_t ld_target,
@@ -243,55 +247,41 @@ static COV_CLONES void samples_transposed_chunk(const problem *pb, int c)
     }
 }
 
-/* Rows [r0, r1) of Y = Xc Z. */
-static COV_CLONES void samples_rows(const problem *pb, int r0, int r1)
+/* The rows of chunk c of Y = Xc Z. */
+static COV_CLONES void samples_rows(const problem *pb, int c)
 {
+    int r0 = imin(c * pb->chunk_rows, pb->n), r1 = imin(r0 + pb->chunk_rows, pb->n);
     slab_dots(r1 - r0, pb->p, pb->b, pb->x + r0 * pb->ldx, pb->ldx, pb->m, pb->z, pb->p,
               pb->y + r0, pb->ldy);
 }
 
-static void *run_job(void *arg)
+static void *run_pass(void *arg)
 {
-    const job *jb = (const job *)arg;
-    if (jb->kind == JOB_SAMPLES_ROWS) {
-        samples_rows(jb->pb, jb->first, jb->last);
-        return NULL;
-    }
-    for (int c = jb->first; c < jb->last; c++) {
-        if (jb->kind == JOB_FEATURES)
-            features_chunk(jb->pb, c);
+    pass *ps = (pass *)arg;
+    for (int c = atomic_fetch_add(&ps->next, 1); c < ps->pb->nchunks;
+         c = atomic_fetch_add(&ps->next, 1)) {
+        if (ps->kind == JOB_FEATURES)
+            features_chunk(ps->pb, c);
+        else if (ps->kind == JOB_SAMPLES_TRANSPOSED)
+            samples_transposed_chunk(ps->pb, c);
         else
-            samples_transposed_chunk(jb->pb, c);
+            samples_rows(ps->pb, c);
     }
     return NULL;
 }
 
-/* Runs jobs[0 .. nt) on nt threads (the caller's among them), then joins. */
-static void run_jobs(int nt, job *jobs)
+/* Runs a pass on nt threads (the caller's among them), then joins. */
+static void run_threads(const problem *pb, int kind, int nt)
 {
+    pass ps = {pb, kind, 0};
     pthread_t tid[COV_MAX_CHUNKS];
     int started[COV_MAX_CHUNKS] = {0};
     for (int t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, run_job, &jobs[t]) == 0;
-    run_job(&jobs[0]);
-    for (int t = 1; t < nt; t++) {
+        started[t] = pthread_create(&tid[t], NULL, run_pass, &ps) == 0;
+    run_pass(&ps);
+    for (int t = 1; t < nt; t++)
         if (started[t])
             pthread_join(tid[t], NULL);
-        else
-            run_job(&jobs[t]);
-    }
-}
-
-/* Chunk k of nt threads' shares of `count` items (chunks or rows). */
-static void share_out(const problem *pb, int kind, int count, int granule, int nt, job *jobs)
-{
-    int units = (count + granule - 1) / granule;
-    for (int t = 0; t < nt; t++) {
-        int first = imin((int)((long)units * t / nt) * granule, count);
-        int last = imin((int)((long)units * (t + 1) / nt) * granule, count);
-        job jb = {pb, kind, first, last};
-        jobs[t] = jb;
-    }
 }
 
 /* acc (p x b, ld lda) += the accumulators of chunks 1 .. nchunks - 1, in order. */
@@ -344,17 +334,13 @@ int EK(covariance_product)(int side, int n, int p, const scalar *x, ptrdiff_t ld
                   side == EK_COVARIANCE_FEATURES ? NULL : work,
                   side == EK_COVARIANCE_FEATURES ? work : work + (size_t)p * b};
     int nt = thread_count(n, p, b, nthreads, nchunks);
-    job jobs[COV_MAX_CHUNKS];
     if (side == EK_COVARIANCE_FEATURES) {
-        share_out(&pb, JOB_FEATURES, nchunks, 1, nt, jobs);
-        run_jobs(nt, jobs);
+        run_threads(&pb, JOB_FEATURES, nt);
         add_chunks(&pb, y, ldy);
         return 0;
     }
-    share_out(&pb, JOB_SAMPLES_TRANSPOSED, nchunks, 1, nt, jobs);
-    run_jobs(nt, jobs);
+    run_threads(&pb, JOB_SAMPLES_TRANSPOSED, nt);
     add_chunks(&pb, pb.z, p);
-    share_out(&pb, JOB_SAMPLES_ROWS, n, COV_GROUP_ROWS, nt, jobs);
-    run_jobs(nt, jobs);
+    run_threads(&pb, JOB_SAMPLES_ROWS, nt);
     return 0;
 }

@@ -24,7 +24,9 @@
  * depends on n alone; each chunk's contribution to an accumulated product
  * goes into its own p x b accumulator, and the accumulators are added in
  * chunk order after the join.  Threads only decide which thread runs which
- * chunk, so the result is bit for bit the same for every thread count.
+ * chunk (each takes the next one left, so that a descheduled thread on a
+ * busy machine holds up one chunk, not a fixed share), and the result is
+ * bit for bit the same for every thread count.
  */
 #ifndef EK_COVARIANCE_OPERATOR_H
 #define EK_COVARIANCE_OPERATOR_H

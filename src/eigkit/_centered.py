@@ -93,7 +93,7 @@ def _kernel_product(X, mean, W, side):
     return blocks[0] if len(blocks) == 1 else np.hstack(blocks)
 
 
-def _sliced_covariance_product(X, mean, W, side):
+def _sliced_covariance_product(X, mean, W, side="features"):
     """covariance_product in one pass over X from numpy: slice by slice,
     so that each slice is still in cache for its second product.  Centring
     is exact within each slice: Y = X_s W - 1 (m^T W), then
