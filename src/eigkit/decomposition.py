@@ -151,7 +151,7 @@ def _lanczos_block(k, m, sparse):
 
     On dense X a product costs a pass over X (csrc/covariance_operator.h)
     whose cost grows slowly with the block: 5000 x 5000, one thread,
-    13.8 / 16.4 / 21.5 / 28.9 ms for blocks of 1 / 2 / 4 / 8 vectors.  With
+    14.0 / 17.0 / 21.8 / 30.9 ms for blocks of 1 / 2 / 4 / 8 vectors.  With
     decaying spectra and k = 10 the solve took 47 / 23 / 18 / 14 passes
     (basis 24 / 32 / 32 / 60), so blocks of 4 with a basis of
     max(2k + 1, 20) + 3 blocks take the least time (blocks of 4 to 8 are
