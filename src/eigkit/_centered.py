@@ -13,7 +13,9 @@ import numpy as np
 from scipy.linalg.blas import get_blas_funcs
 from scipy.sparse import issparse
 
+from ._dense import COVARIANCE_MAX_BLOCK
 from ._dense import centered_gram as gram_kernel
+from ._dense import covariance_product as covariance_kernel
 from .dense import _kernel_threads
 
 _SLICE_ELEMENTS = 1 << 22   # a centred slice of 32 MB (float64): SYRK calls stay large
@@ -62,11 +64,40 @@ class CenteredData:
 
 
 def covariance_product(X, mean, W, side="features"):
-    """Xc^T (Xc W) (side 'features') or Xc (Xc^T W) ('samples') for dense X
-    in one pass over X: slice by slice, so that each slice is still in
-    cache for its second product (a Lanczos step on the covariance then
-    reads X once, not twice).  Centring is exact within each slice:
-    Y = X_s W - 1 (m^T W), then X_s^T Y - m (1^T Y)."""
+    """Xc^T (Xc W) (side 'features') or Xc (Xc^T W) ('samples') for dense X.
+
+    C-ordered float32 / float64 X (with mean and W of its dtype) goes to the
+    compiled kernel (csrc/covariance_operator.h): one pass over X on the
+    features side, two on the samples side, centring every entry as it is
+    read, eigkit's threads.  Other layouts and dtypes take the sliced numpy
+    path below.
+    """
+    if _kernel_applies(X, mean, W):
+        return _kernel_product(X, mean, W, side)
+    return _sliced_covariance_product(X, mean, W, side)
+
+
+def _kernel_applies(X, mean, W):
+    return (isinstance(X, np.ndarray) and X.dtype in (np.float32, np.float64)
+            and X.flags.c_contiguous and mean.dtype == X.dtype and W.dtype == X.dtype
+            and W.ndim == 2 and X.size > 0 and W.shape[1] > 0)
+
+
+def _kernel_product(X, mean, W, side):
+    mean = np.ascontiguousarray(mean)
+    samples = side != "features"
+    threads = _kernel_threads()
+    step = COVARIANCE_MAX_BLOCK
+    blocks = [covariance_kernel(X, mean, np.asfortranarray(W[:, j:j + step]), samples, threads)
+              for j in range(0, W.shape[1], step)]
+    return blocks[0] if len(blocks) == 1 else np.hstack(blocks)
+
+
+def _sliced_covariance_product(X, mean, W, side="features"):
+    """covariance_product in one pass over X from numpy: slice by slice,
+    so that each slice is still in cache for its second product.  Centring
+    is exact within each slice: Y = X_s W - 1 (m^T W), then
+    X_s^T Y - m (1^T Y)."""
     n, p = X.shape
     if side == "features":
         shift = mean @ W
@@ -163,8 +194,13 @@ def centered_total_variance(X, mean, ddof=1):
         from sklearn.utils.sparsefuncs import mean_variance_axis
         _, var = mean_variance_axis(X, axis=0)
         return float(var.sum()) * n / (n - ddof)
+    slices = _slices(n, p, _CACHED_SLICE_ELEMENTS)
+    # one buffer in cache for every centred slice: a fresh array per slice
+    # costs page faults (5000 x 5000: 45 ms against 30 ms)
+    buffer = np.empty((slices[0].stop - slices[0].start, p), dtype=X.dtype)
     total = 0.0
-    for rows in _slices(n, p):
-        block = X[rows] - mean
+    for rows in slices:
+        block = buffer[:rows.stop - rows.start]
+        np.subtract(X[rows], mean, out=block)
         total += float(np.einsum("ij,ij->", block, block))
     return total / (n - ddof)

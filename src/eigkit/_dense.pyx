@@ -170,6 +170,17 @@ cdef extern from "gram.h" nogil:
                            int have_mean, double *mean, double *g, int ldg, int nthreads,
                            double *work, double *acc)
 
+cdef extern from "covariance_operator.h" nogil:
+    int EK_COVARIANCE_MAX_BLOCK
+    size_t ek_s_covariance_workspace(int side, int n, int p, int b)
+    size_t ek_d_covariance_workspace(int side, int n, int p, int b)
+    int ek_s_covariance_product(int side, int n, int p, const float *x, ptrdiff_t ldx,
+                                const float *mean, int b, const float *w, int ldw, float *y,
+                                int ldy, int nthreads, float *work)
+    int ek_d_covariance_product(int side, int n, int p, const double *x, ptrdiff_t ldx,
+                                const double *mean, int b, const double *w, int ldw, double *y,
+                                int ldy, int nthreads, double *work)
+
 cdef extern from "bisection.h" nogil:
     int ek_s_sturm_count(int n, const float *d, const float *e, float x)
     int ek_d_sturm_count(int n, const double *d, const double *e, double x)
@@ -774,6 +785,56 @@ def centered_gram(const real_t[:, :] x, real_t[::1] mean, bint have_mean, int nt
         free(work)
     _raise_for(info, "centered_gram")
     return g_arr
+
+
+COVARIANCE_MAX_BLOCK = EK_COVARIANCE_MAX_BLOCK
+
+
+def covariance_product(const real_t[:, ::1] x, const real_t[::1] mean, const real_t[::1, :] w,
+                       bint samples, int nthreads=1):
+    """Xc^T (Xc W) (features side: W p x b) or, with ``samples``,
+    Xc (Xc^T W) (W n x b), Xc = x - 1 mean^T, for a C-ordered x and a
+    Fortran-ordered W of at most COVARIANCE_MAX_BLOCK columns; the result
+    is Fortran-ordered, of W's shape.  x, mean and W are only read."""
+    cdef int n = <int>x.shape[0]
+    cdef int p = <int>x.shape[1]
+    cdef int b = <int>w.shape[1]
+    cdef int rows = n if samples else p
+    if mean.shape[0] != p or w.shape[0] != rows:
+        raise ValueError(f"covariance_product: x {n} x {p}, mean {mean.shape[0]}, "
+                         f"W {w.shape[0]} x {b} do not fit")
+    if not 1 <= b <= EK_COVARIANCE_MAX_BLOCK:
+        raise ValueError(f"covariance_product: W has {b} columns, the kernel takes "
+                         f"1 to {EK_COVARIANCE_MAX_BLOCK}")
+    y_arr = np.zeros((rows, b), dtype=np.asarray(mean).dtype, order='F')
+    if n == 0 or p == 0:
+        return y_arr
+    cdef real_t[::1, :] y = y_arr
+    cdef ptrdiff_t ldx = x.strides[0] // <ptrdiff_t>sizeof(real_t)
+    if ldx < p:
+        ldx = p      # one row: numpy may report any stride
+    cdef int ldw = <int>(w.strides[1] // <ptrdiff_t>sizeof(real_t)) if b > 1 else rows
+    cdef int side = 1 if samples else 0
+    cdef size_t nwork
+    if real_t is float:
+        nwork = ek_s_covariance_workspace(side, n, p, b)
+    else:
+        nwork = ek_d_covariance_workspace(side, n, p, b)
+    cdef void *work = _workspace(nwork * sizeof(real_t))
+    cdef int info
+    try:
+        with nogil:
+            if real_t is float:
+                info = ek_s_covariance_product(side, n, p, &x[0, 0], ldx, &mean[0], b, &w[0, 0],
+                                               ldw, &y[0, 0], rows, nthreads, <float *>work)
+            else:
+                info = ek_d_covariance_product(side, n, p, &x[0, 0], ldx, &mean[0], b, &w[0, 0],
+                                               ldw, &y[0, 0], rows, nthreads, <double *>work)
+    finally:
+        free(work)
+    _raise_for(info, "covariance_product")
+    return y_arr
+
 
 cdef extern from *:
     """

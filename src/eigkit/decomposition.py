@@ -15,7 +15,10 @@ the decompositions are computed by eigkit:
   U give the components as the orthonormalized rows of U^T Xc.
 - ``'arpack'`` and ``'lanczos'`` run eigkit's block Lanczos
   (:func:`eigkit.eigsh`) on the implicit covariance operator
-  W -> Xc^T (Xc W) (or Xc (Xc^T W) for wide data), applied to blocks.
+  W -> Xc^T (Xc W) (or Xc (Xc^T W) for wide data), applied to blocks of
+  4; for C-ordered dense X each product is one pass over X of a compiled
+  kernel that centres the entries as it reads them (two passes for wide
+  data; csrc/covariance_operator.c).
 - ``'randomized'`` is Halko-Martinsson-Tropp subspace iteration on the
   implicit centred operator, the small problem solved by eigkit.
 
@@ -135,11 +138,30 @@ def _solve_lanczos(X, k, est, random_state):
     op = LinearOperator((m, m), matvec=lambda x: product(x.reshape(-1, 1)).ravel(),
                         matmat=product, dtype=X.dtype)
     v0 = random_state.uniform(-1, 1, m)
-    w, v = eigsh(op, k=k, which="LA", tol=est.tol, v0=v0)
+    block, ncv = _lanczos_block(k, m, issparse(X))
+    w, v = eigsh(op, k=k, which="LA", tol=est.tol, v0=v0, ncv=ncv, block_size=block)
     w, v = np.clip(w[::-1], 0, None), v[:, ::-1]
     components = v.T if side == "features" else data.rmatmat(v).T
     return _Spectrum(mean, np.sqrt(w).astype(X.dtype), orthonormal_rows(components),
                      centered_total_variance(X, mean), False)
+
+
+def _lanczos_block(k, m, sparse):
+    """Block size and basis size of the Lanczos solve on the covariance.
+
+    On dense X a product costs a pass over X (csrc/covariance_operator.h)
+    whose cost grows slowly with the block: 5000 x 5000, one thread,
+    14.0 / 17.0 / 21.8 / 30.9 ms for blocks of 1 / 2 / 4 / 8 vectors.  With
+    decaying spectra and k = 10 the solve took 47 / 23 / 18 / 14 passes
+    (basis 24 / 32 / 32 / 60), so blocks of 4 with a basis of
+    max(2k + 1, 20) + 3 blocks take the least time (blocks of 4 to 8 are
+    within 10 % of each other; 4 wastes fewer products when k is small).
+    Sparse products cost the same per vector for any block: eigsh's
+    defaults (blocks of 2), which need the fewest products.
+    """
+    if sparse:
+        return None, None
+    return _LANCZOS_BLOCK, min(m, max(2 * k + 1, 20) + 3 * _LANCZOS_BLOCK)
 
 
 def _solve_randomized(X, k, est, random_state):
@@ -157,17 +179,22 @@ _SOLVERS = {"covariance_eigh": _solve_covariance, "full": _solve_full,
 _EXACT = ("full", "covariance_eigh")
 
 _LANCZOS_MIN_ORDER = 500
+_LANCZOS_BLOCK = 4
 # Costs in units of one multiply-add of the covariance route's SYRK,
-# measured on one machine (AMD EPYC, 2 cores, OpenBLAS, 20000 x 2000):
-# the randomized range finder's products with 20 columns cost 4.5 units
-# per multiply-add; one Lanczos product with the covariance operator (one
-# pass over X, a block of two vectors) costs 23 units per entry of X, and
-# a top-k solve takes about max(60, 8k) of them.  Since the one-pass Gram
-# kernel (csrc/gram.c) the covariance route is faster per unit: re-measured
-# quiet, medians of 3, 20000 x 2000: covariance 1.13 s, Lanczos 1.42 s;
-# 5000 x 5000: covariance 3.16 s, Lanczos 1.11 s; a pass now weighs 30.
+# measured on one machine (AMD EPYC, 2 cores, OpenBLAS): the randomized
+# range finder's products with 20 columns cost 4.5 units per multiply-add
+# (20000 x 2000).  A Lanczos product on dense C-ordered X is a pass of the
+# covariance kernel (csrc/covariance_operator.h) with a block of 4; with
+# one thread each (loaded machine, medians of 3, k = 10), covariance
+# route / Lanczos: 100000 x 300 0.22 / 0.71 s, 20000 x 2000 1.85 / 0.77 s,
+# 5000 x 5000 4.78 / 0.46 s, i.e. 23 ps per SYRK unit and 36 to 47 units
+# per entry of X and pass, counting max(12, k + 10) passes of the solve
+# (18 for k = 10) and two more for the means and the total variance.  The
+# samples side (p > n) reads X twice per product: 1.3 times the time of a
+# features-side pass (2000 x 20000 against 20000 x 2000).
 _THIN_PRODUCT_SLOWDOWN = 4.5
-_LANCZOS_PASS_COST = 30.0
+_LANCZOS_PASS_COST = 40.0
+_LANCZOS_SAMPLES_SIDE = 1.3
 _GRAM_LANCZOS_PRODUCTS = 200    # products with the Gram matrix in its top-k solve
 
 
@@ -187,7 +214,8 @@ def auto_solver(shape, n_components, sparse):
     width = min(n_components + 10, small)
     costs = {
         "full": (large + _GRAM_LANCZOS_PRODUCTS) * small * small,
-        "lanczos": _LANCZOS_PASS_COST * max(60, 8 * n_components) * n * p,
+        "lanczos": (_LANCZOS_PASS_COST * (max(12, n_components + 10) + 2) * n * p
+                    * (_LANCZOS_SAMPLES_SIDE if p > n else 1.0)),
         "randomized": _THIN_PRODUCT_SLOWDOWN * (2 * power + 2) * 2 * n * p * width,
     }
     if n_components >= small:      # Lanczos needs k < min(n, p)
@@ -246,8 +274,9 @@ class PCA(_ProjectionMixin, BaseEstimator):
         Scale the projections to unit variance.
     svd_solver : {'auto', 'full', 'covariance_eigh', 'arpack', 'lanczos', \
 'randomized'}, default='auto'
-        See the module documentation.  'auto' compares the cost of the
-        covariance route and of the randomized one for the shape, and uses
+        See the module documentation.  'auto' compares the costs of the
+        covariance route, Lanczos and the randomized solver for the shape
+        (measured speeds), and uses
         the exact route when the whole spectrum is needed (float or 'mle'
         n_components, or more than 80 % of the components), Lanczos for
         sparse input.
