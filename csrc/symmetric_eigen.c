@@ -27,7 +27,10 @@
 
 /* Byte offsets of the pieces of the workspace, each aligned for scalar:
  * d, e and tau live throughout; the stages (reduction, tridiagonal solve,
- * back-transformation) share the region at `stage`, one after another. */
+ * back-transformation) share the region at `stage`, one after another.
+ * Without vectors there is no tau and no d: the reduction leaves the
+ * diagonal in w, and the solver gets copies of d and e at the start of
+ * `stage` (then free), its own workspace after them. */
 typedef struct {
     size_t d, e, tau, stage, total;
     size_t nreduce, ntsolve, nreflect;
@@ -47,11 +50,13 @@ static layout plan(int n, int want_vectors, const ek_selection *sel)
     size_t nn = (size_t)(n > 0 ? n : 1);
     size_t cap = (size_t)(ek_selection_capacity(sel, n) > 0 ? ek_selection_capacity(sel, n) : 1);
     size_t off = 0;
-    L.d = off;       off = align_up(off + nn * sizeof(real));
     L.e = off;       off = align_up(off + nn * sizeof(real));
-    L.tau = off;     off = align_up(off + nn * sizeof(scalar));
+    L.d = off;       off = want_vectors ? align_up(off + nn * sizeof(real)) : off;
+    L.tau = off;     off = want_vectors ? align_up(off + nn * sizeof(scalar)) : off;
     L.nreduce = EK(tridiagonalize_workspace)(n);
     L.ntsolve = EK_REAL(tridiagonal_eigen_workspace)(n, want_vectors, sel);
+    if (!want_vectors)
+        L.ntsolve += 2 * align_up(nn * sizeof(real));
     L.nreflect = want_vectors ? EK(apply_reflectors_workspace)(n, (int)cap) : 0;
     L.stage = off;
     L.total = align_up(off + max_size(max_size(L.nreduce * sizeof(scalar), L.ntsolve),
@@ -135,6 +140,19 @@ static void widen_in_place(int n, int m, scalar *z, int ldz)
 }
 #endif
 
+/* Eigenvalues only: T's diagonal is reduced into w, then w and e are
+ * copied to the free stage region for the solver, which writes w. */
+static int eigvals_of_reduced(int n, real *w, const real *e, const ek_selection *scaled, int *m,
+                              char *stage, size_t nstage, int nthreads)
+{
+    size_t part = align_up((size_t)n * sizeof(real));
+    real *d2 = (real *)(void *)stage, *e2 = (real *)(void *)(stage + part);
+    memcpy(d2, w, (size_t)n * sizeof(real));
+    memcpy(e2, e, (size_t)(n - 1) * sizeof(real));
+    return EK_REAL(tridiagonal_eigen)(n, d2, e2, 0, scaled, 0, w, m, NULL, 1, stage + 2 * part,
+                                      nstage - 2 * part, nthreads);
+}
+
 int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_selection *sel,
                         real *w, int *m, scalar *z, int ldz, void *work, size_t work_bytes, int nthreads)
 {
@@ -145,9 +163,9 @@ int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_se
     if (work_bytes < L.total)
         return -1;
     char *base = (char *)work;
-    real *d = (real *)(base + L.d);
+    real *d = want_vectors ? (real *)(base + L.d) : w;
     real *e = (real *)(base + L.e);
-    scalar *tau = (scalar *)(base + L.tau);
+    scalar *tau = want_vectors ? (scalar *)(base + L.tau) : NULL;
 
     ek_selection scaled;
     real sigma = scale_into_range(n, a, lda, sel, &scaled);
@@ -156,6 +174,13 @@ int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_se
     int info = EK(tridiagonalize)(n, a, lda, d, e, tau, (scalar *)stage, L.nreduce);
     if (info != 0)
         return info;
+    if (!want_vectors) {
+        info = eigvals_of_reduced(n, w, e, &scaled, m, stage, L.total - L.stage, nthreads);
+        if (info != 0)
+            return info;
+        unscale_values(*m, w, sigma);
+        return 0;
+    }
 
     /* For complex A, Z's memory read as a real n x cap matrix (ld n) fits:
      * Z has room for ldz >= n complex entries per column. */
@@ -166,7 +191,7 @@ int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_se
     if (info != 0)
         return info;
 
-    if (want_vectors && *m > 0) {
+    if (*m > 0) {
 #if EK_IS_COMPLEX
         widen_in_place(n, *m, z, ldz);
 #endif
