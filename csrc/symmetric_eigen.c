@@ -230,35 +230,48 @@ void EK(generalized_recover)(int itype, int n, int m, const scalar *b, int ldb, 
 /* band_reduction.c, level-3 BLAS) -> tridiagonal (stage 2,            */
 /* bulge_chasing.c, on a compact copy of the band) -> the values of T. */
 
+/* Stage 1 needs four nb x nb blocks (band_reduction.c keeps V and W in A).
+ * Everything after it goes, when there is room, into A's own storage,
+ * dead by then but for the band: the compact band (n x ldab) at its
+ * start, packed column by column -- band column c, read from offset
+ * c (lda + 1), is written to c ldab <= that, and no later band column
+ * starts before (c + 1)(lda + 1) >= (c + 1) ldab -- then the chasing's
+ * workspace, d, e and the tridiagonal solver's workspace.  That takes
+ * lda = n (no rows of someone else's array in between) and n a little
+ * above ldab.  Otherwise those pieces share the external region with
+ * stage 1's, one stage after the other.  Offsets in bytes from the start
+ * of whichever region holds them. */
 typedef struct {
-    int b, ldab;
-    size_t d, e, stage, tsolve, total;
-    size_t nstage;
+    int b, ldab, in_a;
+    size_t chase, d, e, tsolve, after_band;
+    size_t nreduce, nchase, total;
 } two_stage_layout;
 
-static two_stage_layout plan_two_stage(int n, int nb, const ek_selection *sel, int nthreads)
+static two_stage_layout plan_two_stage(int n, int lda, int nb, const ek_selection *sel,
+                                       int nthreads)
 {
     two_stage_layout L;
     size_t nn = (size_t)(n > 0 ? n : 1);
     L.b = nb > 0 ? nb : EK_TWO_STAGE_BAND;
     L.ldab = EK(band_storage_rows)(n, L.b);
-    /* Stage 1's panels are done with before the band is copied out. */
-    size_t chase = nn * (size_t)L.ldab + EK(band_to_tridiagonal_workspace)(n, L.b, nthreads);
-    size_t reduce = EK(band_reduce_workspace)(n, L.b);
-    L.nstage = chase > reduce ? chase : reduce;
-    size_t off = 0;
+    L.nreduce = EK(band_reduce_workspace)(n, L.b);
+    L.nchase = EK(band_to_tridiagonal_workspace)(n, L.b, nthreads);
+    size_t off = align_up(nn * (size_t)L.ldab * sizeof(scalar));
+    L.chase = off;  off = align_up(off + L.nchase * sizeof(scalar));
     L.d = off;      off = align_up(off + nn * sizeof(real));
     L.e = off;      off = align_up(off + nn * sizeof(real));
-    L.stage = off;  off = align_up(off + L.nstage * sizeof(scalar));
     L.tsolve = off; off = align_up(off + EK_REAL(tridiagonal_eigen_workspace)(n, 0, sel));
-    L.total = off;
+    L.after_band = off;
+    L.in_a = lda == n && off <= nn * nn * sizeof(scalar);
+    size_t reduce = align_up(L.nreduce * sizeof(scalar));
+    L.total = L.in_a ? reduce : max_size(reduce, L.after_band);
     return L;
 }
 
-size_t EK(symmetric_eigvals_two_stage_workspace)(int n, int nb, const ek_selection *sel,
+size_t EK(symmetric_eigvals_two_stage_workspace)(int n, int lda, int nb, const ek_selection *sel,
                                                   int nthreads)
 {
-    return plan_two_stage(n, nb, sel, nthreads).total;
+    return plan_two_stage(n, lda, nb, sel, nthreads).total;
 }
 
 int EK(symmetric_eigvals_two_stage)(int n, scalar *a, int lda, int nb, const ek_selection *sel,
@@ -267,27 +280,26 @@ int EK(symmetric_eigvals_two_stage)(int n, scalar *a, int lda, int nb, const ek_
     *m = 0;
     if (n <= 0)
         return 0;
-    two_stage_layout L = plan_two_stage(n, nb, sel, nthreads);
+    two_stage_layout L = plan_two_stage(n, lda, nb, sel, nthreads);
     if (work_bytes < L.total)
         return -1;
-    char *base = (char *)work;
-    real *d = (real *)(base + L.d), *e = (real *)(base + L.e);
-    scalar *stage = (scalar *)(base + L.stage);
 
     ek_selection scaled;
     real sigma = scale_into_range(n, a, lda, sel, &scaled);
 
-    int info = EK(band_reduce)(n, L.b, a, lda, stage, L.nstage);
+    int info = EK(band_reduce)(n, L.b, a, lda, (scalar *)work, L.nreduce);
     if (info != 0)
         return -1;
-    size_t nband = (size_t)n * (size_t)L.ldab;
-    EK(band_pack)(n, L.b, a, lda, stage, L.ldab);
-    info = EK(band_to_tridiagonal)(n, L.b, stage, L.ldab, d, e, stage + nband,
-                                  L.nstage - nband, nthreads);
+    char *base = L.in_a ? (char *)(void *)a : (char *)work;
+    scalar *ab = (scalar *)(void *)base;
+    real *d = (real *)(void *)(base + L.d), *e = (real *)(void *)(base + L.e);
+    EK(band_pack)(n, L.b, a, lda, ab, L.ldab);
+    info = EK(band_to_tridiagonal)(n, L.b, ab, L.ldab, d, e, (scalar *)(void *)(base + L.chase),
+                                   L.nchase, nthreads);
     if (info != 0)
         return -1;
     info = EK_REAL(tridiagonal_eigen)(n, d, e, 0, &scaled, 0, w, m, NULL, 1, base + L.tsolve,
-                                      L.total - L.tsolve, nthreads);
+                                      L.after_band - L.tsolve, nthreads);
     if (info != 0)
         return info;
     unscale_values(*m, w, sigma);
