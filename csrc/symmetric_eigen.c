@@ -16,6 +16,13 @@
  * real matrix, widened in place.  The workspaces of the three stages are
  * one region, used by each stage in turn.  LAPACK's xSYEVD needs A, Z
  * and 2 n^2 reals of workspace.
+ *
+ * Memory, eigenvalues only: besides A and w, n reals (e) and n x 32
+ * scalars (the first panels of the reduction; the later ones live in A's
+ * strict upper triangle, tridiagonalize.c), where xSYEVD's xSYTRD takes
+ * n x 32 scalars and 2 n (xHEEVD: n x 33 complex, n real).  The two-stage
+ * path (n >= 2500) needs four 48 x 48 blocks: its panels' W and the
+ * compact band, d, e and the solver's workspace all go into A's storage.
  */
 #include <string.h>
 #include "types.h"
