@@ -16,6 +16,11 @@
  * GEMMs and HER2K).  Unlike the one-stage reduction (tridiagonalize.c) no
  * matrix-vector product with A22 is left: the cost is 4/3 n^3 flops at
  * matrix-matrix speed instead of half of them memory-bound.
+ *
+ * Memory: V is read where GEQRT leaves it, in the panel (its diagonal and
+ * upper triangle, which hold R, set aside meanwhile), and W (m x nb) lives
+ * in A's strict upper triangle, which is never read: the workspace is
+ * four nb x nb blocks, whatever n.
  */
 #include <string.h>
 #include "types.h"
@@ -24,32 +29,30 @@
 #define A_(i, j) EK_AT(a, lda, i, j)
 
 static int imin(int x, int y) { return x < y ? x : y; }
-static int imax(int x, int y) { return x > y ? x : y; }
 
-/* The pieces of the workspace for panels of at most m rows and k columns:
- * V and W (m x k each), T and S (k x k), and GEQRT's k x k scratch. */
+/* The pieces of the workspace for panels of nb columns: T and S, GEQRT's
+ * scratch and the saved triangle of R, room for nb x nb each. */
 typedef struct {
-    scalar *v, *w, *t, *s, *qr;
+    scalar *t, *s, *qr, *r;
 } panel_work;
 
-static panel_work split_work(int m, int k, scalar *work)
+static panel_work split_work(int nb, scalar *work)
 {
     panel_work p;
-    size_t mk = (size_t)imax(m, 1) * (size_t)k, kk = (size_t)k * (size_t)k;
-    p.v = work;
-    p.w = p.v + mk;
-    p.t = p.w + mk;
+    size_t kk = (size_t)nb * (size_t)nb;
+    p.t = work;
     p.s = p.t + kk;
     p.qr = p.s + kk;
+    p.r = p.qr + kk;
     return p;
 }
 
 size_t EK(band_reduce_workspace)(int n, int nb)
 {
+    (void)n;
     if (nb < 1)
         return 1;
-    size_t m = (size_t)imax(n - nb, 1), k = (size_t)nb;
-    return 2 * m * k + 3 * k * k;
+    return 4 * (size_t)nb * (size_t)nb;
 }
 
 /* P = Q R for the m x nb panel p (xGEQRT with one block of k = min(m, nb)
@@ -62,33 +65,45 @@ static int factor_panel(int m, int nb, scalar *p, int ldp, scalar *t, scalar *sc
     return info;
 }
 
-/* The m x k unit lower trapezoidal V of the panel as an explicit matrix
- * (ones on the diagonal, zeros above), so that HEMM and HER2K can read it. */
-static void copy_reflectors(int m, int k, const scalar *p, int ldp, scalar *v)
+/* The panel's first k columns become the m x k unit lower trapezoidal V
+ * (ones on the diagonal, zeros above), so that HEMM and HER2K can read it
+ * in place; the triangle of R they held goes to r (k x k). */
+static void expose_reflectors(int k, scalar *p, int ldp, scalar *r)
 {
     for (int j = 0; j < k; j++) {
-        scalar *vj = v + (size_t)j * m;
-        memset(vj, 0, (size_t)j * sizeof(scalar));
-        vj[j] = 1;
-        memcpy(vj + j + 1, &EK_AT(p, ldp, j + 1, j), (size_t)(m - j - 1) * sizeof(scalar));
+        scalar *pj = &EK_AT(p, ldp, 0, j);
+        memcpy(&EK_AT(r, k, 0, j), pj, (size_t)(j + 1) * sizeof(scalar));
+        memset(pj, 0, (size_t)j * sizeof(scalar));
+        pj[j] = 1;
     }
 }
 
-/* W = X - (1/2) V (T^H V^H X) with X = A22 V T (xSYTRD_SY2SB's W): then
- * Q^H A22 Q = A22 - V W^H - W V^H, derived in the file comment. */
-static void form_w(int m, int k, const scalar *a22, int lda, const scalar *v, const scalar *t,
-                   scalar *w, scalar *s)
+static void restore_r(int k, scalar *p, int ldp, const scalar *r)
 {
-    xhemm('L', 'L', m, k, 1, a22, lda, v, m, 0, w, m);
-    xtrmm('R', 'U', 'N', 'N', m, k, 1, t, k, w, m);
-    xgemm('C', 'N', k, k, m, 1, v, m, w, m, 0, s, k);
+    for (int j = 0; j < k; j++)
+        memcpy(&EK_AT(p, ldp, 0, j), &EK_AT(r, k, 0, j), (size_t)(j + 1) * sizeof(scalar));
+}
+
+/* W = X - (1/2) V (T^H V^H X) with X = A22 V T (xSYTRD_SY2SB's W): then
+ * Q^H A22 Q = A22 - V W^H - W V^H, derived in the file comment.  W is
+ * zeroed first: it may hold anything (A's upper triangle), and some BLAS
+ * scale C by beta = 0, which keeps a NaN. */
+static void form_w(int m, int k, const scalar *a22, int lda, const scalar *v, int ldv,
+                   const scalar *t, scalar *w, int ldw, scalar *s)
+{
+    for (int j = 0; j < k; j++)
+        memset(&EK_AT(w, ldw, 0, j), 0, (size_t)m * sizeof(scalar));
+    xhemm('L', 'L', m, k, 1, a22, lda, v, ldv, 0, w, ldw);
+    xtrmm('R', 'U', 'N', 'N', m, k, 1, t, k, w, ldw);
+    xgemm('C', 'N', k, k, m, 1, v, ldv, w, ldw, 0, s, k);
     xtrmm('L', 'U', 'C', 'N', k, k, 1, t, k, s, k);
-    xgemm('N', 'N', m, k, k, -(real)0.5, v, m, s, k, 1, w, m);
+    xgemm('N', 'N', m, k, k, -(real)0.5, v, ldv, s, k, 1, w, ldw);
 }
 
 /* Panels of nb columns from the left, each factored below the band and
  * its transformation applied to the trailing matrix, until at most one
- * row lies below the band (then nothing is left to annihilate). */
+ * row lies below the band (then nothing is left to annihilate).  W goes to
+ * rows 0..m-1 of A's last nb columns: strictly upper, as m <= n - nb. */
 int EK(band_reduce)(int n, int nb, scalar *a, int lda, scalar *work, size_t lwork)
 {
     if (nb < 1)
@@ -97,16 +112,18 @@ int EK(band_reduce)(int n, int nb, scalar *a, int lda, scalar *work, size_t lwor
         return 0;
     if (lwork < EK(band_reduce_workspace)(n, nb))
         return -1;
-    panel_work pw = split_work(n - nb, nb, work);
+    scalar *w = &A_(0, n - nb);
+    panel_work pw = split_work(nb, work);
     for (int k = 0; n - k - nb > 1; k += nb) {
         int m = n - k - nb, kr = imin(m, nb);
         scalar *p = &A_(k + nb, k), *a22 = &A_(k + nb, k + nb);
         int info = factor_panel(m, nb, p, lda, pw.t, pw.qr);
         if (info != 0)
             return -2;
-        copy_reflectors(m, kr, p, lda, pw.v);
-        form_w(m, kr, a22, lda, pw.v, pw.t, pw.w, pw.s);
-        xher2k('L', 'N', m, kr, -1, pw.v, m, pw.w, m, 1, a22, lda);
+        expose_reflectors(kr, p, lda, pw.r);
+        form_w(m, kr, a22, lda, p, lda, pw.t, w, lda, pw.s);
+        xher2k('L', 'N', m, kr, -1, p, lda, w, lda, 1, a22, lda);
+        restore_r(kr, p, lda, pw.r);
     }
     return 0;
 }

@@ -77,7 +77,7 @@ int EK(band_pack)(int n, int b, const scalar *a, int lda, scalar *ab, int ldab)
     for (int c = 0; c < n; c++) {
         scalar *col = ab + (size_t)c * ldab;
         int len = imin(b + 1, n - c);
-        memcpy(col, &EK_AT(a, lda, c, c), (size_t)len * sizeof(scalar));
+        memmove(col, &EK_AT(a, lda, c, c), (size_t)len * sizeof(scalar));
         memset(col + len, 0, (size_t)(ldab - len) * sizeof(scalar));
     }
     return 0;

@@ -18,7 +18,8 @@
     /* Scalars of workspace ek_p_band_to_tridiagonal needs. */                     \
     size_t ek_##p##_band_to_tridiagonal_workspace(int n, int b, int nthreads);     \
     /* Copy the band 0 <= i - j <= b of the lower triangle of the n x n A into     \
-     * ab, zeros below it.  Returns 0, or -1 if ldab is too small. */               \
+     * ab, zeros below it, column by column from the first: ab may be A's own      \
+     * storage when ldab <= lda + 1.  Returns 0, or -1 if ldab is too small. */    \
     int ek_##p##_band_pack(int n, int b, const scalar *a, int lda, scalar *ab,     \
                            int ldab);                                               \
     /* The tridiagonal T = tridiag(e, d, e) with the eigenvalues of the band       \

@@ -16,6 +16,13 @@
  * real matrix, widened in place.  The workspaces of the three stages are
  * one region, used by each stage in turn.  LAPACK's xSYEVD needs A, Z
  * and 2 n^2 reals of workspace.
+ *
+ * Memory, eigenvalues only: besides A and w, n reals (e) and n x 32
+ * scalars (the first panels of the reduction; the later ones live in A's
+ * strict upper triangle, tridiagonalize.c), where xSYEVD's xSYTRD takes
+ * n x 32 scalars and 2 n (xHEEVD: n x 33 complex, n real).  The two-stage
+ * path (n >= 2500) needs four 48 x 48 blocks: its panels' W and the
+ * compact band, d, e and the solver's workspace all go into A's storage.
  */
 #include <string.h>
 #include "types.h"
@@ -27,7 +34,10 @@
 
 /* Byte offsets of the pieces of the workspace, each aligned for scalar:
  * d, e and tau live throughout; the stages (reduction, tridiagonal solve,
- * back-transformation) share the region at `stage`, one after another. */
+ * back-transformation) share the region at `stage`, one after another.
+ * Without vectors there is no tau and no d: the reduction leaves the
+ * diagonal in w, and the solver gets copies of d and e at the start of
+ * `stage` (then free), its own workspace after them. */
 typedef struct {
     size_t d, e, tau, stage, total;
     size_t nreduce, ntsolve, nreflect;
@@ -47,11 +57,13 @@ static layout plan(int n, int want_vectors, const ek_selection *sel)
     size_t nn = (size_t)(n > 0 ? n : 1);
     size_t cap = (size_t)(ek_selection_capacity(sel, n) > 0 ? ek_selection_capacity(sel, n) : 1);
     size_t off = 0;
-    L.d = off;       off = align_up(off + nn * sizeof(real));
     L.e = off;       off = align_up(off + nn * sizeof(real));
-    L.tau = off;     off = align_up(off + nn * sizeof(scalar));
+    L.d = off;       off = want_vectors ? align_up(off + nn * sizeof(real)) : off;
+    L.tau = off;     off = want_vectors ? align_up(off + nn * sizeof(scalar)) : off;
     L.nreduce = EK(tridiagonalize_workspace)(n);
     L.ntsolve = EK_REAL(tridiagonal_eigen_workspace)(n, want_vectors, sel);
+    if (!want_vectors)
+        L.ntsolve += 2 * align_up(nn * sizeof(real));
     L.nreflect = want_vectors ? EK(apply_reflectors_workspace)(n, (int)cap) : 0;
     L.stage = off;
     L.total = align_up(off + max_size(max_size(L.nreduce * sizeof(scalar), L.ntsolve),
@@ -135,6 +147,19 @@ static void widen_in_place(int n, int m, scalar *z, int ldz)
 }
 #endif
 
+/* Eigenvalues only: T's diagonal is reduced into w, then w and e are
+ * copied to the free stage region for the solver, which writes w. */
+static int eigvals_of_reduced(int n, real *w, const real *e, const ek_selection *scaled, int *m,
+                              char *stage, size_t nstage, int nthreads)
+{
+    size_t part = align_up((size_t)n * sizeof(real));
+    real *d2 = (real *)(void *)stage, *e2 = (real *)(void *)(stage + part);
+    memcpy(d2, w, (size_t)n * sizeof(real));
+    memcpy(e2, e, (size_t)(n - 1) * sizeof(real));
+    return EK_REAL(tridiagonal_eigen)(n, d2, e2, 0, scaled, 0, w, m, NULL, 1, stage + 2 * part,
+                                      nstage - 2 * part, nthreads);
+}
+
 int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_selection *sel,
                         real *w, int *m, scalar *z, int ldz, void *work, size_t work_bytes, int nthreads)
 {
@@ -145,9 +170,9 @@ int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_se
     if (work_bytes < L.total)
         return -1;
     char *base = (char *)work;
-    real *d = (real *)(base + L.d);
+    real *d = want_vectors ? (real *)(base + L.d) : w;
     real *e = (real *)(base + L.e);
-    scalar *tau = (scalar *)(base + L.tau);
+    scalar *tau = want_vectors ? (scalar *)(base + L.tau) : NULL;
 
     ek_selection scaled;
     real sigma = scale_into_range(n, a, lda, sel, &scaled);
@@ -156,6 +181,13 @@ int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_se
     int info = EK(tridiagonalize)(n, a, lda, d, e, tau, (scalar *)stage, L.nreduce);
     if (info != 0)
         return info;
+    if (!want_vectors) {
+        info = eigvals_of_reduced(n, w, e, &scaled, m, stage, L.total - L.stage, nthreads);
+        if (info != 0)
+            return info;
+        unscale_values(*m, w, sigma);
+        return 0;
+    }
 
     /* For complex A, Z's memory read as a real n x cap matrix (ld n) fits:
      * Z has room for ldz >= n complex entries per column. */
@@ -166,7 +198,7 @@ int EK(symmetric_eigen)(int n, scalar *a, int lda, int want_vectors, const ek_se
     if (info != 0)
         return info;
 
-    if (want_vectors && *m > 0) {
+    if (*m > 0) {
 #if EK_IS_COMPLEX
         widen_in_place(n, *m, z, ldz);
 #endif
@@ -205,35 +237,48 @@ void EK(generalized_recover)(int itype, int n, int m, const scalar *b, int ldb, 
 /* band_reduction.c, level-3 BLAS) -> tridiagonal (stage 2,            */
 /* bulge_chasing.c, on a compact copy of the band) -> the values of T. */
 
+/* Stage 1 needs four nb x nb blocks (band_reduction.c keeps V and W in A).
+ * Everything after it goes, when there is room, into A's own storage,
+ * dead by then but for the band: the compact band (n x ldab) at its
+ * start, packed column by column -- band column c, read from offset
+ * c (lda + 1), is written to c ldab <= that, and no later band column
+ * starts before (c + 1)(lda + 1) >= (c + 1) ldab -- then the chasing's
+ * workspace, d, e and the tridiagonal solver's workspace.  That takes
+ * lda = n (no rows of someone else's array in between) and n a little
+ * above ldab.  Otherwise those pieces share the external region with
+ * stage 1's, one stage after the other.  Offsets in bytes from the start
+ * of whichever region holds them. */
 typedef struct {
-    int b, ldab;
-    size_t d, e, stage, tsolve, total;
-    size_t nstage;
+    int b, ldab, in_a;
+    size_t chase, d, e, tsolve, after_band;
+    size_t nreduce, nchase, total;
 } two_stage_layout;
 
-static two_stage_layout plan_two_stage(int n, int nb, const ek_selection *sel, int nthreads)
+static two_stage_layout plan_two_stage(int n, int lda, int nb, const ek_selection *sel,
+                                       int nthreads)
 {
     two_stage_layout L;
     size_t nn = (size_t)(n > 0 ? n : 1);
     L.b = nb > 0 ? nb : EK_TWO_STAGE_BAND;
     L.ldab = EK(band_storage_rows)(n, L.b);
-    /* Stage 1's panels are done with before the band is copied out. */
-    size_t chase = nn * (size_t)L.ldab + EK(band_to_tridiagonal_workspace)(n, L.b, nthreads);
-    size_t reduce = EK(band_reduce_workspace)(n, L.b);
-    L.nstage = chase > reduce ? chase : reduce;
-    size_t off = 0;
+    L.nreduce = EK(band_reduce_workspace)(n, L.b);
+    L.nchase = EK(band_to_tridiagonal_workspace)(n, L.b, nthreads);
+    size_t off = align_up(nn * (size_t)L.ldab * sizeof(scalar));
+    L.chase = off;  off = align_up(off + L.nchase * sizeof(scalar));
     L.d = off;      off = align_up(off + nn * sizeof(real));
     L.e = off;      off = align_up(off + nn * sizeof(real));
-    L.stage = off;  off = align_up(off + L.nstage * sizeof(scalar));
     L.tsolve = off; off = align_up(off + EK_REAL(tridiagonal_eigen_workspace)(n, 0, sel));
-    L.total = off;
+    L.after_band = off;
+    L.in_a = lda == n && off <= nn * nn * sizeof(scalar);
+    size_t reduce = align_up(L.nreduce * sizeof(scalar));
+    L.total = L.in_a ? reduce : max_size(reduce, L.after_band);
     return L;
 }
 
-size_t EK(symmetric_eigvals_two_stage_workspace)(int n, int nb, const ek_selection *sel,
+size_t EK(symmetric_eigvals_two_stage_workspace)(int n, int lda, int nb, const ek_selection *sel,
                                                   int nthreads)
 {
-    return plan_two_stage(n, nb, sel, nthreads).total;
+    return plan_two_stage(n, lda, nb, sel, nthreads).total;
 }
 
 int EK(symmetric_eigvals_two_stage)(int n, scalar *a, int lda, int nb, const ek_selection *sel,
@@ -242,27 +287,26 @@ int EK(symmetric_eigvals_two_stage)(int n, scalar *a, int lda, int nb, const ek_
     *m = 0;
     if (n <= 0)
         return 0;
-    two_stage_layout L = plan_two_stage(n, nb, sel, nthreads);
+    two_stage_layout L = plan_two_stage(n, lda, nb, sel, nthreads);
     if (work_bytes < L.total)
         return -1;
-    char *base = (char *)work;
-    real *d = (real *)(base + L.d), *e = (real *)(base + L.e);
-    scalar *stage = (scalar *)(base + L.stage);
 
     ek_selection scaled;
     real sigma = scale_into_range(n, a, lda, sel, &scaled);
 
-    int info = EK(band_reduce)(n, L.b, a, lda, stage, L.nstage);
+    int info = EK(band_reduce)(n, L.b, a, lda, (scalar *)work, L.nreduce);
     if (info != 0)
         return -1;
-    size_t nband = (size_t)n * (size_t)L.ldab;
-    EK(band_pack)(n, L.b, a, lda, stage, L.ldab);
-    info = EK(band_to_tridiagonal)(n, L.b, stage, L.ldab, d, e, stage + nband,
-                                  L.nstage - nband, nthreads);
+    char *base = L.in_a ? (char *)(void *)a : (char *)work;
+    scalar *ab = (scalar *)(void *)base;
+    real *d = (real *)(void *)(base + L.d), *e = (real *)(void *)(base + L.e);
+    EK(band_pack)(n, L.b, a, lda, ab, L.ldab);
+    info = EK(band_to_tridiagonal)(n, L.b, ab, L.ldab, d, e, (scalar *)(void *)(base + L.chase),
+                                   L.nchase, nthreads);
     if (info != 0)
         return -1;
     info = EK_REAL(tridiagonal_eigen)(n, d, e, 0, &scaled, 0, w, m, NULL, 1, base + L.tsolve,
-                                      L.total - L.tsolve, nthreads);
+                                      L.after_band - L.tsolve, nthreads);
     if (info != 0)
         return info;
     unscale_values(*m, w, sigma);

@@ -40,7 +40,7 @@
     void ek_##p##_generalized_recover(int itype, int n, int m, const scalar *b,     \
                                       int ldb, scalar *z, int ldz);                 \
     /* Bytes of workspace ek_p_symmetric_eigvals_two_stage needs. */               \
-    size_t ek_##p##_symmetric_eigvals_two_stage_workspace(int n, int nb,            \
+    size_t ek_##p##_symmetric_eigvals_two_stage_workspace(int n, int lda, int nb,   \
                                                           const ek_selection *sel,  \
                                                           int nthreads);            \
     /* Selected eigenvalues of the Hermitian A (lower triangle, overwritten) by    \

@@ -23,6 +23,9 @@
  * 1989; LAPACK's xLARFT), applied with level-3 BLAS (xLARFB); the blocks
  * are applied last first since Q = H(0) H(1) ... H(n-2) (xORMTR/xUNMTR).
  *
+ * Memory: the panels' [V W] live in A's strict upper triangle, which the
+ * reduction never reads (see panel_location); only the first panels, for
+ * which it has no room yet, use the caller's workspace, at half width.
  * All workspace comes from the caller.
  */
 #include <string.h>
@@ -31,9 +34,11 @@
 #include "real_dot.h"
 
 /* Panel width of the reduction and the trailing order below which the
- * reduction is unblocked (LAPACK's nb and nx for xSYTRD). */
+ * reduction is unblocked (LAPACK's nb and nx for xSYTRD); the width of the
+ * first panels, which cannot live in A's upper triangle. */
 #define TRD_NB 32
 #define TRD_NX 32
+#define TRD_NB_FIRST 16
 /* Reflectors per block in the back-transformation. */
 #define APPLY_NB 64
 #define APPLY_UNBLOCKED_MAX 128 /* n up to which reflectors are applied one by one */
@@ -143,6 +148,10 @@ static void panel_w_column(int n, int c, const scalar *a, int lda, scalar *x, in
     int len = n - c - 1;
     const scalar *v = &X_(c + 1, 2 * c);
     scalar *y = &X_(c + 1, 2 * c + 1);
+    /* y may hold whatever the caller left in A's upper triangle: with
+     * beta = 0 BLAS should not read it, but some versions scale it by 0,
+     * which keeps a NaN */
+    memset(y, 0, (size_t)len * sizeof(scalar));
     xhemv('L', len, 1, &A_(c + 1, c + 1), lda, v, 1, 0, y, 1);
     if (c > 0) {
         scalar *s = buf, *t = buf + 2 * c;
@@ -179,37 +188,66 @@ static void reduce_panel(int n, int nb, scalar *a, int lda, real *e, scalar *tau
 /* ------------------------------------------------------------------ */
 /* Blocked reduction (xSYTRD/xHETRD, uplo = 'L').                      */
 
+/* The panel at column i: its width nb and where its [V W] go (x, with
+ * leading dimension ldx).  Row r of X (1 <= r < n - i, row 0 is never
+ * used) and column k go to row r - 1 of column n - 2nb + k of A, which is
+ * in the strict upper triangle when n - i - 2 < n - 2nb, i.e. 2nb <= i + 1;
+ * the widest such panel up to TRD_NB is taken.  The first panels (i below
+ * 2 TRD_NB_FIRST - 1) go to the n x 2 TRD_NB_FIRST workspace instead: the
+ * narrower width keeps that no larger than LAPACK's n x nb.  The panels are
+ * then 16, 16, 16 and 24 columns wide before the first of 32: four
+ * trailing updates of lower rank where there were two, about 1 ms at
+ * n = 2000. */
+static int panel_location(int n, int i, scalar *a, int lda, scalar *work, scalar **x, int *ldx)
+{
+    int nb = imin(TRD_NB, (i + 1) / 2);
+    if (nb < TRD_NB_FIRST) {
+        *x = work;
+        *ldx = n;
+        return TRD_NB_FIRST;
+    }
+    *x = &A_(0, n - 2 * nb) - 1;
+    *ldx = lda;
+    return nb;
+}
+
 size_t EK(tridiagonalize_workspace)(int n)
 {
-    /* The n x 2nb panel [V W] and 4nb scalars of coefficients. */
-    return (size_t)imax(n, 1) * 2 * TRD_NB + 4 * TRD_NB;
+    /* The first panels' n x 2nb [V W], 4 TRD_NB scalars of coefficients and
+     * TRD_NB of tau when the caller keeps none. */
+    return (size_t)imax(n, 1) * 2 * TRD_NB_FIRST + 5 * TRD_NB;
 }
 
 /* Panels of nb columns while more than nx columns remain: the panel
  * (xLATRD), then the rank-2nb update of the trailing matrix (xHER2K),
  * then the subdiagonal (kept at 1 during the panel, being the unit entry
- * of the reflectors) gets e back; the remaining columns unblocked. */
+ * of the reflectors) gets e back; the remaining columns unblocked.  Without
+ * tau each panel's scalars go to the workspace, dead once it is applied. */
 int EK(tridiagonalize)(int n, scalar *a, int lda, real *d, real *e, scalar *tau, scalar *work, size_t lwork)
 {
     if (n <= 0)
         return 0;
     if (lwork < EK(tridiagonalize_workspace)(n))
         return -1;
-    const int nb = TRD_NB, nx = imax(TRD_NB, TRD_NX);
-    scalar *x = work, *buf = work + (size_t)n * 2 * nb;
-    int ldx = n;
+    const int nx = imax(TRD_NB, TRD_NX);
+    scalar *buf = work + (size_t)n * 2 * TRD_NB_FIRST, *scratch_tau = buf + 4 * TRD_NB;
     int i = 0;
-    for (; n - i > nx; i += nb) {
-        int m = n - i;
-        reduce_panel(m, nb, &A_(i, i), lda, e + i, tau + i, x, ldx, buf);
+    while (n - i > nx) {
+        int m = n - i, ldx;
+        scalar *x;
+        int nb = panel_location(n, i, a, lda, work, &x, &ldx);
+        scalar *tp = tau != NULL ? tau + i : scratch_tau;
+        reduce_panel(m, nb, &A_(i, i), lda, e + i, tp, x, ldx, buf);
         xher2k('L', 'N', m - nb, nb, -1, &X_(nb, 0), 2 * ldx, &X_(nb, 1), 2 * ldx, 1,
                &A_(i + nb, i + nb), lda);
         for (int j = i; j < i + nb; j++) {
             A_(j + 1, j) = e[j];
             d[j] = EK_RE(A_(j, j));
         }
+        i += nb;
     }
-    reduce_unblocked(n - i, &A_(i, i), lda, d + i, e + i, tau + i, work);
+    reduce_unblocked(n - i, &A_(i, i), lda, d + i, e + i, tau != NULL ? tau + i : scratch_tau,
+                     work);
     return 0;
 }
 

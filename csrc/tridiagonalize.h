@@ -19,7 +19,9 @@
     size_t ek_##p##_tridiagonalize_workspace(int n);                                \
     /* Reduce the lower triangle of A (n x n) to T: d[0:n] its diagonal,           \
      * e[0:n-1] its subdiagonal, tau[0:n-1] and A's strict lower triangle the      \
-     * reflectors.  Returns 0, or -1 if lwork is too small. */                     \
+     * reflectors (tau NULL: T only, the reflectors are not kept).  A's strict     \
+     * upper triangle is overwritten (panel workspace).  Returns 0, or -1 if      \
+     * lwork is too small. */                                                       \
     int ek_##p##_tridiagonalize(int n, scalar *a, int lda, real *d, real *e,       \
                                 scalar *tau, scalar *work, size_t lwork);           \
     /* Scalars of workspace ek_p_apply_reflectors needs for an n x m Z. */         \

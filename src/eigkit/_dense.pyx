@@ -56,14 +56,14 @@ cdef extern from "symmetric_eigen.h" nogil:
 
 cdef extern from "symmetric_eigen.h" nogil:
     int EK_TWO_STAGE_BAND
-    size_t ek_s_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
-                                                      int nthreads)
-    size_t ek_d_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
-                                                      int nthreads)
-    size_t ek_c_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
-                                                      int nthreads)
-    size_t ek_z_symmetric_eigvals_two_stage_workspace(int n, int nb, const ek_selection *sel,
-                                                      int nthreads)
+    size_t ek_s_symmetric_eigvals_two_stage_workspace(int n, int lda, int nb,
+                                                      const ek_selection *sel, int nthreads)
+    size_t ek_d_symmetric_eigvals_two_stage_workspace(int n, int lda, int nb,
+                                                      const ek_selection *sel, int nthreads)
+    size_t ek_c_symmetric_eigvals_two_stage_workspace(int n, int lda, int nb,
+                                                      const ek_selection *sel, int nthreads)
+    size_t ek_z_symmetric_eigvals_two_stage_workspace(int n, int lda, int nb,
+                                                      const ek_selection *sel, int nthreads)
     int ek_s_symmetric_eigvals_two_stage(int n, float *a, int lda, int nb, const ek_selection *sel,
                                          float *w, int *m, void *work, size_t nbytes, int nthreads)
     int ek_d_symmetric_eigvals_two_stage(int n, double *a, int lda, int nb, const ek_selection *sel,
@@ -347,13 +347,13 @@ def symmetric_eigvals_two_stage(scalar_t[::1, :] a, int kind=0, int il=0, int iu
     else:
         wd = w_full
     if scalar_t is float:
-        nbytes = ek_s_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
+        nbytes = ek_s_symmetric_eigvals_two_stage_workspace(n, lda, bandwidth, &sel, nthreads)
     elif scalar_t is double:
-        nbytes = ek_d_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
+        nbytes = ek_d_symmetric_eigvals_two_stage_workspace(n, lda, bandwidth, &sel, nthreads)
     elif scalar_t is cython.floatcomplex:
-        nbytes = ek_c_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
+        nbytes = ek_c_symmetric_eigvals_two_stage_workspace(n, lda, bandwidth, &sel, nthreads)
     else:
-        nbytes = ek_z_symmetric_eigvals_two_stage_workspace(n, bandwidth, &sel, nthreads)
+        nbytes = ek_z_symmetric_eigvals_two_stage_workspace(n, lda, bandwidth, &sel, nthreads)
     cdef void *work = _workspace(nbytes)
     try:
         with nogil:
