@@ -2,7 +2,7 @@
 (scipy.linalg.eigh(driver='evd'), xSYEVD / xHEEVD) for the same matrix.
 
 Usage: PYTHONPATH=src python3 benchmarks/bench_memory.py [n ...] [--complex | --float32]
-       [--values-only]
+       [--values-only] [--touch-blas]
 
 Each measurement runs in a fresh process: it builds the matrix, resets the
 kernel's peak-RSS counter (VmHWM, via /proc/self/clear_refs), makes one
@@ -22,6 +22,12 @@ cold  the first call at this order in the process (after one on a 64 x 64
       float64 with two threads), some 1.5 MiB more than xSYTRD at
       n = 4000 float64.
 warm  the second call: the memory the call itself allocates.
+
+--touch-blas runs large level-3 products (GEMM, SYMM, SYR2K, complex GEMM
+and HEMM of order 2000, through SciPy's BLAS) before either column's call,
+as any earlier large matrix product in the process would: the buffers are
+then resident beforehand and the cold column shows only what the solver's
+first call adds.
 
 Freed heap memory is handed back to the system (malloc_trim) before the
 measured call: otherwise a workspace may land on pages that an earlier
@@ -48,8 +54,9 @@ import sys
 CHILD = r"""
 import ctypes, json, sys
 import numpy as np
-n, dtype, who, vectors, warm = (int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4] == "1",
-                                sys.argv[5] == "1")
+n, dtype, who, vectors, warm, touch_blas = (int(sys.argv[1]), sys.argv[2], sys.argv[3],
+                                            sys.argv[4] == "1", sys.argv[5] == "1",
+                                            sys.argv[6] == "1")
 import scipy.linalg as sl
 import eigkit
 
@@ -69,6 +76,13 @@ solve = {"eigkit": lambda: eigkit.eigh(a, eigvals_only=not vectors, check_finite
 small = a[:64, :64].copy()
 eigkit.eigh(small); sl.eigh(small, driver="evd")      # load and warm both libraries
 del small
+if touch_blas:                                        # OpenBLAS's packing buffers resident
+    from scipy.linalg import blas
+    g = np.asfortranarray(rng.standard_normal((2000, 2000)))
+    blas.dgemm(1.0, g, g); blas.dsymm(1.0, g, g); blas.dsyr2k(1.0, g, g)
+    gz = g.astype(np.complex128)
+    blas.zgemm(1.0, gz, gz); blas.zhemm(1.0, gz, gz)
+    del g, gz
 if warm:
     solve()
 ctypes.CDLL("libc.so.6").malloc_trim(0)              # no freed pages left to reuse
@@ -81,12 +95,12 @@ print(json.dumps({"extra": peak - before}))
 """
 
 
-def measure(n, dtype, who, vectors, warm, repeat):
+def measure(n, dtype, who, vectors, warm, repeat, touch_blas=False):
     """Median extra peak memory in bytes over ``repeat`` fresh processes."""
     runs = []
     for _ in range(repeat):
         out = subprocess.run([sys.executable, "-c", CHILD, str(n), dtype, who,
-                              str(int(vectors)), str(int(warm))],
+                              str(int(vectors)), str(int(warm)), str(int(touch_blas))],
                              check=True, capture_output=True, text=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1])["extra"])
     return sorted(runs)[len(runs) // 2]
@@ -98,9 +112,10 @@ def main(argv):
     sizes = [int(x) for i, x in enumerate(argv)
              if x.isdigit() and (i == 0 or argv[i - 1] != "--repeat")] or [1000, 2000, 4000]
     modes = (False,) if "--values-only" in argv else (True, False)
+    touch_blas = "--touch-blas" in argv
     item = {"complex128": 16, "float64": 8, "float32": 4}[dtype]
     print(f"peak extra memory, {dtype}; MiB and in units of n^2 elements; "
-          f"median of {repeat} processes")
+          f"median of {repeat} processes" + ("; BLAS buffers touched first" if touch_blas else ""))
     print(f"{'':>15} {'cold':-^43} {'warm':-^43}")
     print(f"{'n':>6} {'vectors':>8}" + f" {'eigkit':>17} {'LAPACK syevd':>17} {'ratio':>7}" * 2)
     for n in sizes:
@@ -108,8 +123,8 @@ def main(argv):
             unit = n * n * item
             row = f"{n:>6} {str(vectors):>8}"
             for warm in (False, True):
-                ek = measure(n, dtype, "eigkit", vectors, warm, repeat)
-                lp = measure(n, dtype, "lapack-evd", vectors, warm, repeat)
+                ek = measure(n, dtype, "eigkit", vectors, warm, repeat, touch_blas)
+                lp = measure(n, dtype, "lapack-evd", vectors, warm, repeat, touch_blas)
                 row += (f" {ek / 2**20:8.2f} ({ek / unit:5.3f}) {lp / 2**20:8.2f} ({lp / unit:5.3f})"
                         f" {ek / lp:7.3f}")
             print(row, flush=True)
