@@ -15,7 +15,6 @@ from libc.stddef cimport size_t
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy, memset
 from libc.stdint cimport int64_t
-from libc.time cimport clock, clock_t, CLOCKS_PER_SEC
 from cpython.exc cimport PyErr_CheckSignals
 
 import numpy as np
@@ -149,21 +148,28 @@ cdef void _sparse_apply(int prec, const ek_sparse_operator *op,
                                    <double complex *>st.y, st.ld)
 
 
-# CPU time (all threads) between two looks for a pending Ctrl-C while the
-# solve runs on a sparse matrix in C.
-cdef double _SIGNAL_CHECK_SECONDS = 0.02
+# Work (multiply-adds, about 20 - 60 ms of it) between two looks for a
+# pending Ctrl-C while the solve runs on a sparse matrix in C.  Counted,
+# not timed: a process-wide CPU clock is a system call that takes a lock
+# shared by every thread of the process.
+cdef double _SIGNAL_CHECK_WORK = 2.0 ** 26
 
 
-cdef int _advance_on_sparse(int prec, ek_lanczos_state *st,
-                            const ek_sparse_operator *op) noexcept nogil:
-    """Step the kernel, doing its products with the sparse matrix, until it
-    asks for anything else or the time to look for signals has come (the
-    request returned is then a pending product)."""
-    cdef clock_t start = clock()
+cdef int _advance_on_sparse(int prec, ek_lanczos_state *st, const ek_sparse_operator *op,
+                            double column_work, bint report) noexcept nogil:
+    """Step the kernel, doing its products with the sparse matrix (and
+    passing over restarts unless they are to be ``report``-ed), until it asks
+    for anything else or the time to look for signals has come (the request
+    returned is then a pending product).  ``column_work``: the multiply-adds
+    of one column's product and orthogonalization."""
+    cdef double done = 0
     cdef int code = _step(prec, st)
-    while code == EK_LZ_APPLY_OP and \
-            (clock() - start) < _SIGNAL_CHECK_SECONDS * CLOCKS_PER_SEC:
-        _sparse_apply(prec, op, st)
+    while done < _SIGNAL_CHECK_WORK:
+        if code == EK_LZ_APPLY_OP:
+            _sparse_apply(prec, op, st)
+            done += st.ncols * column_work
+        elif code != EK_LZ_PROGRESS or report:
+            break
         code = _step(prec, st)
     return code
 
@@ -320,17 +326,23 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
     cdef ek_sparse_operator sop
     sop.scratch = NULL
     cdef bint native = sparse is not None
+    cdef bint report = callback is not None
+    cdef double column_work = 0
     rdtype = np.empty(0, dtype).real.dtype
     try:
         if native:
             _sparse_operator(&sop, n, sparse, dtype, par.max_block, nthreads)
+            # a product with each stored entry (twice for A^H A, A A^H), and
+            # Gram-Schmidt twice against the basis
+            column_work = (1.0 + (sop.op != 0)) * float(sparse[3][sparse[3].shape[0] - 1]) \
+                + 4.0 * n * ncv + 1
         code = _init(prec, &st, &par, work, nbytes, v0p)
         if code < 0:
             raise ValueError(f"eigkit Lanczos: {_ERRORS.get(code, code)}")
         while True:
             with nogil:
                 if native:
-                    code = _advance_on_sparse(prec, &st, &sop)
+                    code = _advance_on_sparse(prec, &st, &sop, column_work, report)
                 else:
                     code = _step(prec, &st)
             if code == EK_LZ_APPLY_OP and native:
