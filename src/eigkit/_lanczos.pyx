@@ -5,10 +5,10 @@
 the kernel with the GIL released and takes the GIL back only to call the
 user's operator, one call per block.  A CSR or CSC matrix is applied in C
 instead (csrc/sparse_operator.c): the solve then holds the GIL only to
-check for signals, about every 20 ms of CPU time, and at restarts when a
-callback is given.  No module-level mutable state: any
-number of solves may run at once, and an operator may itself call
-``lanczos()``.
+check for signals (after a fixed amount of work, some tens of
+milliseconds) and at restarts when a callback is given.  No module-level
+mutable state: any number of solves may run at once, and an operator may
+itself call ``lanczos()``.
 """
 from libc.stdlib cimport malloc, free
 from libc.stddef cimport size_t
