@@ -1,9 +1,9 @@
 /* covariance_operator.c -- Xc^T Xc W and Xc Xc^T W in one pass over X per
  * product (see covariance_operator.h). */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include "types.h"
+#include "fork_join.h"
 #include "covariance_operator.h"
 
 /* Rows whose dot products with COV_GROUP_COLS columns of W are formed
@@ -274,14 +274,9 @@ static void *run_pass(void *arg)
 static void run_threads(const problem *pb, int kind, int nt)
 {
     pass ps = {pb, kind, 0};
-    pthread_t tid[COV_MAX_CHUNKS];
-    int started[COV_MAX_CHUNKS] = {0};
-    for (int t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, run_pass, &ps) == 0;
-    run_pass(&ps);
-    for (int t = 1; t < nt; t++)
-        if (started[t])
-            pthread_join(tid[t], NULL);
+    /* every thread takes chunks from ps until none is left; one that could
+     * not start finds none left when the caller runs it */
+    ek_fork_join(nt, run_pass, &ps, 0);
 }
 
 /* acc (p x b, ld lda) += the accumulators of chunks 1 .. nchunks - 1, in order. */

@@ -50,9 +50,9 @@
  * Nothing here allocates; every loop is bounded (the secular solver falls
  * back to bisection and stops when its bracket cannot shrink).
  */
-#include <pthread.h>
 #include <string.h>
 #include "types.h"
+#include "fork_join.h"
 #include "tridiagonal_qr.h"
 #include "divide_conquer.h"
 
@@ -537,9 +537,8 @@ static void *secular_job_run(void *arg)
     return NULL;
 }
 
-/* Run one sweep over 0..k-1 in nt contiguous pieces, the caller taking the
- * last; a thread that cannot be created leaves its piece to the caller
- * (as rotations.c does). */
+/* Run one sweep over 0..k-1 in nt contiguous pieces (ek_fork_join: the
+ * caller takes the first, and any whose thread cannot be created). */
 static void run_phase(const secular *p, int phase, int nthreads, real *tmp, size_t tmpstride)
 {
     int k = p->k;
@@ -547,20 +546,10 @@ static void run_phase(const secular *p, int phase, int nthreads, real *tmp, size
     if (k < PARALLEL_MIN_K)
         nt = 1;
     secular_job jobs[DC_MAX_THREADS];
-    pthread_t tid[DC_MAX_THREADS];
-    int started[DC_MAX_THREADS];
     for (int t = 0; t < nt; t++)
         jobs[t] = (secular_job){p, phase, (int)((long)k * t / nt), (int)((long)k * (t + 1) / nt),
                                 tmp + (size_t)t * tmpstride};
-    for (int t = 0; t < nt - 1; t++)
-        started[t] = pthread_create(&tid[t], NULL, secular_job_run, &jobs[t]) == 0;
-    secular_job_run(&jobs[nt - 1]);
-    for (int t = 0; t < nt - 1; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            secular_job_run(&jobs[t]);
-    }
+    ek_fork_join(nt, secular_job_run, jobs, sizeof(secular_job));
 }
 
 /* ------------------------------------------------------------------ */

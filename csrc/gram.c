@@ -1,8 +1,8 @@
 /* gram.c -- the Gram matrix of column-centred data in one pass (see gram.h). */
-#include <pthread.h>
 #include <string.h>
 #include "types.h"
 #include "gram.h"
+#include "fork_join.h"
 
 /* Tiles of the Gram matrix and slab height in the threaded mode: a tile
  * product has 32 x 32 x 128 = 2^17 multiply-adds, half of OpenBLAS's
@@ -155,8 +155,6 @@ static void shifted_gram(int n, int p, const scalar *x, ptrdiff_t rs, ptrdiff_t 
     int nt = thread_count(n, p, nthreads);
     int rows = slab_rows(p);
     share sh[EK_GRAM_MAX_THREADS];
-    pthread_t tid[EK_GRAM_MAX_THREADS];
-    int started[EK_GRAM_MAX_THREADS] = {0};
     int per = (n + nt - 1) / nt;
     size_t pp = (size_t)p;
     scalar *gram_work = work + (size_t)nt * pp * rows;
@@ -167,15 +165,7 @@ static void shifted_gram(int n, int p, const scalar *x, ptrdiff_t rs, ptrdiff_t 
                    work + (size_t)t * pp * rows, acc + (size_t)t * pp};
         sh[t] = s;
     }
-    for (int t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, shifted_gram_rows, &sh[t]) == 0;
-    shifted_gram_rows(&sh[0]);
-    for (int t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            shifted_gram_rows(&sh[t]);
-    }
+    ek_fork_join(nt, shifted_gram_rows, sh, sizeof(share));
     for (int t = 1; t < nt; t++) {
         for (int j = 0; j < p; j++) {
             acc[j] += sh[t].sums[j];

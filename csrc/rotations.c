@@ -22,10 +22,10 @@
  * Threads: nthreads contiguous row blocks of about equal work, created
  * and joined here.
  */
-#include <pthread.h>
 #include <stddef.h>
 #include <string.h>
 #include "types.h"
+#include "fork_join.h"
 #include "rotations.h"
 
 #define KB 4  /* sweeps per wavefront pass (columns in registers: KB + 1) */
@@ -362,20 +362,11 @@ static void apply_threaded(rot_kind kind, int m, int n, int k, rot_view r, real 
         return;
     }
     row_job jobs[EK_MAX_THREADS];
-    pthread_t tid[EK_MAX_THREADS];
-    int started[EK_MAX_THREADS], bounds[EK_MAX_THREADS + 1];
+    int bounds[EK_MAX_THREADS + 1];
     split_rows(r, m, n, nt, bounds);
     for (int t = 0; t < nt; t++)
         jobs[t] = (row_job){kind, bounds[t], bounds[t + 1], n, k, r, z, cs};
-    for (int t = 0; t < nt - 1; t++)
-        started[t] = pthread_create(&tid[t], NULL, row_job_run, &jobs[t]) == 0;
-    row_job_run(&jobs[nt - 1]);
-    for (int t = 0; t < nt - 1; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            row_job_run(&jobs[t]);
-    }
+    ek_fork_join(nt, row_job_run, jobs, sizeof(row_job));
 }
 
 /* Views of Z and of the tables; backward: reversed columns, i.e. index

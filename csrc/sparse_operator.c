@@ -3,15 +3,15 @@
  * A A^H (see sparse_operator.h).  The structure has been checked once
  * (sparse_structure.c), so the loops index without tests.
  */
-#include <pthread.h>
 #include "types.h"
+#include "fork_join.h"
 #include "sparse_operator.h"
 
 /* Columns of X per pass over A: four running sums per line stay in
  * registers, and a default Lanczos block (2) or a widened one (up to 8)
  * reads A once or twice. */
 #define COLS_PER_PASS 4
-#define MAX_THREADS 64
+#define MAX_THREADS EK_FORK_JOIN_MAX
 /* Below this many multiply-adds per thread a product runs on the calling
  * thread: starting a thread costs some tens of microseconds. */
 #define THREADING_WORK (1L << 17)
@@ -159,18 +159,7 @@ static void product(const ek_compressed *a, int form, int adjoint, int nthreads,
         }
         sh[t] = s;
     }
-    /* A share whose thread cannot start runs on the calling thread. */
-    pthread_t tid[MAX_THREADS];
-    int started[MAX_THREADS] = {0};
-    for (int t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, product_share, &sh[t]) == 0;
-    product_share(&sh[0]);
-    for (int t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            product_share(&sh[t]);
-    }
+    ek_fork_join(nt, product_share, sh, sizeof(share));
 }
 
 void EK(sparse_operator_apply)(const ek_sparse_operator *op, int ncols, const scalar *x, int ldx,

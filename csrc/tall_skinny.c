@@ -7,9 +7,9 @@
  * into scratch and added up after the join, so the result does not depend
  * on scheduling (only on the thread count).
  */
-#include <pthread.h>
 #include <string.h>
 #include "types.h"
+#include "fork_join.h"
 #include "tall_skinny.h"
 
 /* Below this many multiply-adds a call stays on the calling thread: a
@@ -139,23 +139,6 @@ static void combine_rows(const share *s)
 static void *inner_job(void *arg) { inner_rows((const share *)arg); return NULL; }
 static void *combine_job(void *arg) { combine_rows((const share *)arg); return NULL; }
 
-/* Run job over nt row ranges; ranges whose thread could not start run on
- * the calling thread. */
-static void run_shares(share *sh, int nt, void *(*job)(void *))
-{
-    pthread_t tid[EK_TALL_MAX_THREADS];
-    int started[EK_TALL_MAX_THREADS] = {0};
-    for (int t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, job, &sh[t]) == 0;
-    job(&sh[0]);
-    for (int t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            job(&sh[t]);
-    }
-}
-
 static void split_rows(share *sh, int nt, int n)
 {
     int per = (n + nt - 1) / nt;
@@ -187,7 +170,7 @@ void EK(tall_inner)(int n, int q, int b, const scalar *X, int ldx, const scalar 
         if (sh[t].r1 <= sh[t].r0)
             memset(sh[t].out, 0, part * sizeof(scalar));
     }
-    run_shares(sh, nt, inner_job);
+    ek_fork_join(nt, inner_job, sh, sizeof(share));
     for (int j = 0; j < b; j++)
         for (int i = 0; i < q; i++) {
             scalar s = 0;
@@ -222,5 +205,5 @@ void EK(tall_combine_cols)(int n, int q, const int *cols, int b, scalar alpha, c
         sh[t].cols = cols;
         sh[t].Ymut = Y; sh[t].ldy = ldy; sh[t].alpha = alpha; sh[t].beta = beta;
     }
-    run_shares(sh, nt, combine_job);
+    ek_fork_join(nt, combine_job, sh, sizeof(share));
 }

@@ -51,16 +51,26 @@ def compressed_arrays(A, dtype, scaling, operator="A"):
     if not all(a.ndim == 1 and a.flags.c_contiguous for a in (indptr, indices, data)):
         return None
     used = data[:max(0, min(int(indptr[-1]), data.shape[0]))]
-    amax = float(np.max(np.abs(used))) if used.size else 0.0
+    amax = _largest_part(used)
     # |(A x)_i| <= max|a_ij| sqrt(n) for a unit x; a random unit x gives
     # results near max|a_ij| / sqrt(n) at the least.  A^H A squares both.
+    # amax <= max|a_ij| <= sqrt(2) amax.
     n = max(A.shape)
-    low, high = amax / n, amax * np.sqrt(n)
+    low, high = amax / n, np.sqrt(2.0) * amax * np.sqrt(n)
     if operator != "A":
         low, high = low * low, high * high
     if not (amax == 0 or scaling.in_safe_range(low, high)):
         return None
     return A.format, operator, tuple(A.shape), indptr, indices, data
+
+
+def _largest_part(values):
+    """The largest |Re| or |Im| of ``values`` (NaN if one is NaN), without
+    an array of absolute values: the data may be most of the memory."""
+    if values.size == 0:
+        return 0.0
+    parts = (values.real, values.imag) if values.dtype.kind == "c" else (values,)
+    return float(np.max(np.abs([bound for p in parts for bound in (p.max(), p.min())])))
 
 
 class CompressedGram(LinearOperator):
