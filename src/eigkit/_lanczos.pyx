@@ -228,6 +228,18 @@ cdef int _sparse_operator(ek_sparse_operator *op, Py_ssize_t n, object sparse, o
     return 0
 
 
+def check_sparse(Py_ssize_t n, sparse, dtype):
+    """Raise ValueError, as a solve would, unless ``sparse`` (the tuple of
+    :func:`lanczos`) describes a well-formed matrix of order n and dtype:
+    for callers that index the arrays before solving."""
+    cdef ek_sparse_operator op
+    op.scratch = NULL
+    try:
+        _sparse_operator(&op, n, sparse, np.dtype(dtype), 1, 1)
+    finally:
+        free(op.scratch)
+
+
 cdef const void *_readonly_addr(object arr):
     """Address of the first element of a C-contiguous 1-D array (read-only
     ones included) that outlives the call; NULL when it is empty."""

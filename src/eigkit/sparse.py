@@ -25,7 +25,7 @@ from scipy.sparse import csc_matrix, eye as speye, issparse
 from scipy.sparse.linalg import (ArpackNoConvergence, LinearOperator, aslinearoperator, gmres,
                                  splu)
 
-from . import _lanczos
+from . import _components, _lanczos
 from ._compressed import CompressedGram, compressed_arrays
 from ._scaling import PowerOfTwoScaling
 from .dense import _kernel_threads, eigh as _dense_eigh
@@ -53,13 +53,18 @@ class LanczosInfo:
     restart cycles (``restarts``), the residual estimate
     ||OP x - theta x||_B of every returned pair, in the order returned
     (``residual_norms``), the final block size and whether all k pairs
-    converged."""
+    converged.  A CSR or CSC matrix whose graph falls apart into
+    ``blocks`` > 1 connected components is solved one component at a time
+    (:mod:`eigkit._components`); a product with one component then counts
+    as its share of the stored entries in ``matvecs``, and ``restarts`` adds
+    up the components' cycles."""
     matvecs: int = 0
     restarts: int = 0
     residual_norms: np.ndarray = field(default_factory=lambda: np.zeros(0))
     block_size: int = 0
     converged: bool = True
     anorm: float = 0.0
+    blocks: int = 1
 
 
 # ---------------------------------------------------------------------------
@@ -288,10 +293,18 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     def report(it, vals, res):
         callback(it, _transform(scaling.unscale(vals), imode, sigma), scaling.unscale(res))
 
-    w, res, z, converged, raw = _lanczos.lanczos(
-        scaling.wrap(apply_op), apply_b, n, k, dtype, which, ncv, block, max(block, _MAX_BLOCK),
-        int(maxiter), float(tol), _seed(rng, v0), v0, True,
-        report if callback is not None else None, _kernel_threads(), sparse_arrays)
+    progress = report if callback is not None else None
+    blocks = (None if sparse_arrays is None
+              else _components.independent_blocks(sparse_arrays, dtype, which))
+    if blocks is not None:
+        w, res, z, converged, raw = _components.lanczos_on_blocks(
+            blocks, n, k, dtype, which, ncv, block, max(block, _MAX_BLOCK), int(maxiter),
+            float(tol), _seed(rng, v0), v0, progress, _kernel_threads())
+    else:
+        w, res, z, converged, raw = _lanczos.lanczos(
+            scaling.wrap(apply_op), apply_b, n, k, dtype, which, ncv, block,
+            max(block, _MAX_BLOCK), int(maxiter), float(tol), _seed(rng, v0), v0, True,
+            progress, _kernel_threads(), sparse_arrays)
     w, res, raw["anorm"] = scaling.unscale(w), scaling.unscale(res), scaling.unscale(raw["anorm"])
     return _shaped_result(w, res, z, converged, raw, k, imode, sigma, which, dtype,
                           return_eigenvectors, return_info)
@@ -492,7 +505,8 @@ def _shaped_result(nu, res, z, converged, raw, k, imode, sigma, which, dtype,
     lam, res, z = lam[order], res[order], z[:, order]
     lam = lam.astype(np.empty(0, dtype).real.dtype, copy=False)
     info = LanczosInfo(matvecs=raw["matvecs"], restarts=raw["iterations"], residual_norms=res,
-                       block_size=raw["block_size"], converged=converged, anorm=raw["anorm"])
+                       block_size=raw["block_size"], converged=converged, anorm=raw["anorm"],
+                       blocks=raw.get("blocks", 1))
     if not converged:
         raise LanczosNoConvergence(
             f"No convergence ({raw['iterations']} iterations, {len(lam)}/{k} eigenvectors "
