@@ -154,11 +154,14 @@ def lanczos_on_blocks(blocks, n, k, dtype, which, ncv, block, max_block, maxiter
     """
     found = [_solve_block(b, k, dtype, which, ncv, block, max_block, maxiter, tol, seed,
                           v0, callback, nthreads) for b in blocks]
+    # A block that did not converge returns fewer pairs than it was asked
+    # for; as many fewer are reported converged overall.
+    missing = sum(min(k, b.order) - f[0].shape[0] for f, b in zip(found, blocks))
     owner = np.concatenate([np.full(f[0].shape[0], i) for i, f in enumerate(found)])
     column = np.concatenate([np.arange(f[0].shape[0]) for f in found])
     w = np.concatenate([f[0] for f in found])
     res = np.concatenate([f[1] for f in found])
-    best = np.argsort(_WANTED_FIRST[which](w), kind="stable")[:k]
+    best = np.argsort(_WANTED_FIRST[which](w), kind="stable")[:max(0, k - missing)]
     z = np.zeros((n, best.shape[0]), dtype=dtype, order="F")
     for j, pick in enumerate(best):
         b = blocks[owner[pick]]
@@ -172,7 +175,7 @@ def lanczos_on_blocks(blocks, n, k, dtype, which, ncv, block, max_block, maxiter
         "anorm": max(f[4]["anorm"] for f in found),
         "blocks": len(blocks),
     }
-    converged = all(f[3] for f in found)
+    converged = missing == 0 and all(f[3] for f in found)
     return w[best], res[best], z, converged, info
 
 
