@@ -35,7 +35,7 @@ from ._optional import require_sklearn
 require_sklearn()
 
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context  # noqa: E402
-from sklearn.cluster import k_means  # noqa: E402
+from sklearn.cluster import k_means as sklearn_k_means  # noqa: E402
 from sklearn.metrics.pairwise import KERNEL_PARAMS, pairwise_kernels, rbf_kernel  # noqa: E402
 from sklearn.neighbors import NearestNeighbors, kneighbors_graph  # noqa: E402
 from sklearn.utils import check_random_state  # noqa: E402
@@ -43,7 +43,8 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import check_symmetric, validate_data  # noqa: E402
 
 from ._label_assignment import cluster_qr, discretize  # noqa: E402
-from .dense import eigh  # noqa: E402
+from ._lloyd import MAX_WIDTH, k_means  # noqa: E402
+from .dense import _kernel_threads, eigh  # noqa: E402
 from .sparse import eigsh  # noqa: E402
 
 __all__ = ["spectral_embedding", "SpectralEmbedding", "SpectralClustering"]
@@ -231,6 +232,18 @@ def _knn_affinity(X, n_neighbors, n_jobs, precomputed):
     else:
         connectivity = kneighbors_graph(X, n_neighbors, include_self=True, n_jobs=n_jobs)
     return 0.5 * (connectivity + connectivity.T)
+
+
+def _kmeans_labels(maps, n_clusters, random_state, n_init, verbose):
+    """k-means labels of the embedding's rows: eigkit's kernel for the
+    narrow embeddings spectral clustering makes, scikit-learn's k_means for
+    wider ones and when its progress is to be printed (verbose)."""
+    narrow = n_clusters <= min(maps.shape[0], MAX_WIDTH) and maps.shape[1] <= MAX_WIDTH
+    if narrow and not verbose:
+        return k_means(maps, n_clusters, random_state=random_state, n_init=n_init,
+                       n_threads=_kernel_threads())[1]
+    return sklearn_k_means(maps, n_clusters, random_state=random_state, n_init=n_init,
+                           verbose=verbose)[1]
 
 
 _SOLVER_CONSTRAINT = [StrOptions({"arpack", "lobpcg", "amg"}), None]
@@ -488,8 +501,8 @@ class SpectralClustering(_PairwiseTags, ClusterMixin, BaseEstimator):
         if self.verbose:
             print(f"Computing label assignment using {self.assign_labels}")
         if self.assign_labels == "kmeans":
-            _, self.labels_, _ = k_means(maps, self.n_clusters, random_state=random_state,
-                                         n_init=self.n_init, verbose=self.verbose)
+            self.labels_ = _kmeans_labels(maps, self.n_clusters, random_state, self.n_init,
+                                          self.verbose)
         elif self.assign_labels == "cluster_qr":
             self.labels_ = cluster_qr(maps)
         else:
