@@ -3,16 +3,27 @@
  * every row of a dense matrix X among the rows of X itself, the row
  * itself included (scikit-learn's kneighbors_graph with include_self).
  *
+ * Leaves.  The rows are ordered by a median split along the widest
+ * coordinate into leaves of a few dozen to a few hundred rows (a kd-tree's
+ * leaves, without the tree), each with a centre and the radius of a ball
+ * holding its rows.  For a leaf of queries, the reference leaves are
+ * visited nearest centre first; a reference leaf whose ball lies farther
+ * from a query than that query's current candidates is skipped for it,
+ * and for the whole leaf of queries when it is so for every one (and the
+ * visit stops once no later leaf can come nearer).  On clustered data
+ * most pairs of leaves are never compared; on data with no structure
+ * (many dimensions, uniform noise) the method is the plain exhaustive
+ * one, at the cost of the bounds (about 1/leaf of the products).
+ *
  * Tiles.  Squared distances are ranked by the expansion
  *     |x_i - x_j|^2 = |x_i|^2 - 2 x_i . x_j + |x_j|^2,
  * of which the first term is the same for all j and is left out: for a
- * block of query rows and a block of reference rows the cross terms come
- * from one GEMM into a tile that stays in cache, the reference norms are
- * added on the way through it, and each query row keeps its best
- * candidates in a bounded max-heap whose root is the one value a new
- * entry must beat (the test that rejects almost every entry runs
- * vectorized over the tile).  The threads take query blocks from a shared
- * counter; each reads the whole of X once per query block.
+ * leaf of queries and a leaf of references the cross terms come from one
+ * GEMM into a tile that stays in cache, the reference norms are added on
+ * the way through it, and each query row keeps its best candidates in a
+ * bounded max-heap whose root is the one value a new entry must beat (the
+ * test that rejects almost every entry runs vectorized over the tile).
+ * The threads take leaves of queries from a shared counter.
  *
  * Accuracy.  The expansion cancels: its error is of the order of
  * eps (|x_i|^2 + |x_j|^2), large against the squared distance of near
@@ -28,10 +39,11 @@
  * distance.
  *
  * Threads and BLAS.  With few features each thread runs its own GEMMs,
- * each small enough (at most EK_KNN_TILE_WORK multiply-adds) for the BLAS
+ * each small enough (at most 2^17 multiply-adds) for the BLAS
  * to run it on the calling thread; with many the GEMMs dominate, so one
  * thread hands large tiles to the BLAS, which threads them itself.  The
- * result does not depend on the number of threads.
+ * result does not depend on the number of threads.  The skipping of a
+ * leaf allows for the expansion's error, so it never changes the result.
  */
 #ifndef EK_NEAREST_NEIGHBORS_H
 #define EK_NEAREST_NEIGHBORS_H

@@ -34,6 +34,7 @@ from ._optional import require_sklearn
 
 require_sklearn()
 
+from sklearn import get_config  # noqa: E402
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context  # noqa: E402
 from sklearn.cluster import k_means  # noqa: E402
 from sklearn.metrics.pairwise import KERNEL_PARAMS, pairwise_kernels, rbf_kernel  # noqa: E402
@@ -43,6 +44,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import check_symmetric, validate_data  # noqa: E402
 
 from ._label_assignment import cluster_qr, discretize  # noqa: E402
+from ._neighbors import kneighbors_graph as dense_kneighbors_graph  # noqa: E402
 from .dense import eigh  # noqa: E402
 from .sparse import eigsh  # noqa: E402
 
@@ -223,14 +225,27 @@ def spectral_embedding(adjacency, *, n_components=8, eigen_solver=None, random_s
 
 
 def _knn_affinity(X, n_neighbors, n_jobs, precomputed):
-    """0.5 (C + C^T) for the k-nearest-neighbour connectivity C."""
+    """0.5 (C + C^T) for the k-nearest-neighbour connectivity C (eigkit's
+    exact kNN kernel for dense X, scikit-learn's for sparse X and
+    precomputed distances)."""
     if precomputed:
         connectivity = NearestNeighbors(n_neighbors=n_neighbors, n_jobs=n_jobs,
                                         metric="precomputed").fit(X).kneighbors_graph(
                                             X=X, mode="connectivity")
-    else:
+    elif sparse.issparse(X):
         connectivity = kneighbors_graph(X, n_neighbors, include_self=True, n_jobs=n_jobs)
+    else:
+        connectivity = _sklearn_sparse_interface(
+            dense_kneighbors_graph(X, n_neighbors, n_jobs=n_jobs))
     return 0.5 * (connectivity + connectivity.T)
+
+
+def _sklearn_sparse_interface(matrix):
+    """A CSR array as scikit-learn's functions return it: a csr_matrix
+    unless its configuration asks for sparse arrays."""
+    if get_config().get("sparse_interface", "spmatrix") == "sparray":
+        return matrix
+    return sparse.csr_matrix(matrix)
 
 
 _SOLVER_CONSTRAINT = [StrOptions({"arpack", "lobpcg", "amg"}), None]
