@@ -132,12 +132,8 @@ def kneighbors_graph(X, n_neighbors, *, n_jobs=None):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Finite real data.
-    n_neighbors : int
-        Neighbours per row, 1 <= n_neighbors <= n_samples.
-    n_jobs : int, default=None
-        Threads (None: eigkit's default; negative: joblib's rule).
+    X, n_neighbors, n_jobs
+        As for :func:`kneighbors`.
 
     Returns
     -------
