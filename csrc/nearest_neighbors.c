@@ -375,10 +375,12 @@ static int finish_row(const problem *pb, int i, const int *hi, keyed *fin)
     }
     qsort(fin, (size_t)pb->m, sizeof(keyed), by_key);
     int64_t *ind = pb->indices + (size_t)i * pb->k;
-    double *dist = pb->distances + (size_t)i * pb->k;
-    for (int r = 0; r < pb->k; r++) {
+    for (int r = 0; r < pb->k; r++)
         ind[r] = fin[r].j;
-        dist[r] = sqrt(fin[r].d2);
+    if (pb->distances != NULL) {
+        double *dist = pb->distances + (size_t)i * pb->k;
+        for (int r = 0; r < pb->k; r++)
+            dist[r] = sqrt(fin[r].d2);
     }
     return 0;
 }
@@ -488,7 +490,9 @@ static void *run_leaves(void *arg)
 int EK(k_nearest)(int n, int d, const scalar *x, ptrdiff_t ldx, int k, int nthreads,
                   int64_t *indices, double *distances, void *work)
 {
-    if (n < 1 || d < 1 || k < 1 || k > n || ldx < d || (double)n * d > (double)INT_MAX)
+    /* n + m < 2n must fit an int: the empty heap slots' indices */
+    if (n < 1 || n > INT_MAX / 2 || d < 1 || k < 1 || k > n || ldx < d ||
+        (double)n * d > (double)INT_MAX)
         return -1;
     plan pl = make_plan(n, d, nthreads);
     problem pb = {n, d, k, candidate_count(n, k), x, ldx, pl, carve(work, n, d, pl.nleaves),

@@ -58,7 +58,8 @@
     size_t ek_##p##_k_nearest_workspace(int n, int d, int k, int nthreads);                  \
     /* For each row i of X (n x d, X[i, j] = x[i ldx + j]): indices[i k + r] and             \
      * distances[i k + r], r < k, the index and the Euclidean distance of its r-th           \
-     * nearest row, nearest first.  X is only read.  work: the bytes above.  Returns 0, 1 if       \
+     * nearest row, nearest first (distances may be NULL).  X is only read.  work: the    \
+     * bytes above.  Returns 0, 1 if                                                         \
      * squared norms overflow (no finite ranking), or -1 for bad arguments. */               \
     int ek_##p##_k_nearest(int n, int d, const real *x, ptrdiff_t ldx, int k, int nthreads,  \
                            int64_t *indices, double *distances, void *work);

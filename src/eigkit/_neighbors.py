@@ -116,9 +116,13 @@ def kneighbors(X, n_neighbors, *, n_jobs=None):
     >>> ind.tolist(), dist.tolist()
     ([[0, 2], [1, 2], [2, 0]], [[0.0, 1.0], [0.0, 2.0], [0.0, 1.0]])
     """
+    return _nearest(X, n_neighbors, n_jobs, want_distances=True)
+
+
+def _nearest(X, n_neighbors, n_jobs, want_distances):
     X = _validated(X)
     k = _checked_neighbors(n_neighbors, X.shape[0])
-    indices, distances = _dense.k_nearest(X, k, _threads(n_jobs))
+    indices, distances = _dense.k_nearest(X, k, _threads(n_jobs), want_distances)
     return distances, indices
 
 
@@ -148,7 +152,7 @@ def kneighbors_graph(X, n_neighbors, *, n_jobs=None):
            [0., 1., 1.],
            [1., 0., 1.]])
     """
-    _, indices = kneighbors(X, n_neighbors, n_jobs=n_jobs)
+    _, indices = _nearest(X, n_neighbors, n_jobs, want_distances=False)
     n, k = indices.shape
     return sparse.csr_array((np.ones(n * k), indices.ravel(), np.arange(0, n * k + 1, k)),
                             shape=(n, n))
