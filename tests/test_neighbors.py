@@ -36,9 +36,10 @@ def uniform(n, d, seed=0):
 
 # (n, d, k, data): small and large k, few and many features (d > 64: one
 # thread hands large tiles to the BLAS), clustered and unstructured data,
-# k = n.
+# k = n, and more candidates than a leaf has rows (64 features: leaves of 32).
 CASES = [(1, 3, 1, uniform), (9, 2, 9, uniform), (700, 3, 1, blobs), (1500, 10, 10, blobs),
-         (1200, 5, 30, uniform), (600, 80, 6, blobs), (300, 120, 12, uniform)]
+         (1200, 5, 30, uniform), (600, 80, 6, blobs), (300, 120, 12, uniform),
+         (500, 64, 40, blobs)]
 CASE_IDS = [f"{n}x{d}-k{k}-{f.__name__}" for n, d, k, f in CASES]
 
 
