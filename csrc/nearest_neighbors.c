@@ -78,10 +78,13 @@ static plan make_plan(int n, int d, int nthreads)
 
 static int candidate_count(int n, int k) { return imin(n, k + EK_KNN_EXTRA); }
 
-/* The shared part of the workspace: X's rows in leaf order (ld d), their
- * squared norms, the order itself, the leaves' centres and radii. */
+/* The shared part of the workspace: X's rows in leaf order (ld d), the
+ * same transposed (ld n: the GEMM's references, whose packing is then a
+ * plain copy; packing the transpose took more time than the products
+ * with 50 features), their squared norms, the order itself, the leaves'
+ * centres and radii. */
 typedef struct {
-    scalar *xp, *norms;
+    scalar *xp, *xt, *norms;
     int *perm;
     double *centers, *radii;
     char *threads;
@@ -89,7 +92,7 @@ typedef struct {
 
 static size_t shared_bytes(int n, int d, int nleaves)
 {
-    return round64((size_t)n * d * sizeof(scalar)) + round64((size_t)n * sizeof(scalar)) +
+    return 2 * round64((size_t)n * d * sizeof(scalar)) + round64((size_t)n * sizeof(scalar)) +
            round64((size_t)n * sizeof(int)) + round64((size_t)nleaves * d * sizeof(double)) +
            round64((size_t)nleaves * sizeof(double));
 }
@@ -119,7 +122,8 @@ static layout carve(char *work, int n, int d, int nleaves)
 {
     layout w;
     w.xp = (scalar *)work;
-    w.norms = (scalar *)((char *)w.xp + round64((size_t)n * d * sizeof(scalar)));
+    w.xt = (scalar *)((char *)w.xp + round64((size_t)n * d * sizeof(scalar)));
+    w.norms = (scalar *)((char *)w.xt + round64((size_t)n * d * sizeof(scalar)));
     w.perm = (int *)((char *)w.norms + round64((size_t)n * sizeof(scalar)));
     w.centers = (double *)((char *)w.perm + round64((size_t)n * sizeof(int)));
     w.radii = (double *)((char *)w.centers + round64((size_t)nleaves * d * sizeof(double)));
@@ -211,6 +215,7 @@ static void build_leaves(int n, int d, const scalar *x, ptrdiff_t ldx, const pla
         double s = 0;
         for (int c = 0; c < d; c++) {
             dst[c] = src[c];
+            w->xt[i + (size_t)c * n] = src[c];
             s += (double)src[c] * src[c];
         }
         w->norms[i] = (scalar)s;
@@ -464,7 +469,7 @@ static KNN_CLONES void query_leaf(problem *pb, int L, const scratch *s)
         if (queries_reached(pb, q0, nq, R, s) == 0)
             continue;
         int r0 = R * pl->leaf, nr = imin(pl->leaf, pb->n - r0);
-        xgemm('T', 'N', nr, nq, d, -2, xp + (size_t)r0 * d, d, xp + (size_t)q0 * d, d, 0,
+        xgemm('N', 'N', nr, nq, d, -2, pb->w.xt + r0, pb->n, xp + (size_t)q0 * d, d, 0,
               s->tile, nr);
         for (int q = 0; q < nq; q++)
             if (s->need[q])
