@@ -51,6 +51,12 @@ from .sparse import eigsh  # noqa: E402
 __all__ = ["spectral_embedding", "SpectralEmbedding", "SpectralClustering"]
 
 DENSE_MAX_NODES = 1000
+# eigkit's kNN graph for dense X up to this many features; beyond, the
+# leaves' bounds rarely skip anything and scikit-learn's brute force (one
+# BLAS thread per OpenMP thread) was faster: 300 features, 8000 points,
+# 1.1 s against 0.6 s; 50 features, 20000 points, 0.88 s against 0.87 s;
+# 10 features, 100000 blobs, 1.5 s against 40 s (2 cores, loaded).
+KNN_MAX_FEATURES = 64
 MATRIX_FREE_TOL = 1e-6   # eigen_tol='auto' without factorization, like LOBPCG's loose default
 
 
@@ -232,7 +238,7 @@ def _knn_affinity(X, n_neighbors, n_jobs, precomputed):
         connectivity = NearestNeighbors(n_neighbors=n_neighbors, n_jobs=n_jobs,
                                         metric="precomputed").fit(X).kneighbors_graph(
                                             X=X, mode="connectivity")
-    elif sparse.issparse(X):
+    elif sparse.issparse(X) or X.shape[1] > KNN_MAX_FEATURES:
         connectivity = kneighbors_graph(X, n_neighbors, include_self=True, n_jobs=n_jobs)
     else:
         connectivity = _sklearn_sparse_interface(
