@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <string.h>
 #include "types.h"
 #include "fork_join.h"
 #include "nearest_neighbors.h"
@@ -64,7 +63,7 @@ static plan make_plan(int n, int d, int nthreads)
         pl.leaf = imin(KNN_LARGE_LEAF, n);
         pl.nthreads = 1;
     } else {
-        /* square tiles: the fewest packed entries per multiply-add */
+        /* square tiles: the fewest operand entries read per multiply-add */
         int leaf = (int)sqrt((double)KNN_TILE_WORK / d) / KNN_CHUNK * KNN_CHUNK;
         pl.leaf = imin(leaf < KNN_CHUNK ? KNN_CHUNK : leaf, n);
         pl.nthreads = nthreads < 1 ? 1 : imin(nthreads, EK_FORK_JOIN_MAX);
