@@ -12,6 +12,7 @@ expose single kernels for the tests.
 cimport cython
 from libc.stdlib cimport malloc, free
 from libc.stddef cimport ptrdiff_t, size_t
+from libc.stdint cimport int64_t
 
 import numpy as np
 from numpy.linalg import LinAlgError
@@ -180,6 +181,14 @@ cdef extern from "covariance_operator.h" nogil:
     int ek_d_covariance_product(int side, int n, int p, const double *x, ptrdiff_t ldx,
                                 const double *mean, int b, const double *w, int ldw, double *y,
                                 int ldy, int nthreads, double *work)
+
+cdef extern from "nearest_neighbors.h" nogil:
+    size_t ek_s_k_nearest_workspace(int n, int d, int k, int nthreads)
+    size_t ek_d_k_nearest_workspace(int n, int d, int k, int nthreads)
+    int ek_s_k_nearest(int n, int d, const float *x, ptrdiff_t ldx, int k, int nthreads,
+                       int64_t *indices, double *distances, void *work)
+    int ek_d_k_nearest(int n, int d, const double *x, ptrdiff_t ldx, int k, int nthreads,
+                       int64_t *indices, double *distances, void *work)
 
 cdef extern from "bisection.h" nogil:
     int ek_s_sturm_count(int n, const float *d, const float *e, float x)
@@ -834,6 +843,45 @@ def covariance_product(const real_t[:, ::1] x, const real_t[::1] mean, const rea
         free(work)
     _raise_for(info, "covariance_product")
     return y_arr
+
+
+def k_nearest(const real_t[:, ::1] x, int k, int nthreads=1, bint want_distances=True):
+    """The k nearest rows (Euclidean) of every row of a C-ordered, finite x
+    among its own rows, the row itself included: ``(indices, distances)``,
+    both (n, k), nearest first, ties to the smaller index (distances None
+    unless wanted).  x is only read."""
+    cdef int n = <int>x.shape[0]
+    cdef int d = <int>x.shape[1]
+    if not 1 <= k <= n or d < 1:
+        raise ValueError(f"k_nearest: k = {k} for {n} rows of {d} features")
+    ind_arr = np.empty((n, k), dtype=np.int64)
+    dist_arr = np.empty((n if want_distances else 1, k if want_distances else 1), dtype=np.float64)
+    cdef int64_t[:, ::1] ind = ind_arr
+    cdef double[:, ::1] dist = dist_arr
+    cdef double *dist_ptr = &dist[0, 0] if want_distances else NULL
+    cdef ptrdiff_t ldx = x.strides[0] // <ptrdiff_t>sizeof(real_t)
+    if ldx < d:
+        ldx = d      # one row: numpy may report any stride
+    cdef size_t nbytes
+    if real_t is float:
+        nbytes = ek_s_k_nearest_workspace(n, d, k, nthreads)
+    else:
+        nbytes = ek_d_k_nearest_workspace(n, d, k, nthreads)
+    cdef void *work = _workspace(nbytes)
+    cdef int info
+    try:
+        with nogil:
+            if real_t is float:
+                info = ek_s_k_nearest(n, d, &x[0, 0], ldx, k, nthreads, &ind[0, 0], dist_ptr, work)
+            else:
+                info = ek_d_k_nearest(n, d, &x[0, 0], ldx, k, nthreads, &ind[0, 0], dist_ptr, work)
+    finally:
+        free(work)
+    if info == 1:
+        raise ValueError(f"Input X contains a value too large for dtype({np.asarray(x).dtype.name!r}): "
+                         "its squared distances overflow.")
+    _raise_for(info, "k_nearest")
+    return ind_arr, dist_arr if want_distances else None
 
 
 cdef extern from *:

@@ -34,6 +34,7 @@ from ._optional import require_sklearn
 
 require_sklearn()
 
+from sklearn import get_config  # noqa: E402
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context  # noqa: E402
 from sklearn.cluster import k_means as sklearn_k_means  # noqa: E402
 from sklearn.metrics.pairwise import KERNEL_PARAMS, pairwise_kernels, rbf_kernel  # noqa: E402
@@ -44,12 +45,19 @@ from sklearn.utils.validation import check_symmetric, validate_data  # noqa: E40
 
 from ._label_assignment import cluster_qr, discretize  # noqa: E402
 from ._lloyd import MAX_WIDTH, k_means  # noqa: E402
+from ._neighbors import kneighbors_graph as dense_kneighbors_graph  # noqa: E402
 from .dense import _kernel_threads, eigh  # noqa: E402
 from .sparse import eigsh  # noqa: E402
 
 __all__ = ["spectral_embedding", "SpectralEmbedding", "SpectralClustering"]
 
 DENSE_MAX_NODES = 1000
+# eigkit's kNN graph for dense X up to this many features; beyond, the
+# leaves' bounds rarely skip anything and scikit-learn's brute force (one
+# BLAS thread per OpenMP thread) was faster: 300 features, 8000 points,
+# 1.1 s against 0.6 s; 50 features, 20000 points, 0.88 s against 0.87 s;
+# 10 features, 100000 blobs, 1.5 s against 40 s (2 cores, loaded).
+KNN_MAX_FEATURES = 64
 MATRIX_FREE_TOL = 1e-6   # eigen_tol='auto' without factorization, like LOBPCG's loose default
 
 
@@ -224,13 +232,18 @@ def spectral_embedding(adjacency, *, n_components=8, eigen_solver=None, random_s
 
 
 def _knn_affinity(X, n_neighbors, n_jobs, precomputed):
-    """0.5 (C + C^T) for the k-nearest-neighbour connectivity C."""
+    """0.5 (C + C^T) for the k-nearest-neighbour connectivity C (eigkit's
+    exact kNN kernel for dense X, scikit-learn's for sparse X and
+    precomputed distances)."""
     if precomputed:
         connectivity = NearestNeighbors(n_neighbors=n_neighbors, n_jobs=n_jobs,
                                         metric="precomputed").fit(X).kneighbors_graph(
                                             X=X, mode="connectivity")
-    else:
+    elif sparse.issparse(X) or X.shape[1] > KNN_MAX_FEATURES:
         connectivity = kneighbors_graph(X, n_neighbors, include_self=True, n_jobs=n_jobs)
+    else:
+        connectivity = _sklearn_sparse_interface(
+            dense_kneighbors_graph(X, n_neighbors, n_jobs=n_jobs))
     return 0.5 * (connectivity + connectivity.T)
 
 
@@ -244,6 +257,14 @@ def _kmeans_labels(maps, n_clusters, random_state, n_init, verbose):
                        n_threads=_kernel_threads())[1]
     return sklearn_k_means(maps, n_clusters, random_state=random_state, n_init=n_init,
                            verbose=verbose)[1]
+
+
+def _sklearn_sparse_interface(matrix):
+    """A CSR array as scikit-learn's functions return it: a csr_matrix
+    unless its configuration asks for sparse arrays."""
+    if get_config().get("sparse_interface", "spmatrix") == "sparray":
+        return matrix
+    return sparse.csr_matrix(matrix)
 
 
 _SOLVER_CONSTRAINT = [StrOptions({"arpack", "lobpcg", "amg"}), None]
