@@ -54,17 +54,16 @@ def fit_contenders(X, n, arpack_max):
 
 def eigkit_breakdown(X):
     """Seconds of eigkit's fit by stage: graph, embedding, k-means."""
-    from sklearn.cluster import k_means
     from sklearn.utils import check_random_state
 
-    from eigkit.cluster import _embedding, _knn_affinity
+    from eigkit.cluster import _embedding, _kmeans_labels, _knn_affinity
     t_graph, affinity = timed(lambda: _knn_affinity(X, 10, None, False))
     rs = check_random_state(0)
     t_embed, maps = timed(lambda: _embedding(affinity, n_components=N_CLUSTERS,
                                              eigen_solver=None, random_state=rs,
                                              eigen_tol="auto", norm_laplacian=True,
                                              drop_first=False))
-    t_kmeans, _ = timed(lambda: k_means(maps, N_CLUSTERS, random_state=rs, n_init=10))
+    t_kmeans, _ = timed(lambda: _kmeans_labels(maps, N_CLUSTERS, rs, 10, False))
     return t_graph, t_embed, t_kmeans
 
 
