@@ -12,3 +12,19 @@ def single_threaded_blas():
         return
     with threadpool_limits(1):
         yield
+
+
+@pytest.fixture
+def python_sigint_handler():
+    """Python's own SIGINT handler for the test: a process started in the
+    background without job control inherits SIGINT ignored, and Ctrl-C
+    could not reach it at all."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():  # pragma: no cover
+        pytest.skip("signals go to the main thread")
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

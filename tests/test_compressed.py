@@ -176,6 +176,7 @@ def test_solves_in_threads_at_once():
         np.testing.assert_array_equal(w, ref)
 
 
+@pytest.mark.usefixtures("python_sigint_handler")
 def test_ctrl_c_interrupts_a_compiled_solve_promptly():
     A = _laplacian(150)          # SA with tol = eps: many seconds of work
     timer = threading.Timer(0.3, _thread.interrupt_main)

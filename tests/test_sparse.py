@@ -505,12 +505,11 @@ def test_svds_bad_arguments(kwargs):
         spla.svds(a, **kwargs)
 
 
+@pytest.mark.usefixtures("python_sigint_handler")
 def test_keyboard_interrupt_is_prompt():
     import os
     import signal
     import time
-    if threading.current_thread() is not threading.main_thread():  # pragma: no cover
-        pytest.skip("signals go to the main thread")
     A = laplacian_2d(40)
 
     def slow(X):
