@@ -105,11 +105,8 @@ int ek_kmeans_seed(const ek_kmeans_problem *p, int trials, const double *uniform
     int first = (int)(uniforms[0] * n);
     first = first < n ? first : n - 1;
     memcpy(centers, p->x + (size_t)first * d, (size_t)d * sizeof(double));
-    double potential = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         closest[i] = squared_distance(d, p->x + (size_t)i * d, centers);
-        potential += closest[i];
-    }
     for (int c = 1; c < p->k; c++) {
         double running = 0;
         for (int i = 0; i < n; i++)
@@ -135,9 +132,7 @@ int ek_kmeans_seed(const ek_kmeans_problem *p, int trials, const double *uniform
             }
         }
         memcpy(closest, trial + (size_t)best * n, (size_t)n * sizeof(double));
-        potential = best_potential;
     }
-    (void)potential;
     return 0;
 }
 
@@ -246,13 +241,14 @@ int ek_kmeans_lloyd(const ek_kmeans_problem *p, int max_iter, double tol, double
     double *next = (double *)((char *)work + L.next);
     for (int i = 0; i < p->n; i++)
         labels[i] = -1;
-    int it = 0, settled = 0;
+    int it = 0, settled = 0, labels_fit_centers = 0;
     while (it < max_iter && !settled) {
         double changed = assign(p, centers, labels, dist, sums, counts, changes);
         it++;
         if (changed == 0 && it > 1) {
-            /* the labels did not move: the centres are their means */
-            settled = 1;
+            /* the labels did not move: the centres are their means, and
+             * labels and dist are those of the final centres */
+            labels_fit_centers = 1;
             break;
         }
         relocate_empty(p, labels, dist, sums, counts);
@@ -268,7 +264,8 @@ int ek_kmeans_lloyd(const ek_kmeans_problem *p, int max_iter, double tol, double
         settled = shift <= tol;
     }
     /* labels and inertia for the final centres */
-    assign(p, centers, labels, dist, sums, counts, changes);
+    if (!labels_fit_centers)
+        assign(p, centers, labels, dist, sums, counts, changes);
     double total = 0;
     for (int i = 0; i < p->n; i++)
         total += dist[i];

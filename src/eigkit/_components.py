@@ -32,6 +32,7 @@ from scipy.sparse import csc_array, csr_array
 from scipy.sparse.csgraph import connected_components
 
 from . import _lanczos
+from .dense import eigh
 
 __all__ = ["independent_blocks", "lanczos_on_blocks"]
 
@@ -200,7 +201,6 @@ def _solve_block(b, k, dtype, which, ncv, block, max_block, maxiter, tol, seed, 
 def _dense_block(b, wanted, dtype, which):
     """A small block by the dense solver, residual norms computed; counted
     as b.order products."""
-    from .dense import eigh
     form, _, shape, ptr, idx, val = b.arrays
     matrix = (csr_array if form == "csr" else csc_array)((val, idx, ptr), shape=shape).toarray()
     w, z = eigh(matrix)

@@ -14,14 +14,13 @@ smaller index as in scikit-learn; they can differ from scikit-learn's only
 where its float64 norm expansion misorders points at (nearly) equal
 distances.
 """
-import os
 from numbers import Integral
 
 import numpy as np
 from scipy import sparse
 
 from . import _dense
-from .dense import _kernel_threads
+from .dense import _kernel_threads, _usable_cpus
 
 
 def _validated(X):
@@ -79,11 +78,7 @@ def _threads(n_jobs):
         raise ValueError("n_jobs == 0 has no meaning.")
     if n_jobs > 0:
         return int(n_jobs)
-    try:
-        ncpu = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        ncpu = os.cpu_count() or 1
-    return max(1, ncpu + 1 + int(n_jobs))
+    return max(1, _usable_cpus() + 1 + int(n_jobs))
 
 
 def kneighbors(X, n_neighbors, *, n_jobs=None):

@@ -67,13 +67,18 @@ def _working_dtype(*arrays):
     return np.dtype(find_best_blas_type([x for x in arrays if x is not None])[1])
 
 
+def _usable_cpus():
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _kernel_threads():
     """Threads eigkit's own kernels may use: the CPUs this process may run
     on, capped by the usual environment limits."""
-    try:
-        ncpu = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        ncpu = os.cpu_count() or 1
+    ncpu = _usable_cpus()
     for var in ("EIGKIT_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         value = os.environ.get(var, "")
         if value.strip().isdigit() and int(value) > 0:
