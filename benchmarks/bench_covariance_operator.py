@@ -1,5 +1,5 @@
 """One product with PCA's implicit covariance operator, Y = Xc^T (Xc W),
-W a block of b vectors: eigkit's compiled kernel (csrc/covariance_operator.c)
+W a block of b vectors: eigkit's compiled kernel (csrc/ml/covariance_operator.c)
 against the numpy slice loop it replaced and against what ARPACK pays,
 two GEMVs per vector (X w, then X^T y).
 
@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from eigkit._centered import _sliced_covariance_product, covariance_product
+from eigkit._ml.centered import _sliced_covariance_product, covariance_product
 from eigkit.bench.ml_cases import decaying_spectrum_data
 
 

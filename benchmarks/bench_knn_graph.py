@@ -7,7 +7,7 @@ Usage: PYTHONPATH=src python3 benchmarks/bench_knn_graph.py [sizes] [--rounds R]
 
 sizes: comma-separated numbers of points (default 5000,30000,100000).
 Per size, R rounds (default 3; 1 from 100000 points on) of, interleaved:
-eigkit._neighbors.kneighbors_graph and sklearn.neighbors.kneighbors_graph
+eigkit._ml.neighbors.kneighbors_graph and sklearn.neighbors.kneighbors_graph
 (include_self=True), then SpectralClustering(6, affinity='nearest_neighbors',
 random_state=0).fit for eigkit and for scikit-learn with eigen_solver
 'arpack' (up to --arpack-max points, default 30000: its shift-invert LU
@@ -32,7 +32,7 @@ def timed(fn):
 def graph_contenders(X):
     from sklearn.neighbors import kneighbors_graph as sk_graph
 
-    from eigkit._neighbors import kneighbors_graph
+    from eigkit._ml.neighbors import kneighbors_graph
     return {"eigkit": lambda: kneighbors_graph(X, 10),
             "sklearn": lambda: sk_graph(X, 10, include_self=True)}
 

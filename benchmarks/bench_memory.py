@@ -45,7 +45,7 @@ the input copy; xSYEVD adds n x 32 scalars for xSYTRD's panel and 3 n
 reals (xHEEVD: n x 33 complex and 2 n real); eigkit's one-stage path
 n x 32 scalars and 2 n reals, its two-stage path (n >= 2500) four 48 x 48
 blocks and n reals, the rest living in the copy of A
-(csrc/symmetric_eigen.c says where everything goes).
+(csrc/dense/symmetric_eigen.c says where everything goes).
 """
 import json
 import subprocess

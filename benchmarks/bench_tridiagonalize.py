@@ -11,7 +11,7 @@ import sys
 import time
 import numpy as np
 import scipy.linalg.lapack as la
-import eigkit._dense as k
+import eigkit._kernels._testing as k
 
 
 def hermitian(n, dt, rng):

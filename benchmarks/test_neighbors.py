@@ -36,7 +36,7 @@ DATA = {"blobs": lambda n: blobs(n).X, "uniform": _uniform}
 
 
 def _eigkit(X):
-    from eigkit._neighbors import kneighbors_graph
+    from eigkit._ml.neighbors import kneighbors_graph
     return kneighbors_graph(X, N_NEIGHBORS)
 
 

@@ -15,7 +15,7 @@ from sklearn.neighbors import kneighbors_graph  # noqa: E402
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 from eigkit import cluster  # noqa: E402
-from eigkit._label_assignment import cluster_qr, discretize  # noqa: E402
+from eigkit._ml.label_assignment import cluster_qr, discretize  # noqa: E402
 from eigkit.cluster import SpectralClustering, SpectralEmbedding, spectral_embedding  # noqa: E402
 
 

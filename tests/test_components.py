@@ -1,5 +1,5 @@
 """eigsh on reducible CSR/CSC matrices, solved one connected component at a
-time (eigkit._components): the same pairs as the whole-matrix solve and as
+time (eigkit._linalg.connected_components): the same pairs as the whole-matrix solve and as
 dense eigh, multiplicities exact, every option carried to the blocks."""
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 import eigkit
-from eigkit import _components
+from eigkit._linalg import connected_components as _components
 from eigkit.sparse import LanczosNoConvergence
 
 pytestmark = pytest.mark.usefixtures("single_threaded_blas")

@@ -1,5 +1,5 @@
 """eigsh on CSR and CSC matrices, whose products run in C
-(csrc/sparse_operator.c via eigkit._compressed): the same answers as the
+(csrc/krylov/sparse_operator.c via eigkit._linalg.compressed_operator): the same answers as the
 Python path through a LinearOperator, every dtype and index width,
 non-canonical and malformed structures, read-only arrays, threads and
 Ctrl-C."""
@@ -13,8 +13,8 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import aslinearoperator
 
 import eigkit
-from eigkit._compressed import compressed_arrays
-from eigkit._scaling import PowerOfTwoScaling
+from eigkit._linalg.compressed_operator import compressed_arrays
+from eigkit._linalg.scaling import PowerOfTwoScaling
 
 
 def _laplacian(m):

@@ -1,5 +1,5 @@
 """eigh's subsets at one end of the spectrum by block Lanczos
-(eigkit._krylov_subset): the pairs it certifies meet LAPACK's test ratios
+(eigkit._linalg.krylov_subset): the pairs it certifies meet LAPACK's test ratios
 and agree with numpy.linalg.eigh, multiple eigenvalues keep their
 multiplicity, and every case it should not or cannot handle falls back to
 the direct solver with the same answer.
@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import eigkit
-from eigkit import _dense_krylov, _krylov_subset
+from eigkit._kernels import krylov as _dense_krylov
+from eigkit._linalg import krylov_subset as _krylov_subset
 from matrices import (decomposition_ratio, orthogonality_ratio, real_dtype, scale_near, ulp,
                       with_spectrum)
 
@@ -31,7 +32,7 @@ def outcomes(monkeypatch, single_threaded_blas):
         seen.append(_dense_krylov.STATUS[result[0]])
         return result
 
-    monkeypatch.setattr(_krylov_subset._dense_krylov, "extreme_eigenpairs", spy)
+    monkeypatch.setattr(_krylov_subset._krylov_kernels, "extreme_eigenpairs", spy)
     monkeypatch.setattr(_krylov_subset.POLICY, "min_n", 50)
     # the direct solver's cost model is for large orders; allow the work
     monkeypatch.setattr(_krylov_subset.POLICY, "budget_fraction", 1e3)
@@ -170,14 +171,14 @@ def test_flat_spectrum_falls_back_within_budget(outcomes, monkeypatch):
     g = rng.standard_normal((N, N))
     a = (g + g.T) / 2
     spent = []
-    solve = _krylov_subset._dense_krylov.extreme_eigenpairs
+    solve = _krylov_subset._krylov_kernels.extreme_eigenpairs
 
     def counting(*args, **kwargs):
         result = solve(*args, **kwargs)
         spent.append(result[3]["matvecs"])
         return result
 
-    monkeypatch.setattr(_krylov_subset._dense_krylov, "extreme_eigenpairs", counting)
+    monkeypatch.setattr(_krylov_subset._krylov_kernels, "extreme_eigenpairs", counting)
     w, z = eigkit.eigh(a, subset_by_index=[N - 10, N - 1])
     assert outcomes == ["over budget"]
     assert spent[0] <= _krylov_subset._basis_size(N, 10, 8)   # one cycle
@@ -202,7 +203,7 @@ def test_interior_or_large_subsets_take_the_direct_path(outcomes, lo, hi):
 
 def test_small_orders_take_the_direct_path(single_threaded_blas, monkeypatch):
     called = []
-    monkeypatch.setattr(_krylov_subset._dense_krylov, "extreme_eigenpairs",
+    monkeypatch.setattr(_krylov_subset._krylov_kernels, "extreme_eigenpairs",
                         lambda *args, **kw: called.append(1))
     a = decaying(N, np.float64, seed=8)
     w, z = eigkit.eigh(a, subset_by_index=[N - 5, N - 1])

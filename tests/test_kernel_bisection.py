@@ -1,4 +1,4 @@
-"""Tests of csrc/bisection.c: Sturm counts, bisection by index and by value,
+"""Tests of csrc/tridiagonal/bisection.c: Sturm counts, bisection by index and by value,
 inverse iteration, on LAPACK-style tridiagonal test matrices (xCHKST's
 types: zero, identity, random, (2, -1), Wilkinson, glued Wilkinson, graded,
 clustered, and entries scaled near overflow and underflow)."""
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.linalg as sl
 
-from eigkit import _dense as D
+from eigkit._kernels import _testing as D, tridiagonal as T
 
 DTYPES = [np.float32, np.float64]
 SIZES = [1, 2, 3, 10, 50, 300]
@@ -168,7 +168,7 @@ def eig_tol(n, dtype, tnorm):
 def test_eigvals_by_index(kind, n, dtype):
     d, e, ref, scale, tnorm = case(kind, n, dtype)
     for name, (il, iu) in subsets(n).items():
-        w, z = D.tridiagonal_eigen(d, e, False, kind=1, il=il, iu=iu)
+        w, z = T.tridiagonal_eigen(d, e, False, kind=1, il=il, iu=iu)
         assert z is None and w.dtype == dtype and w.shape == (iu - il + 1,)
         assert np.all(np.diff(w) >= 0), name
         err = np.abs(w.astype(np.float64) / scale - ref[il:iu + 1]).max()
@@ -191,7 +191,7 @@ def test_eigvals_by_value(kind, n, dtype):
         i, j = sorted(rng.integers(0, len(gaps), 2))
         pairs.append((gaps[i], gaps[j]))
     for vl, vu in pairs:
-        w, _ = D.tridiagonal_eigen(d, e, False, kind=2, vl=vl * scale, vu=vu * scale)
+        w, _ = T.tridiagonal_eigen(d, e, False, kind=2, vl=vl * scale, vu=vu * scale)
         expect = ref[(ref > vl) & (ref <= vu)]
         assert w.shape == expect.shape, (vl, vu)
         if len(w):
@@ -203,24 +203,24 @@ def test_eigvals_by_value(kind, n, dtype):
 def test_value_interval_is_half_open(dtype):
     d = np.array([1, 2, 3, 2], dtype)
     e = np.zeros(3, dtype)
-    w, _ = D.tridiagonal_eigen(d, e, False, kind=2, vl=1.0, vu=2.0)
+    w, _ = T.tridiagonal_eigen(d, e, False, kind=2, vl=1.0, vu=2.0)
     assert list(w) == [2, 2]
-    w, _ = D.tridiagonal_eigen(d, e, False, kind=2, vl=2.0, vu=3.0)
+    w, _ = T.tridiagonal_eigen(d, e, False, kind=2, vl=2.0, vu=3.0)
     assert list(w) == [3]
     z = np.zeros(5, dtype)
-    assert len(D.tridiagonal_eigen(z, z[:4], False, kind=2, vl=-1.0, vu=0.0)[0]) == 5
-    assert len(D.tridiagonal_eigen(z, z[:4], False, kind=2, vl=0.0, vu=1.0)[0]) == 0
-    assert len(D.tridiagonal_eigen(z, z[:4], False, kind=2, vl=1.0, vu=1.0)[0]) == 0
+    assert len(T.tridiagonal_eigen(z, z[:4], False, kind=2, vl=-1.0, vu=0.0)[0]) == 5
+    assert len(T.tridiagonal_eigen(z, z[:4], False, kind=2, vl=0.0, vu=1.0)[0]) == 0
+    assert len(T.tridiagonal_eigen(z, z[:4], False, kind=2, vl=1.0, vu=1.0)[0]) == 0
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_abstol(dtype):
     d, e, ref, scale, tnorm = case("random", 300, dtype)
     for abstol in (1e-2, 1e-4):
-        w, _ = D.tridiagonal_eigen(d, e, False, kind=1, il=0, iu=299, abstol=abstol)
+        w, _ = T.tridiagonal_eigen(d, e, False, kind=1, il=0, iu=299, abstol=abstol)
         err = np.abs(w - ref).max()
         assert err <= abstol + eig_tol(300, dtype, tnorm)
-    w, _ = D.tridiagonal_eigen(d, e, False, kind=1, il=0, iu=299, abstol=1e-2)
+    w, _ = T.tridiagonal_eigen(d, e, False, kind=1, il=0, iu=299, abstol=1e-2)
     assert np.abs(w - ref).max() > eig_tol(300, dtype, tnorm)  # abstol is honoured, not ignored
 
 
@@ -229,24 +229,24 @@ def test_nonfinite_input_returns(dtype):
     d = np.ones(20, dtype)
     e = np.ones(19, dtype)
     d[7] = np.nan
-    w, _ = D.tridiagonal_eigen(d, e, False, kind=1, il=2, iu=5)
+    w, _ = T.tridiagonal_eigen(d, e, False, kind=1, il=2, iu=5)
     assert np.all(np.isnan(w))
-    w, _ = D.tridiagonal_eigen(d, e, False, kind=2, vl=-10, vu=10)
+    w, _ = T.tridiagonal_eigen(d, e, False, kind=2, vl=-10, vu=10)
     assert len(w) == 0
     e[3] = np.inf
     # the whole spectrum with vectors goes to QR, which reports NaN input
     # as non-convergence; a small selection gives NaN values
     with pytest.raises(np.linalg.LinAlgError):
-        D.tridiagonal_eigen(d, e, True, kind=1, il=0, iu=19)
-    w, z = D.tridiagonal_eigen(d, e, True, kind=1, il=0, iu=2)
+        T.tridiagonal_eigen(d, e, True, kind=1, il=0, iu=19)
+    w, z = T.tridiagonal_eigen(d, e, True, kind=1, il=0, iu=2)
     assert np.all(np.isnan(w))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_deterministic(dtype):
     d, e, ref, scale, tnorm = case("glued", 300, dtype)
-    w1, z1 = D.tridiagonal_eigen(d, e, True, kind=1, il=100, iu=180)
-    w2, z2 = D.tridiagonal_eigen(d, e, True, kind=1, il=100, iu=180)
+    w1, z1 = T.tridiagonal_eigen(d, e, True, kind=1, il=100, iu=180)
+    w2, z2 = T.tridiagonal_eigen(d, e, True, kind=1, il=100, iu=180)
     assert np.array_equal(w1, w2) and np.array_equal(z1, z2)
 
 
@@ -275,13 +275,13 @@ def check_vectors(d, e, w, z, dtype, label, signs=True):
 def test_inverse_iteration(kind, n, dtype):
     d, e, ref, scale, tnorm = case(kind, n, dtype)
     for name, (il, iu) in subsets(n).items():
-        w, _ = D.tridiagonal_eigen(d, e, False, kind=1, il=il, iu=iu)
+        w, _ = T.tridiagonal_eigen(d, e, False, kind=1, il=il, iu=iu)
         z = D.inverse_iteration(d, e, w)
         assert z.dtype == dtype and z.shape == (n, iu - il + 1)
         check_vectors(d, e, w, z, dtype, name)
         # the driver (inverse iteration for small selections, QR for large
         # ones) gives the same eigenvalues and valid vectors
-        w2, z2 = D.tridiagonal_eigen(d, e, True, kind=1, il=il, iu=iu)
+        w2, z2 = T.tridiagonal_eigen(d, e, True, kind=1, il=il, iu=iu)
         assert np.array_equal(w, w2) or 4 * len(w) > n
         check_vectors(d, e, w2, z2, dtype, name, signs=4 * len(w) <= n)
 
@@ -292,7 +292,7 @@ def test_vectors_by_value(kind, dtype):
     d, e, ref, scale, tnorm = case(kind, 300, dtype)
     lo, hi = ref[50], ref[120]
     vl, vu = lo - 1e-3 * tnorm, hi + 1e-3 * tnorm
-    w, z = D.tridiagonal_eigen(d, e, True, kind=2, vl=vl, vu=vu)
+    w, z = T.tridiagonal_eigen(d, e, True, kind=2, vl=vl, vu=vu)
     assert len(w) == np.sum((ref > vl) & (ref <= vu))
     check_vectors(d, e, w, z, dtype, kind, signs=4 * len(w) <= len(d))
 
@@ -303,12 +303,12 @@ def test_ties_across_blocks(dtype):
     set of equal eigenvalues that live in different blocks."""
     n = 10
     d, e = np.ones(n, dtype), np.zeros(n - 1, dtype)
-    w, z = D.tridiagonal_eigen(d, e, True, kind=1, il=3, iu=5)
+    w, z = T.tridiagonal_eigen(d, e, True, kind=1, il=3, iu=5)
     assert np.array_equal(w, np.ones(3, dtype))
     check_vectors(d, e, w, z, dtype, "identity")
     d, e, ref, scale, tnorm = case("glued_split", 105, dtype)  # 5 copies of W21
     for il, iu in [(102, 104), (99, 101), (0, 1), (97, 104)]:
-        w, z = D.tridiagonal_eigen(d, e, True, kind=1, il=il, iu=iu)
+        w, z = T.tridiagonal_eigen(d, e, True, kind=1, il=il, iu=iu)
         assert np.abs(w - ref[il:iu + 1]).max() <= eig_tol(105, dtype, tnorm)
         check_vectors(d, e, w, z, dtype, (il, iu))
 

@@ -1,5 +1,5 @@
-"""The compiled covariance operator (csrc/covariance_operator.c,
-eigkit._dense.covariance_product): Xc^T (Xc W) and Xc (Xc^T W) against
+"""The compiled covariance operator (csrc/ml/covariance_operator.c,
+eigkit._kernels.ml.covariance_product): Xc^T (Xc W) and Xc (Xc^T W) against
 numpy's products with an explicitly centred copy, within the rounding
 bound of the sums, for both precisions, every block width the kernel
 takes and shapes around its slab, vector and chunk sizes; bit-identical
@@ -7,9 +7,9 @@ for every thread count; X, the means and W only read."""
 import numpy as np
 import pytest
 
-from eigkit._centered import covariance_product
-from eigkit._dense import COVARIANCE_MAX_BLOCK
-from eigkit._dense import covariance_product as kernel
+from eigkit._ml.centered import covariance_product
+from eigkit._kernels.ml import COVARIANCE_MAX_BLOCK
+from eigkit._kernels.ml import covariance_product as kernel
 
 
 def data(n, p, dtype, offset=3.0, seed=0):

@@ -1,5 +1,5 @@
 """Kernel tests: divide and conquer for a real symmetric tridiagonal T
-(csrc/divide_conquer.c), alone and as used by the tridiagonal driver.
+(csrc/tridiagonal/divide_conquer.c), alone and as used by the tridiagonal driver.
 
 Matrix types after LAPACK's xCHKST: zero, identity, random, the (2, -1)
 positive definite matrix, diagonally dominant, Wilkinson W_{2m+1}^+,
@@ -19,7 +19,7 @@ import pytest
 import scipy.linalg as sl
 from numpy.linalg import LinAlgError
 
-from eigkit import _dense
+from eigkit._kernels import _testing as _dense, tridiagonal
 from matrices import dense_tridiagonal as dense
 from matrices import kernel_tridiagonal as make_tridiagonal
 from matrices import tridiagonal_norm1 as norm1
@@ -132,11 +132,11 @@ def test_driver_all_pairs(kind, n, dtype):
     """The tridiagonal driver (all pairs, and a selection solved in full)
     switches from QR to divide and conquer at its crossover."""
     d, e = make_tridiagonal(kind, n, dtype, seed=1)
-    w, z = _dense.tridiagonal_eigen(d.astype(dtype), e.astype(dtype), True, nthreads=2)
+    w, z = tridiagonal.tridiagonal_eigen(d.astype(dtype), e.astype(dtype), True, nthreads=2)
     check(w, z, d, e, dtype)
     il, iu = n // 5, n - 1
-    ws, zs = _dense.tridiagonal_eigen(d.astype(dtype), e.astype(dtype), True,
-                                      kind=_dense.SELECT_INDEX, il=il, iu=iu)
+    ws, zs = tridiagonal.tridiagonal_eigen(d.astype(dtype), e.astype(dtype), True,
+                                      kind=tridiagonal.SELECT_INDEX, il=il, iu=iu)
     assert ws.shape == (iu - il + 1,)
     assert np.allclose(ws, w[il:iu + 1], rtol=0, atol=100 * n * np.finfo(dtype).eps * max(norm1(d, e), 1e-300))
     zz = zs.astype(np.float64)

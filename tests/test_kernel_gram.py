@@ -1,11 +1,11 @@
-"""The one-pass centred Gram kernel (csrc/gram.c, eigkit._dense.centered_gram):
+"""The one-pass centred Gram kernel (csrc/ml/gram.c, eigkit._kernels.ml.centered_gram):
 Xc^T Xc and the column means against numpy's centred product in extended
 precision, for every layout, thread count and both code paths (threads
 with tiles up to 512 features, the BLAS's SYRK beyond)."""
 import numpy as np
 import pytest
 
-from eigkit._dense import centered_gram
+from eigkit._kernels.ml import centered_gram
 
 TOL = {np.float64: 1e-13, np.float32: 2e-5}
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import scipy.linalg as sl
 
-from eigkit import _dense
+from eigkit._kernels import _testing as _dense
 from matrices import dense_tridiagonal as dense
 from matrices import kernel_tridiagonal as make_tridiagonal
 from matrices import tridiagonal_norm1 as norm1

@@ -1,5 +1,5 @@
 """Tests of the Householder tridiagonalization kernel and the blocked
-back-transformation (csrc/tridiagonalize.c), through eigkit._dense.
+back-transformation (csrc/dense/tridiagonalize.c), through eigkit._kernels._testing.
 
 The residuals are LAPACK's (xSYT21/xCHKST): with ulp = eps of the real type,
     ||Q^H Q - I||_1 / (n ulp)   and   ||A - Q T Q^H||_1 / (||A||_1 n ulp)
@@ -10,7 +10,7 @@ rectangular Z is then checked against the dense product Q Z.
 import numpy as np
 import pytest
 
-import eigkit._dense as k
+import eigkit._kernels._testing as k
 
 DTYPES = [np.float32, np.float64, np.complex64, np.complex128]
 SIZES = [0, 1, 2, 3, 5, 31, 32, 33, 64, 65, 100, 257]

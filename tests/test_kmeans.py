@@ -1,4 +1,4 @@
-"""eigkit's k-means kernel (csrc/kmeans.c via eigkit._lloyd) against
+"""eigkit's k-means kernel (csrc/ml/kmeans.c via eigkit._ml.kmeans) against
 scikit-learn's k_means, and the properties of a Lloyd fixed point."""
 import warnings
 
@@ -11,7 +11,7 @@ from sklearn.datasets import make_blobs  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
-from eigkit._lloyd import MAX_WIDTH, k_means  # noqa: E402
+from eigkit._ml.kmeans import MAX_WIDTH, k_means  # noqa: E402
 
 # scikit-learn's OpenMP threads only contend on a shared machine
 pytestmark = pytest.mark.usefixtures("single_threaded_blas")

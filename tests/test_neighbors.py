@@ -1,5 +1,5 @@
-"""Exact k-nearest-neighbour graphs (csrc/nearest_neighbors.c,
-eigkit._neighbors): the neighbours against a direct float64 computation and
+"""Exact k-nearest-neighbour graphs (csrc/ml/nearest_neighbors.c,
+eigkit._ml.neighbors): the neighbours against a direct float64 computation and
 against scikit-learn's kneighbors_graph, for both dtypes, both layouts, the
 threaded and the large-feature (BLAS-threaded) paths, clustered data (where
 leaves are skipped) and data without structure; ties, duplicates, threads,
@@ -7,7 +7,7 @@ input left alone, and the exceptions scikit-learn raises."""
 import numpy as np
 import pytest
 
-from eigkit._neighbors import kneighbors, kneighbors_graph
+from eigkit._ml.neighbors import kneighbors, kneighbors_graph
 
 
 def exact_neighbors(X, k):

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg
 
 import eigkit
-from eigkit import _lanczos
+from eigkit._kernels import krylov as _lanczos
 
 ORIGINALS = {
     "eigh": scipy.linalg.eigh, "eigvalsh": scipy.linalg.eigvalsh,

@@ -139,7 +139,7 @@ def test_grid_laplacian_clustered():
         assert info.converged and info.matvecs > 0 and len(info.residual_norms) == 10
 
 
-# As a CSR matrix eigsh solves each component apart (eigkit._components);
+# As a CSR matrix eigsh solves each component apart (eigkit._linalg.connected_components);
 # as a LinearOperator the kernel must find the copies in one Krylov space.
 def _as_given(A, form):
     return A if form == "csr" else spla.aslinearoperator(A)

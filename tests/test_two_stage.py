@@ -10,7 +10,8 @@ import pytest
 import scipy.linalg as sla
 
 import eigkit
-from eigkit import _dense, dense
+from eigkit import dense
+from eigkit._kernels import _testing, dense as dense_kernels
 from matrices import DENSE_KINDS, DTYPES, hermitian, real_dtype, ulp
 from test_dense import THRESHOLD, assert_eigenvalues_close, poison_other_triangle, reference_eigenvalues
 
@@ -58,7 +59,7 @@ def test_bulge_chasing_keeps_the_eigenvalues(n, b, dtype):
     # the other triangle and everything below the band must not be read
     poisoned = np.asfortranarray(np.where(np.tril(np.ones((n, n)), -b - 1) + np.triu(np.ones((n, n)), 1),
                                           np.nan, a).astype(dtype))
-    d, e = _dense.band_to_tridiagonal(poisoned, b)
+    d, e = _testing.band_to_tridiagonal(poisoned, b)
     assert d.dtype == real_dtype(dtype) and d.shape == (n,) and e.shape == (max(n - 1, 0),)
     ref = np.linalg.eigvalsh(wide(a))
     scale = max(np.abs(ref).max(), 1.0)
@@ -71,14 +72,14 @@ def test_bulge_chasing_keeps_the_eigenvalues(n, b, dtype):
 def test_band_reduction_keeps_the_eigenvalues(n, b, dtype):
     a = hermitian("random", n, dtype, seed=n)
     work = np.asfortranarray(a.copy())
-    _dense.band_reduce(work, b)
+    _testing.band_reduce(work, b)
     band = np.triu(np.tril(work), -b)
     band = band + np.tril(band, -1).conj().T
     ref = np.linalg.eigvalsh(wide(a))
     err = np.abs(np.linalg.eigvalsh(wide(band)) - ref).max() / (np.abs(ref).max() * n * ulp(dtype))
     assert err < THRESHOLD
     # the band form is what stage 2 then reduces
-    d, e = _dense.band_to_tridiagonal(work, b)
+    d, e = _testing.band_to_tridiagonal(work, b)
     err = np.abs(tridiagonal_eigenvalues(d, e) - ref).max() / (np.abs(ref).max() * n * ulp(dtype))
     assert err < THRESHOLD
 
@@ -90,8 +91,8 @@ def test_pipelined_sweeps_match_one_thread(nthreads, dtype):
     order: the tridiagonal comes out bit for bit the same."""
     n, b = 600, 6
     a = np.asfortranarray(random_band(n, b, dtype, np.random.default_rng(0)))
-    d1, e1 = _dense.band_to_tridiagonal(a, b, 1)
-    dt, et = _dense.band_to_tridiagonal(a, b, nthreads)
+    d1, e1 = _testing.band_to_tridiagonal(a, b, 1)
+    dt, et = _testing.band_to_tridiagonal(a, b, nthreads)
     assert np.array_equal(d1, dt) and np.array_equal(e1, et)
     ref = np.linalg.eigvalsh(wide(a))
     assert np.abs(tridiagonal_eigenvalues(dt, et) - ref).max() < 100 * n * ulp(dtype) * np.abs(ref).max()
@@ -99,7 +100,7 @@ def test_pipelined_sweeps_match_one_thread(nthreads, dtype):
 
 def test_band_reduction_rejects_bad_bandwidth():
     with pytest.raises(RuntimeError):
-        _dense.band_reduce(np.asfortranarray(np.eye(5)), 0)
+        _testing.band_reduce(np.asfortranarray(np.eye(5)), 0)
 
 
 # ---------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def test_eigenvalues_lapack_ratios(two_stage, kind, n, b, dtype):
 @pytest.mark.parametrize("offset", [-1, 0, 1])
 def test_default_bandwidth_edges_agree_with_numpy(two_stage, offset, dtype):
     two_stage(0)
-    n = _dense.TWO_STAGE_BAND + offset
+    n = dense_kernels.TWO_STAGE_BAND + offset
     a = hermitian("random", n, dtype, seed=n)
     w = eigkit.eigh(a, eigvals_only=True)
     ref = np.linalg.eigvalsh(a)
@@ -186,12 +187,12 @@ def test_dispatch_by_order(monkeypatch):
     """From the crossover order on, eigenvalues only (never vectors) take
     the two-stage path."""
     calls = []
-    real_kernel = _dense.symmetric_eigvals_two_stage
+    real_kernel = dense_kernels.symmetric_eigvals_two_stage
 
     def spy(*args):
         calls.append(args[0].shape[0])
         return real_kernel(*args)
-    monkeypatch.setattr(dense._dense, "symmetric_eigvals_two_stage", spy)
+    monkeypatch.setattr(dense_kernels, "symmetric_eigvals_two_stage", spy)
     monkeypatch.setattr(dense, "_TWO_STAGE_MIN_ORDER", 20)
     a = hermitian("random", 20, np.float64, seed=2)
     eigkit.eigvalsh(a[:19, :19])

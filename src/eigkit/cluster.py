@@ -43,10 +43,11 @@ from sklearn.utils import check_random_state  # noqa: E402
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params  # noqa: E402
 from sklearn.utils.validation import check_symmetric, validate_data  # noqa: E402
 
-from ._label_assignment import cluster_qr, discretize  # noqa: E402
-from ._lloyd import MAX_WIDTH, k_means  # noqa: E402
-from ._neighbors import kneighbors_graph as dense_kneighbors_graph  # noqa: E402
-from .dense import _kernel_threads, eigh  # noqa: E402
+from ._ml.label_assignment import cluster_qr, discretize  # noqa: E402
+from ._ml.kmeans import MAX_WIDTH, k_means  # noqa: E402
+from ._ml.neighbors import kneighbors_graph as dense_kneighbors_graph  # noqa: E402
+from ._threads import kernel_threads  # noqa: E402
+from .dense import eigh  # noqa: E402
 from .sparse import eigsh  # noqa: E402
 
 __all__ = ["spectral_embedding", "SpectralEmbedding", "SpectralClustering"]
@@ -254,7 +255,7 @@ def _kmeans_labels(maps, n_clusters, random_state, n_init, verbose):
     narrow = n_clusters <= min(maps.shape[0], MAX_WIDTH) and maps.shape[1] <= MAX_WIDTH
     if narrow and not verbose:
         return k_means(maps, n_clusters, random_state=random_state, n_init=n_init,
-                       n_threads=_kernel_threads())[1]
+                       n_threads=kernel_threads())[1]
     return sklearn_k_means(maps, n_clusters, random_state=random_state, n_init=n_init,
                            verbose=verbose)[1]
 

@@ -39,16 +39,17 @@ def config() -> dict:
     import numpy
     import scipy
 
-    from . import __version__, _dense
-    from .dense import _kernel_threads
+    from . import __version__
+    from ._kernels import common
+    from ._threads import kernel_threads
     return {
         "eigkit": __version__,
         "python": sys.version.split()[0],
         "numpy": numpy.__version__,
         "scipy": scipy.__version__,
-        "build": _dense.build_info(),
+        "build": common.build_info(),
         "blas": _blas(),
-        "kernel_threads": _kernel_threads(),
+        "kernel_threads": kernel_threads(),
     }
 
 

@@ -5,7 +5,7 @@ Same parameters, attributes, methods, checks and sign convention as
 the decompositions are computed by eigkit:
 
 - ``'covariance_eigh'`` forms the centred covariance Xc^T Xc and the
-  column means in one pass over X (csrc/gram.c: cache-resident shifted
+  column means in one pass over X (csrc/ml/gram.c: cache-resident shifted
   slabs, eigkit's threads; no centred copy of X, no cancellation) and
   takes the top eigenpairs with eigkit's subset eigensolver (bisection and
   inverse iteration) or all of them when the whole spectrum is needed.
@@ -18,7 +18,7 @@ the decompositions are computed by eigkit:
   W -> Xc^T (Xc W) (or Xc (Xc^T W) for wide data), applied to blocks of
   4; for C-ordered dense X each product is one pass over X of a compiled
   kernel that centres the entries as it reads them (two passes for wide
-  data; csrc/covariance_operator.c).
+  data; csrc/ml/covariance_operator.c).
 - ``'randomized'`` is Halko-Martinsson-Tropp subspace iteration on the
   implicit centred operator, the small problem solved by eigkit.
 
@@ -44,10 +44,10 @@ from sklearn.utils import check_random_state  # noqa: E402
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions  # noqa: E402
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data  # noqa: E402
 
-from ._centered import (CenteredData, centered_gram, centered_total_variance,  # noqa: E402
+from ._ml.centered import (CenteredData, centered_gram, centered_total_variance,  # noqa: E402
                         column_means, covariance_product)
-from ._pca_dimension import infer_dimension  # noqa: E402
-from ._randomized import orthonormal_rows, randomized_svd  # noqa: E402
+from ._ml.pca_dimension import infer_dimension  # noqa: E402
+from ._ml.randomized import orthonormal_rows, randomized_svd  # noqa: E402
 from .dense import eigh  # noqa: E402
 from .distributed import (fit_pca_dask, fit_truncated_svd_dask,  # noqa: E402
                           inverse_transform_dask, is_dask_array, transform_dask)
@@ -149,7 +149,7 @@ def _solve_lanczos(X, k, est, random_state):
 def _lanczos_block(k, m, sparse):
     """Block size and basis size of the Lanczos solve on the covariance.
 
-    On dense X a product costs a pass over X (csrc/covariance_operator.h)
+    On dense X a product costs a pass over X (csrc/ml/covariance_operator.h)
     whose cost grows slowly with the block: 5000 x 5000, one thread,
     14.0 / 17.0 / 21.8 / 30.9 ms for blocks of 1 / 2 / 4 / 8 vectors.  With
     decaying spectra and k = 10 the solve took 47 / 23 / 18 / 14 passes
@@ -184,7 +184,7 @@ _LANCZOS_BLOCK = 4
 # measured on one machine (AMD EPYC, 2 cores, OpenBLAS): the randomized
 # range finder's products with 20 columns cost 4.5 units per multiply-add
 # (20000 x 2000).  A Lanczos product on dense C-ordered X is a pass of the
-# covariance kernel (csrc/covariance_operator.h) with a block of 4; with
+# covariance kernel (csrc/ml/covariance_operator.h) with a block of 4; with
 # one thread each (loaded machine, medians of 3, k = 10), covariance
 # route / Lanczos: 100000 x 300 0.22 / 0.71 s, 20000 x 2000 1.85 / 0.77 s,
 # 5000 x 5000 4.78 / 0.46 s, i.e. 23 ps per SYRK unit and 36 to 47 units

@@ -3,7 +3,7 @@
 This module is the thin layer of the dense path: it validates arguments
 and converts dtypes exactly as :mod:`scipy.linalg` does, lays the matrix
 out for the kernels, and shapes the results like SciPy's.  The numerical
-work happens in the compiled kernels behind :mod:`eigkit._dense`:
+work happens in the compiled kernels behind :mod:`eigkit._kernels.dense`:
 Householder tridiagonalization, implicit QR (all pairs) or bisection and
 inverse iteration (subsets), and blocked back-transformation.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-import os
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -19,7 +18,9 @@ from numpy.linalg import LinAlgError  # noqa: F401  (re-exported for users' exce
 from scipy.linalg.blas import find_best_blas_type
 from scipy.sparse import issparse
 
-from . import _dense, _krylov_subset
+from ._kernels import dense as _dense_kernels, tridiagonal as _tridiagonal_kernels
+from ._linalg import krylov_subset as _krylov_subset
+from ._threads import kernel_threads
 
 __all__ = ["eigh", "eigvalsh", "eigh_tridiagonal", "eigvalsh_tridiagonal"]
 
@@ -65,25 +66,6 @@ def _validated(a, check_finite):
 def _working_dtype(*arrays):
     """The LAPACK precision SciPy would pick for these arrays."""
     return np.dtype(find_best_blas_type([x for x in arrays if x is not None])[1])
-
-
-def _usable_cpus():
-    """The CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def _kernel_threads():
-    """Threads eigkit's own kernels may use: the CPUs this process may run
-    on, capped by the usual environment limits."""
-    ncpu = _usable_cpus()
-    for var in ("EIGKIT_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        value = os.environ.get(var, "")
-        if value.strip().isdigit() and int(value) > 0:
-            return min(ncpu, int(value))
-    return max(1, ncpu)
 
 
 def _lower_fortran(arr, lower, dtype, may_overwrite):
@@ -143,15 +125,15 @@ def _selection(subset_by_index, subset_by_value, n):
             raise ValueError("Requested eigenvalue indices are not valid. "
                              f"Valid range is [0, {n - 1}] and start <= end, but "
                              f"start={lo}, end={hi} is given")
-        return _dense.SELECT_INDEX, lo, hi, 0.0, 0.0
+        return _dense_kernels.SELECT_INDEX, lo, hi, 0.0, 0.0
     if subset_by_value is not None:
         lo, hi = subset_by_value
         if not -math.inf <= lo < hi <= math.inf:
             raise ValueError("Requested eigenvalue bounds are not valid. "
                              "Valid range is (-inf, inf) and low < high, but "
                              f"low={lo}, high={hi} is given")
-        return _dense.SELECT_VALUE, 0, -1, float(lo), float(hi)
-    return _dense.SELECT_ALL, 0, -1, 0.0, 0.0
+        return _dense_kernels.SELECT_VALUE, 0, -1, float(lo), float(hi)
+    return _dense_kernels.SELECT_ALL, 0, -1, 0.0, 0.0
 
 
 def _batched(core, a, b):
@@ -298,7 +280,7 @@ def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, it
         if itype not in (1, 2, 3):
             raise ValueError('"type" keyword only accepts 1, 2, and 3.')
     kind, il, iu, vl, vu = _selection(subset_by_index, subset_by_value, n) if n > 0 \
-        else (_dense.SELECT_ALL, 0, -1, 0.0, 0.0)
+        else (_dense_kernels.SELECT_ALL, 0, -1, 0.0, 0.0)
 
     dtype = _working_dtype(a1, b1)
     real_dtype = np.empty(0, dtype).real.dtype
@@ -308,7 +290,7 @@ def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, it
 
     # a few pairs at one end of the spectrum: block Lanczos first
     krylov = _krylov_subset.plan(n, il, iu) \
-        if b1 is None and kind == _dense.SELECT_INDEX else None
+        if b1 is None and kind == _dense_kernels.SELECT_INDEX else None
     may_overwrite = overwrite_a or _private(a1, a)
     if krylov is None:
         work_a, conjugated = _lower_fortran(a1, lower, dtype, may_overwrite)
@@ -317,22 +299,22 @@ def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, it
     work_b = None
     if b1 is not None:
         work_b, _ = _lower_fortran(b1, lower, dtype, overwrite_b or _private(b1, b))
-        _dense.generalized_reduce(itype, work_a, work_b)
+        _dense_kernels.generalized_reduce(itype, work_a, work_b)
 
     found = None
     if krylov is not None:
-        found = _krylov_subset.solve(work_a, krylov, not eigvals_only, _kernel_threads())
+        found = _krylov_subset.solve(work_a, krylov, not eigvals_only, kernel_threads())
     if found is None and eigvals_only and n >= _TWO_STAGE_MIN_ORDER:
-        return _dense.symmetric_eigvals_two_stage(work_a, kind, il, iu, vl, vu,
-                                                  _TWO_STAGE_BANDWIDTH, _kernel_threads())
+        return _dense_kernels.symmetric_eigvals_two_stage(work_a, kind, il, iu, vl, vu,
+                                                  _TWO_STAGE_BANDWIDTH, kernel_threads())
     if found is None:
-        found = _dense.symmetric_eigen(work_a, not eigvals_only, kind, il, iu, vl, vu,
-                                       _kernel_threads())
+        found = _dense_kernels.symmetric_eigen(work_a, not eigvals_only, kind, il, iu, vl, vu,
+                                       kernel_threads())
     w, v = found
     if eigvals_only:
         return w
     if work_b is not None:
-        _dense.generalized_recover(itype, work_b, v)
+        _dense_kernels.generalized_recover(itype, work_b, v)
     if conjugated and dtype.kind == "c":
         np.conjugate(v, out=v)
     return w, v
@@ -379,7 +361,7 @@ def _tridiagonal_selection(select, select_range, n):
     except (KeyError, TypeError) as exc:
         raise ValueError("invalid argument for select") from exc
     if code == 0:
-        return _dense.SELECT_ALL, 0, -1, 0.0, 0.0
+        return _dense_kernels.SELECT_ALL, 0, -1, 0.0, 0.0
     sr = np.asarray(select_range)
     if sr.ndim != 1 or sr.size != 2 or sr[1] < sr[0]:
         raise ValueError("select_range must be a 2-element array-like in nondecreasing order")
@@ -387,14 +369,14 @@ def _tridiagonal_selection(select, select_range, n):
         # LAPACK's stebz fails on a NaN bound; refuse it before the kernels.
         raise ValueError(f"select_range must not contain NaN, got {select_range}")
     if code == 1:
-        return _dense.SELECT_VALUE, 0, -1, float(sr[0]), float(sr[1])
+        return _dense_kernels.SELECT_VALUE, 0, -1, float(sr[0]), float(sr[1])
     if sr.dtype.char.lower() not in "hilqp":
         raise ValueError(f'when using select="i", select_range must contain integers, '
                          f"got dtype {sr.dtype} ({sr.dtype.char})")
     il, iu = int(sr[0]), int(sr[1])
     if il < 0 or iu > n - 1:
         raise ValueError("select_range out of bounds")
-    return _dense.SELECT_INDEX, il, iu, 0.0, 0.0
+    return _dense_kernels.SELECT_INDEX, il, iu, 0.0, 0.0
 
 
 def eigh_tridiagonal(d: ArrayLike, e: ArrayLike, eigvals_only: bool = False,
@@ -474,16 +456,16 @@ def eigh_tridiagonal(d: ArrayLike, e: ArrayLike, eigvals_only: bool = False,
     if lapack_driver not in _TRIDIAGONAL_DRIVERS:
         raise ValueError(f"lapack_driver must be one of {_TRIDIAGONAL_DRIVERS}, "
                          f"got {lapack_driver}")
-    if lapack_driver in ("sterf", "stev", "stevd") and kind != _dense.SELECT_ALL:
+    if lapack_driver in ("sterf", "stev", "stevd") and kind != _dense_kernels.SELECT_ALL:
         raise ValueError(f'{lapack_driver} can only be used when select == "a"')
     if lapack_driver == "sterf" and not eigvals_only:
         raise ValueError("sterf can only be used when eigvals_only is True")
 
     dtype = _working_dtype(d1, e1)
-    w, v = _dense.tridiagonal_eigen(np.ascontiguousarray(d1, dtype=dtype),
+    w, v = _tridiagonal_kernels.tridiagonal_eigen(np.ascontiguousarray(d1, dtype=dtype),
                                     np.ascontiguousarray(e1, dtype=dtype),
                                     not eigvals_only, kind, il, iu, vl, vu, float(tol),
-                                    _kernel_threads())
+                                    kernel_threads())
     return w if eigvals_only else (w, v)
 
 

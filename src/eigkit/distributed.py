@@ -38,7 +38,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
+from ._linalg.dask_operator import dask_linear_operator, import_dask, is_dask_array
 from .dense import eigh
+from .sparse import eigsh
 
 __all__ = ["DaskDecomposition", "fit_pca_dask", "fit_truncated_svd_dask", "transform_dask",
            "inverse_transform_dask", "dask_linear_operator", "is_dask_array"]
@@ -48,22 +50,6 @@ __all__ = ["DaskDecomposition", "fit_pca_dask", "fit_truncated_svd_dask", "trans
 GRAM_MAX_FEATURES = 1000
 # Blocks merged per task in the tree reductions.
 _SPLIT_EVERY = 8
-
-
-def _dask():
-    try:
-        import dask
-        import dask.array as da
-    except ImportError as exc:  # pragma: no cover - exercised without the extra
-        raise ImportError("eigkit's Dask support needs dask[array,distributed]: "
-                          "pip install 'eigkit[dask]'") from exc
-    return dask, da
-
-
-def is_dask_array(x):
-    """Whether ``x`` is a dask array (checked without importing dask)."""
-    return type(x).__module__.split(".")[0] == "dask" and hasattr(x, "chunks") \
-        and hasattr(x, "dask")
 
 
 @dataclass
@@ -91,7 +77,7 @@ class DaskDecomposition:
 
 def _checked_array(X, min_samples):
     """X as a 2-D floating dask array with known chunks."""
-    _dask()
+    import_dask()
     if not is_dask_array(X):
         raise TypeError(f"expected a dask array, got {type(X).__name__}")
     if X.ndim != 2:
@@ -158,7 +144,7 @@ class _Passes:
         self.count = 0
 
     def __call__(self, *collections):
-        dask, _ = _dask()
+        dask, _ = import_dask()
         self.count += 1
         return dask.compute(*collections)
 
@@ -196,7 +182,7 @@ def _merge_moments(*parts):
 
 def _tree(level, merge):
     """Reduce delayed values in a tree, _SPLIT_EVERY per task."""
-    dask, _ = _dask()
+    dask, _ = import_dask()
     while len(level) > 1:
         level = [dask.delayed(merge, pure=True)(*level[i:i + _SPLIT_EVERY])
                  for i in range(0, len(level), _SPLIT_EVERY)]
@@ -211,7 +197,7 @@ def _row_blocks(Y):
 def _moments(Y):
     """A delayed (n, mean, centred scatter) of the dask array Y, reduced over
     its row blocks in a tree."""
-    dask, _ = _dask()
+    dask, _ = import_dask()
     return _tree([dask.delayed(_block_moments, pure=True)(b) for b in _row_blocks(Y)],
                  _merge_moments)
 
@@ -242,7 +228,7 @@ def _gram_product(X, V, shift):
     With one column chunk every row block gives its product in one task
     and a tree sums them; otherwise Dask's blocked matmuls compute
     X^T Yc - shift (1^T Yc), Yc = X V - 1 shift^T V."""
-    dask, _ = _dask()
+    dask, _ = import_dask()
     if X.numblocks[1] == 1:
         V_key, shift_key = dask.delayed(V), dask.delayed(shift)
         return _tree([dask.delayed(_block_gram_product, pure=True)(b, V_key, shift_key)
@@ -257,7 +243,7 @@ def _gram_product(X, V, shift):
 def _column_moments(X):
     """A lazy (n, column means, centred column sums of squares), reading the
     blocks as _gram_product does so that both share one pass."""
-    dask, _ = _dask()
+    dask, _ = import_dask()
     n = X.shape[0]
     if X.numblocks[1] == 1:
         return _tree([dask.delayed(_block_column_moments, pure=True)(b)
@@ -302,7 +288,6 @@ def _randomized_basis(gram, first_product, n_iter):
 
 def _lanczos_basis(gram, p, k, tol, rng):
     """The k leading eigenvectors of the Gram operator by eigkit.eigsh."""
-    from .sparse import eigsh
     op = LinearOperator((p, p), matvec=lambda v: gram(v.reshape(-1, 1)).ravel(),
                         matmat=gram, dtype=np.float64)
     v0 = rng.uniform(-1, 1, p)
@@ -588,36 +573,3 @@ def inverse_transform_dask(Y, components, mean=None, scale=None):
         W = _small(scale, dtype)[:, None] * W
     out = Y @ W
     return out if mean is None else out + _small(mean, dtype)
-
-
-# ---------------------------------------------------------------------------
-# eigsh / svds
-
-def dask_linear_operator(A):
-    """A :class:`scipy.sparse.linalg.LinearOperator` whose products
-    ``A @ V`` and ``A^H @ U`` run as dask computations; the results (one
-    vector per column of V) come back to the client as ndarrays.
-
-    :func:`eigkit.eigsh` and :func:`eigkit.svds` call this for dask input.
-
-    Examples
-    --------
-    >>> import numpy as np, dask.array as da
-    >>> from eigkit.distributed import dask_linear_operator
-    >>> A = da.from_array(np.diag(np.arange(1.0, 6.0)), chunks=2)
-    >>> dask_linear_operator(A).matvec(np.ones(5))
-    array([1., 2., 3., 4., 5.])
-    """
-    dask, _ = _dask()
-    if A.ndim != 2:
-        raise ValueError(f"expected a 2-D dask array, got {A.ndim} dimension(s)")
-    AH = A.conj().T if A.dtype.kind == "c" else A.T
-
-    def product(M, V):
-        V = np.asarray(V)
-        (out,) = dask.compute(M @ V)
-        return np.asarray(out)
-
-    return LinearOperator(A.shape, matvec=lambda v: product(A, v), matmat=lambda V: product(A, V),
-                          rmatvec=lambda u: product(AH, u), rmatmat=lambda U: product(AH, U),
-                          dtype=A.dtype)

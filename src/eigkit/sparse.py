@@ -2,11 +2,11 @@
 
 :func:`eigsh` has the signature, argument checks, exceptions, return order
 and shapes of :func:`scipy.sparse.linalg.eigsh`; the computation is
-eigkit's thick-restart block Lanczos (``csrc/lanczos.c``, driven by
-:mod:`eigkit._lanczos`), not ARPACK.  The operator is applied to blocks of
+eigkit's thick-restart block Lanczos (``csrc/krylov/lanczos.c``, driven by
+:mod:`eigkit._kernels.krylov`), not ARPACK.  The operator is applied to blocks of
 vectors (``matmat``), one Python call per block; everything else runs in C
 with the GIL released.  A CSR or CSC matrix is applied in C as well
-(:mod:`eigkit._compressed`): A in eigsh's standard problem, A^H A or
+(:mod:`eigkit._linalg.compressed_operator`): A in eigsh's standard problem, A^H A or
 A A^H in svds.
 """
 from __future__ import annotations
@@ -25,10 +25,13 @@ from scipy.sparse import csc_matrix, eye as speye, issparse
 from scipy.sparse.linalg import (ArpackNoConvergence, LinearOperator, aslinearoperator, gmres,
                                  splu)
 
-from . import _components, _lanczos
-from ._compressed import CompressedGram, compressed_arrays
-from ._scaling import PowerOfTwoScaling
-from .dense import _kernel_threads, eigh as _dense_eigh
+from ._kernels import krylov as _krylov_kernels
+from ._linalg import connected_components as _components
+from ._linalg.compressed_operator import CompressedGram, compressed_arrays
+from ._linalg.dask_operator import dask_linear_operator
+from ._linalg.scaling import PowerOfTwoScaling
+from ._threads import kernel_threads
+from .dense import eigh as _dense_eigh
 
 __all__ = ["eigsh", "svds", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo"]
 
@@ -55,7 +58,7 @@ class LanczosInfo:
     (``residual_norms``), the final block size and whether all k pairs
     converged.  A CSR or CSC matrix whose graph falls apart into
     ``blocks`` > 1 connected components is solved one component at a time
-    (:mod:`eigkit._components`); a product with one component then counts
+    (:mod:`eigkit._linalg.connected_components`); a product with one component then counts
     as its share of the stored entries in ``matvecs``, and ``restarts`` adds
     up the components' cycles."""
     matvecs: int = 0
@@ -80,7 +83,6 @@ def _from_dask(A):
     dask."""
     if type(A).__module__.split(".")[0] != "dask":
         return A
-    from .distributed import dask_linear_operator
     return dask_linear_operator(A)
 
 
@@ -299,12 +301,12 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     if blocks is not None:
         w, res, z, converged, raw = _components.lanczos_on_blocks(
             blocks, n, k, dtype, which, ncv, block, max(block, _MAX_BLOCK), int(maxiter),
-            float(tol), _seed(rng, v0), v0, progress, _kernel_threads())
+            float(tol), _seed(rng, v0), v0, progress, kernel_threads())
     else:
-        w, res, z, converged, raw = _lanczos.lanczos(
+        w, res, z, converged, raw = _krylov_kernels.lanczos(
             scaling.wrap(apply_op), apply_b, n, k, dtype, which, ncv, block,
             max(block, _MAX_BLOCK), int(maxiter), float(tol), _seed(rng, v0), v0, True,
-            progress, _kernel_threads(), sparse_arrays)
+            progress, kernel_threads(), sparse_arrays)
     w, res, raw["anorm"] = scaling.unscale(w), scaling.unscale(res), scaling.unscale(raw["anorm"])
     return _shaped_result(w, res, z, converged, raw, k, imode, sigma, which, dtype,
                           return_eigenvectors, return_info)

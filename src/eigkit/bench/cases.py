@@ -12,7 +12,8 @@ from typing import Callable
 import numpy as np
 import scipy.linalg as sla
 
-from .. import _krylov_subset, dense
+from .. import dense
+from .._linalg import krylov_subset as _krylov_subset
 from .suite import Contender, Problem, Suite
 
 #: LAPACK's test threshold for its accuracy ratios

@@ -61,7 +61,7 @@ def package_versions():
 
 def collect():
     """A JSON-serialisable description of this machine and process."""
-    from ..dense import _kernel_threads
+    from .._threads import kernel_threads
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "cpu": cpu_model(),
@@ -72,7 +72,7 @@ def collect():
         "python": sys.version.split()[0],
         "packages": package_versions(),
         "blas": blas_libraries(),
-        "eigkit_kernel_threads": _kernel_threads(),
+        "eigkit_kernel_threads": kernel_threads(),
         "thread_variables": {v: os.environ[v] for v in THREAD_VARIABLES if v in os.environ},
     }
 

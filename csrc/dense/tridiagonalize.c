@@ -1,0 +1,350 @@
+/*
+ * tridiagonalize.c -- blocked Householder reduction of a Hermitian matrix
+ * (lower triangle) to real symmetric tridiagonal form, and the blocked
+ * back-transformation Z := Q Z.
+ *
+ * Reduction: the scheme of LAPACK's xSYTRD/xHETRD with uplo = 'L'
+ * (Dongarra, Sorensen, Hammarling, "Block reduction of matrices to
+ * condensed forms for eigenvalue computations", J. Comput. Appl. Math. 27,
+ * 1989).  Step i replaces the trailing matrix A by H^H A H with
+ * H = I - tau v v^H.  Writing y = A v,
+ *     H^H A H = A - w v^H - v w^H,   w = tau y - (1/2) |tau|^2 (v^H y) v,
+ * (v^H y = v^H A v is real), a symmetric rank-2 update.  A panel of nb
+ * steps is computed without touching the trailing matrix: the updates are
+ * accumulated as A - V W^H - W V^H, and A v is corrected by the earlier
+ * columns of V and W (xLATRD).  One rank-2nb update (xHER2K) then brings
+ * the trailing matrix up to date.  The last columns are reduced one step
+ * at a time (xSYTD2/xHETD2).
+ *
+ * Back-transformation: the reflectors are grouped in blocks of nb; each
+ * block's product is I - V T V^H with T upper triangular (compact WY,
+ * Schreiber and Van Loan, "A storage-efficient WY representation for
+ * products of Householder transformations", SIAM J. Sci. Stat. Comput. 10,
+ * 1989; LAPACK's xLARFT), applied with level-3 BLAS (xLARFB); the blocks
+ * are applied last first since Q = H(0) H(1) ... H(n-2) (xORMTR/xUNMTR).
+ *
+ * Memory: the panels' [V W] live in A's strict upper triangle, which the
+ * reduction never reads (see panel_location); only the first panels, for
+ * which it has no room yet, use the caller's workspace, at half width.
+ * All workspace comes from the caller.
+ */
+#include <string.h>
+#include "common/types.h"
+#include "dense/tridiagonalize.h"
+#include "common/dot.h"
+
+/* Panel width of the reduction and the trailing order below which the
+ * reduction is unblocked (LAPACK's nb and nx for xSYTRD); the width of the
+ * first panels, which cannot live in A's upper triangle. */
+#define TRD_NB 32
+#define TRD_NX 32
+#define TRD_NB_FIRST 16
+/* Reflectors per block in the back-transformation. */
+#define APPLY_NB 64
+#define APPLY_UNBLOCKED_MAX 128 /* n up to which reflectors are applied one by one */
+
+#define A_(i, j) EK_AT(a, lda, i, j)
+
+static int imin(int x, int y) { return x < y ? x : y; }
+static int imax(int x, int y) { return x > y ? x : y; }
+
+/* conj(x)^T y with several partial sums, so that it pipelines (and avoids
+ * the library call of a complex multiply). */
+static scalar dotc(int n, const scalar *x, const scalar *y)
+{
+#if EK_IS_COMPLEX
+    real re[2] = {0, 0}, im[2] = {0, 0};
+    int i = 0;
+    for (; i + 1 < n; i += 2)
+        for (int k = 0; k < 2; k++) {
+            real xr = EK_RE(x[i + k]), xi = EK_IM(x[i + k]);
+            real yr = EK_RE(y[i + k]), yi = EK_IM(y[i + k]);
+            re[k] += xr * yr + xi * yi;
+            im[k] += xr * yi - xi * yr;
+        }
+    for (; i < n; i++) {
+        real xr = EK_RE(x[i]), xi = EK_IM(x[i]), yr = EK_RE(y[i]), yi = EK_IM(y[i]);
+        re[0] += xr * yr + xi * yi;
+        im[0] += xr * yi - xi * yr;
+    }
+    real sr = re[0] + re[1], si = im[0] + im[1];
+    scalar s;
+    __real__ s = sr;
+    __imag__ s = si;
+    return s;
+#else
+    return real_dot8(n, x, y);
+#endif
+}
+
+/* ------------------------------------------------------------------ */
+/* Unblocked reduction (xSYTD2/xHETD2, uplo = 'L').                    */
+
+/* Reduce the n x n lower triangle a one column at a time: for each column
+ * c, a reflector from xLARFG annihilates A(c+2:n, c), then the trailing
+ * matrix gets the rank-2 update A - v w^H - w v^H with w as in the file
+ * comment (xHER2K with k = 1 does the rank-2 update).  y is n scalars. */
+static void reduce_unblocked(int n, scalar *a, int lda, real *d, real *e, scalar *tau, scalar *y)
+{
+    if (n <= 0)
+        return;
+    A_(0, 0) = EK_RE(A_(0, 0));
+    for (int c = 0; c < n - 1; c++) {
+        int len = n - c - 1;
+        scalar *v = &A_(c + 1, c);
+        scalar tc;
+        xlarfg(len, v, &A_(imin(c + 2, n - 1), c), 1, &tc);
+        e[c] = EK_RE(*v);
+        if (tc != 0) {
+            *v = 1;
+            xhemv('L', len, tc, &A_(c + 1, c + 1), lda, v, 1, 0, y, 1);
+            scalar alpha = -(real)0.5 * tc * dotc(len, y, v);
+            xaxpy(len, alpha, v, 1, y, 1);
+            xher2k('L', 'N', len, 1, -1, v, len, y, len, 1, &A_(c + 1, c + 1), lda);
+            *v = e[c];
+        } else {
+            A_(c + 1, c + 1) = EK_RE(A_(c + 1, c + 1));
+        }
+        d[c] = EK_RE(A_(c, c));
+        tau[c] = tc;
+    }
+    d[n - 1] = EK_RE(A_(n - 1, n - 1));
+}
+
+/* ------------------------------------------------------------------ */
+/* Panel factorization (xLATRD, uplo = 'L').                           */
+
+/* The panel keeps V and W interleaved in x (n x 2nb, leading dimension
+ * ldx): column 2j holds v_j (rows j+1:n; the rows above are never read),
+ * column 2j+1 holds w_j.  Each correction by the earlier steps,
+ *     sum_j v_j (w_j^H u) + w_j (v_j^H u),
+ * is then one product with the n x 2c matrix X = [v_0 w_0 v_1 w_1 ...]
+ * and the coefficients of u swapped in pairs: two xGEMV where xLATRD
+ * makes four (and one instead of two for the column update), on the same
+ * data.  As a matrix with leading dimension 2 ldx, x holds V and, from
+ * x + ldx, W, which is how the rank-2nb update reads them. */
+#define X_(i, j) EK_AT(x, ldx, i, j)
+
+/* Bring column c of the panel up to date with the c earlier steps:
+ *     A(c:n, c) -= sum_j v_j conj(w_j(c)) + w_j conj(v_j(c)).
+ * buf holds 2c scalars. */
+static void panel_update_column(int n, int c, scalar *a, int lda, const scalar *x, int ldx, scalar *buf)
+{
+    for (int j = 0; j < c; j++) {
+        buf[2 * j] = EK_CONJ(X_(c, 2 * j + 1));
+        buf[2 * j + 1] = EK_CONJ(X_(c, 2 * j));
+    }
+    A_(c, c) = EK_RE(A_(c, c));
+    xgemv('N', n - c, 2 * c, -1, &X_(c, 0), ldx, buf, 1, 1, &A_(c, c), 1);
+}
+
+/* w_c, column 2c+1 of x, for the reflector v = v_c (rows c+1:n):
+ *     y = (A - V W^H - W V^H) v = A v - sum_j v_j (w_j^H v) + w_j (v_j^H v)
+ * with A the not yet updated trailing block (xHEMV) and the correction as
+ * above; then w = tau y + alpha v, alpha = -(1/2) tau (w^H v) as in the
+ * file comment.  buf holds 4c scalars. */
+static void panel_w_column(int n, int c, const scalar *a, int lda, scalar *x, int ldx, scalar tc, scalar *buf)
+{
+    int len = n - c - 1;
+    const scalar *v = &X_(c + 1, 2 * c);
+    scalar *y = &X_(c + 1, 2 * c + 1);
+    /* y may hold whatever the caller left in A's upper triangle: with
+     * beta = 0 BLAS should not read it, but some versions scale it by 0,
+     * which keeps a NaN */
+    memset(y, 0, (size_t)len * sizeof(scalar));
+    xhemv('L', len, 1, &A_(c + 1, c + 1), lda, v, 1, 0, y, 1);
+    if (c > 0) {
+        scalar *s = buf, *t = buf + 2 * c;
+        xgemv('C', len, 2 * c, 1, &X_(c + 1, 0), ldx, v, 1, 0, s, 1);
+        for (int j = 0; j < c; j++) {
+            t[2 * j] = s[2 * j + 1];
+            t[2 * j + 1] = s[2 * j];
+        }
+        xgemv('N', len, 2 * c, -1, &X_(c + 1, 0), ldx, t, 1, 1, y, 1);
+    }
+    xscal(len, tc, y, 1);
+    scalar alpha = -(real)0.5 * tc * dotc(len, y, v);
+    xaxpy(len, alpha, v, 1, y, 1);
+}
+
+/* Reduce the first nb columns of the n x n trailing matrix a (n > nb),
+ * leaving the reflectors in A(c+1:n, c) with A(c+1, c) = 1, e[c], tau[c],
+ * and x as described above, so that the trailing block A(nb:n, nb:n) is
+ * brought up to date by A - V W^H - W V^H.  buf holds 4 nb scalars. */
+static void reduce_panel(int n, int nb, scalar *a, int lda, real *e, scalar *tau,
+                         scalar *x, int ldx, scalar *buf)
+{
+    for (int c = 0; c < nb; c++) {
+        if (c > 0)
+            panel_update_column(n, c, a, lda, x, ldx, buf);
+        xlarfg(n - c - 1, &A_(c + 1, c), &A_(imin(c + 2, n - 1), c), 1, &tau[c]);
+        e[c] = EK_RE(A_(c + 1, c));
+        A_(c + 1, c) = 1;
+        memcpy(&X_(c + 1, 2 * c), &A_(c + 1, c), (size_t)(n - c - 1) * sizeof(scalar));
+        panel_w_column(n, c, a, lda, x, ldx, tau[c], buf);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Blocked reduction (xSYTRD/xHETRD, uplo = 'L').                      */
+
+/* The panel at column i: its width nb and where its [V W] go (x, with
+ * leading dimension ldx).  Row r of X (1 <= r < n - i, row 0 is never
+ * used) and column k go to row r - 1 of column n - 2nb + k of A, which is
+ * in the strict upper triangle when n - i - 2 < n - 2nb, i.e. 2nb <= i + 1;
+ * the widest such panel up to TRD_NB is taken.  The first panels (i below
+ * 2 TRD_NB_FIRST - 1) go to the n x 2 TRD_NB_FIRST workspace instead: the
+ * narrower width keeps that no larger than LAPACK's n x nb.  The panels are
+ * then 16, 16, 16 and 24 columns wide before the first of 32: four
+ * trailing updates of lower rank where there were two, about 1 ms at
+ * n = 2000. */
+static int panel_location(int n, int i, scalar *a, int lda, scalar *work, scalar **x, int *ldx)
+{
+    int nb = imin(TRD_NB, (i + 1) / 2);
+    if (nb < TRD_NB_FIRST) {
+        *x = work;
+        *ldx = n;
+        return TRD_NB_FIRST;
+    }
+    *x = &A_(0, n - 2 * nb) - 1;
+    *ldx = lda;
+    return nb;
+}
+
+size_t EK(tridiagonalize_workspace)(int n)
+{
+    /* The first panels' n x 2nb [V W], 4 TRD_NB scalars of coefficients and
+     * TRD_NB of tau when the caller keeps none. */
+    return (size_t)imax(n, 1) * 2 * TRD_NB_FIRST + 5 * TRD_NB;
+}
+
+/* Panels of nb columns while more than nx columns remain: the panel
+ * (xLATRD), then the rank-2nb update of the trailing matrix (xHER2K),
+ * then the subdiagonal (kept at 1 during the panel, being the unit entry
+ * of the reflectors) gets e back; the remaining columns unblocked.  Without
+ * tau each panel's scalars go to the workspace, dead once it is applied. */
+int EK(tridiagonalize)(int n, scalar *a, int lda, real *d, real *e, scalar *tau, scalar *work, size_t lwork)
+{
+    if (n <= 0)
+        return 0;
+    if (lwork < EK(tridiagonalize_workspace)(n))
+        return -1;
+    const int nx = imax(TRD_NB, TRD_NX);
+    scalar *buf = work + (size_t)n * 2 * TRD_NB_FIRST, *scratch_tau = buf + 4 * TRD_NB;
+    int i = 0;
+    while (n - i > nx) {
+        int m = n - i, ldx;
+        scalar *x;
+        int nb = panel_location(n, i, a, lda, work, &x, &ldx);
+        scalar *tp = tau != NULL ? tau + i : scratch_tau;
+        reduce_panel(m, nb, &A_(i, i), lda, e + i, tp, x, ldx, buf);
+        xher2k('L', 'N', m - nb, nb, -1, &X_(nb, 0), 2 * ldx, &X_(nb, 1), 2 * ldx, 1,
+               &A_(i + nb, i + nb), lda);
+        for (int j = i; j < i + nb; j++) {
+            A_(j + 1, j) = e[j];
+            d[j] = EK_RE(A_(j, j));
+        }
+        i += nb;
+    }
+    reduce_unblocked(n - i, &A_(i, i), lda, d + i, e + i, tau != NULL ? tau + i : scratch_tau,
+                     work);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Back-transformation (xORMTR/xUNMTR: side 'L', trans 'N', uplo 'L'). */
+
+/* T (k x k, upper) with H(0) ... H(k-1) = I - V T V^H for the len x k unit
+ * lower trapezoidal V (ones implicit on its diagonal, zeros above): xLARFT,
+ * direct = 'F', storev = 'C'.  Appending reflector i to the product,
+ *     (I - V T V^H)(I - tau v v^H) = I - [V v] [T  -tau T V^H v; 0  tau] [V v]^H,
+ * so column i of T is -tau T(0:i, 0:i) (V^H v), with
+ * V^H v = conj(V(i, 0:i)) + V(i+1:len, 0:i)^H v(i+1:len). */
+static void form_t(int len, int k, const scalar *v, int ldv, const scalar *tau, scalar *t, int ldt)
+{
+    for (int i = 0; i < k; i++) {
+        scalar *ti = &EK_AT(t, ldt, 0, i);
+        for (int j = 0; j < i; j++)
+            ti[j] = -tau[i] * EK_CONJ(EK_AT(v, ldv, i, j));
+        if (i > 0) {
+            xgemv('C', len - i - 1, i, -tau[i], &EK_AT(v, ldv, i + 1, 0), ldv,
+                  &EK_AT(v, ldv, i + 1, i), 1, 1, ti, 1);
+            xtrmm('L', 'U', 'N', 'N', i, 1, 1, t, ldt, ti, ldt);
+        }
+        ti[i] = tau[i];
+    }
+}
+
+/* C := (I - V T V^H) C for the len x m matrix C, V as in form_t (xLARFB,
+ * side 'L', trans 'N', direct 'F', storev 'C').  With V = [V1; V2], V1 the
+ * k x k unit lower triangle, and w (k x m) as workspace:
+ *     W = V1^H C1 + V2^H C2,  W = T W,  C2 -= V2 W,  C1 -= V1 W. */
+static void apply_block(int len, int m, int k, const scalar *v, int ldv, const scalar *t, int ldt,
+                        scalar *c, int ldc, scalar *w)
+{
+    int rest = len - k;
+    for (int j = 0; j < m; j++)
+        memcpy(&EK_AT(w, k, 0, j), &EK_AT(c, ldc, 0, j), (size_t)k * sizeof(scalar));
+    xtrmm('L', 'L', 'C', 'U', k, m, 1, v, ldv, w, k);
+    if (rest > 0)
+        xgemm('C', 'N', k, m, rest, 1, &EK_AT(v, ldv, k, 0), ldv, &EK_AT(c, ldc, k, 0), ldc, 1, w, k);
+    xtrmm('L', 'U', 'N', 'N', k, m, 1, t, ldt, w, k);
+    if (rest > 0)
+        xgemm('N', 'N', rest, m, k, -1, &EK_AT(v, ldv, k, 0), ldv, w, k, 1, &EK_AT(c, ldc, k, 0), ldc);
+    xtrmm('L', 'L', 'N', 'U', k, m, 1, v, ldv, w, k);
+    for (int j = 0; j < m; j++)
+        for (int i = 0; i < k; i++)
+            EK_AT(c, ldc, i, j) -= EK_AT(w, k, i, j);
+}
+
+/* Z := H(0) ... H(n-2) Z one reflector at a time (xORM2L/xUNM2R-like),
+ * for small n: the blocked form's TRMM calls on blocks this small are
+ * threaded by some BLAS (OpenBLAS), whose thread start-up then costs more
+ * than the product and, on a busy machine, many times more.  v holds the
+ * reflector with its implicit unit entry. */
+static void apply_unblocked(int n, int m, const scalar *a, int lda, const scalar *tau, scalar *z,
+                            int ldz, scalar *v, scalar *w)
+{
+    for (int j = n - 2; j >= 0; j--) {
+        int len = n - j - 1;
+        if (tau[j] == 0)
+            continue;
+        v[0] = 1;
+        for (int i = 1; i < len; i++)
+            v[i] = A_(j + 1 + i, j);
+        /* w = Z^H v, so v^H Z = w^H and Z -= tau v w^H is a GERC */
+        xgemv('C', len, m, 1, &EK_AT(z, ldz, j + 1, 0), ldz, v, 1, 0, w, 1);
+        xger(len, m, -tau[j], v, 1, w, 1, &EK_AT(z, ldz, j + 1, 0), ldz);
+    }
+}
+
+size_t EK(apply_reflectors_workspace)(int n, int m)
+{
+    /* T (nb x nb) and W (nb x m). */
+    return (size_t)APPLY_NB * APPLY_NB + (size_t)APPLY_NB * (size_t)imax(m, 1);
+}
+
+/* Z := Q Z.  Reflector j acts on rows j+1:n of Z; the n-1 reflectors are
+ * cut into blocks of nb and, Q being H(0) H(1) ... H(n-2), the last block
+ * is applied first. */
+int EK(apply_reflectors)(int n, int m, const scalar *a, int lda, const scalar *tau, scalar *z, int ldz,
+                         scalar *work, size_t lwork)
+{
+    if (n <= 1 || m <= 0)
+        return 0;
+    if (lwork < EK(apply_reflectors_workspace)(n, m))
+        return -1;
+    const int nb = APPLY_NB, nq = n - 1;
+    scalar *t = work, *w = work + (size_t)nb * nb;
+    if (n <= APPLY_UNBLOCKED_MAX) {
+        apply_unblocked(n, m, a, lda, tau, z, ldz, t, w);
+        return 0;
+    }
+    for (int j0 = (nq - 1) / nb * nb; j0 >= 0; j0 -= nb) {
+        int k = imin(nb, nq - j0), len = n - j0 - 1;
+        const scalar *v = &A_(j0 + 1, j0);
+        form_t(len, k, v, lda, tau + j0, t, nb);
+        apply_block(len, m, k, v, lda, t, nb, &EK_AT(z, ldz, j0 + 1, 0), ldz, w);
+    }
+    return 0;
+}

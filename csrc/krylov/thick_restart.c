@@ -1,0 +1,391 @@
+/*
+ * thick_restart.c -- the end of a Lanczos cycle: Rayleigh-Ritz, locking,
+ * and the thick restart (Wu & Simon, SIAM J. Matrix Anal. Appl. 22(2),
+ * 2000; Stathopoulos, Saad & Wu 1998 for the choice of kept vectors).
+ *
+ * With the active basis V (m columns), H = V^H B OP V and the residual
+ * block W R (lanczos.c keeps OP V = V H + W R E_last^H), a cycle ends by
+ *   1. H = S diag(theta) S^H (eigkit's dense solver), the residual norm of
+ *      the Ritz pair (theta_i, V s_i) being ||R s_i,last||;
+ *   2. locking the wanted pairs whose residual is below tol ||OP||est
+ *      (hard locking: they leave the active basis and every later vector is
+ *      kept orthogonal to them);
+ *   3. restarting from Y = V S_keep, some unconverged Ritz vectors, best
+ *      first: OP Y = Y diag(theta) + W (R S_keep,last), so H becomes
+ *      diag(theta) bordered by the new block's couplings (an arrowhead), and
+ *      W is the next block the operator is applied to.
+ * Multiple eigenvalues: a block of b vectors holds at most b copies of an
+ * eigenvalue in exact arithmetic; in floating point, rounding errors seed
+ * the others, which later cycles find.  Before returning, a verification
+ * cycle with a block widened by fresh random columns looks for copies the
+ * Krylov space missed.
+ */
+#include <string.h>
+#include "common/types.h"
+#include "krylov/lanczos.h"
+#include "krylov/lanczos_internal.h"
+#include "common/selection.h"
+#include "dense/symmetric_eigen.h"
+#include "krylov/tall_skinny.h"
+
+static real tol_eff(const ek_lanczos_state *st)
+{
+    real t = (real)st->par.tol;
+    return t > EK_EPS ? t : EK_EPS;
+}
+
+static real cluster_tol(const ek_lanczos_state *st)
+{
+    real t = 10 * tol_eff(st);
+    real s = EK_SQRT(EK_EPS);
+    return (t > s ? t : s) * (real)st->anorm;
+}
+
+static int better(int which, real a, real b)
+{
+    switch (which) {
+    case EK_LZ_LA: return a > b;
+    case EK_LZ_SA: return a < b;
+    case EK_LZ_LM: return EK_FABS(a) > EK_FABS(b);
+    case EK_LZ_SM: return EK_FABS(a) < EK_FABS(b);
+    default: return 0;
+    }
+}
+
+/* How much worse than b the value a is for `which` (negative: better). */
+static real worse_by(int which, real a, real b)
+{
+    switch (which) {
+    case EK_LZ_LA: return b - a;
+    case EK_LZ_SA: return a - b;
+    case EK_LZ_LM: return EK_FABS(b) - EK_FABS(a);
+    case EK_LZ_SM: return EK_FABS(a) - EK_FABS(b);
+    default: return 0;
+    }
+}
+
+/* A verification cycle may stop before its best Ritz value has converged
+ * to tol when the value is clearly worse than the worst locked one: its
+ * residual is below this fraction of the distance.  Some eigenvalue lies
+ * within the residual of the Ritz value, and a Ritz vector that still
+ * mixed in an eigenvector of a better (missing) eigenvalue would have a
+ * residual of the order of the distance between the two. */
+#define VERIFY_SEPARATION ((real)0.1)
+
+/* Largest number of values of v[0..m) within `tol` of a neighbour chain. */
+static int largest_cluster(real *v, int m, real tol)
+{
+    for (int i = 1; i < m; i++) { /* insertion sort: m <= k is small */
+        real x = v[i];
+        int j = i - 1;
+        while (j >= 0 && v[j] > x) { v[j + 1] = v[j]; j--; }
+        v[j + 1] = x;
+    }
+    int best = m > 0 ? 1 : 0, run = 1;
+    for (int i = 1; i < m; i++) {
+        run = (v[i] - v[i - 1] <= tol) ? run + 1 : 1;
+        if (run > best) best = run;
+    }
+    return best;
+}
+
+/* Largest block the state may grow to with `nw` wanted and `nl` locked. */
+static int block_limit(const ek_lanczos_state *st, int nw, int nl)
+{
+    ek_lz_sizes s = EK(lz_plan_sizes)(&st->par);
+    int lim = s.bmax;
+    if (lim > st->par.ncv - nw) lim = st->par.ncv - nw;
+    if (lim > (st->par.n - nl - nw) / 2) lim = (st->par.n - nl - nw) / 2;
+    return lim;
+}
+
+/* ------------------------------------------------------- Rayleigh-Ritz */
+
+/* order[0..m): the active Ritz values best first for `which` (wanted
+ * first); side[i] = +1 / -1 for BE's high / low end.  Returns the number
+ * of wanted among the active. */
+static int rank_ritz(ek_lanczos_state *st, const real *th, int m)
+{
+    int *order = st->order, *side = st->side, which = st->par.which;
+    int k = st->par.k, nl = st->nlock;
+    int nw = st->verify ? 1 : k - nl;
+    if (nw > m) nw = m;
+    int i = 0, j = m - 1, t = 0;
+    switch (which) {
+    case EK_LZ_LA:
+        for (t = 0; t < m; t++) { order[t] = m - 1 - t; side[m - 1 - t] = 1; }
+        break;
+    case EK_LZ_SA:
+        for (t = 0; t < m; t++) { order[t] = t; side[t] = -1; }
+        break;
+    case EK_LZ_LM:
+    case EK_LZ_SM: {
+        int tmp[m > 0 ? m : 1];
+        while (i <= j) {
+            if (EK_FABS(th[i]) > EK_FABS(th[j])) tmp[t++] = i++;
+            else tmp[t++] = j--;
+        }
+        for (t = 0; t < m; t++) {
+            order[t] = which == EK_LZ_LM ? tmp[t] : tmp[m - 1 - t];
+            side[order[t]] = 0;
+        }
+        break;
+    }
+    default: { /* BE */
+        int kh = (k + 1) / 2, kl = k / 2, hl = 0, ll = 0;
+        for (int q = 0; q < nl; q++) {
+            if (st->lock_side[q] > 0) hl++;
+            else ll++;
+        }
+        int rh = kh - hl, rl = kl - ll;
+        if (rh < 0) rh = 0;
+        if (rl < 0) rl = 0;
+        while (rh > 0 && i <= j) { order[t++] = j; side[j--] = 1; rh--; }
+        while (rl > 0 && i <= j) { order[t++] = i; side[i++] = -1; rl--; }
+        int up = 1;
+        while (i <= j) {
+            if (up) { order[t++] = j; side[j--] = 1; }
+            else { order[t++] = i; side[i++] = -1; }
+            up = !up;
+        }
+        break;
+    }
+    }
+    return nw;
+}
+
+int EK(lz_rayleigh_ritz)(ek_lanczos_state *st)
+{
+    int m = st->mact, b = st->b, n = NN(st);
+    ek_lz_sizes s = EK(lz_plan_sizes)(&st->par);
+    int ld = s.mdim, bm = s.bmax;
+    scalar *H = (scalar *)st->H, *Hw = (scalar *)st->Hw, *S = (scalar *)st->S;
+    real *th = (real *)st->theta, *res = (real *)st->res;
+    for (int j = 0; j < m; j++) {
+        for (int i = 0; i < j; i++) {
+            EK_AT(Hw, ld, i, j) = EK_AT(H, ld, i, j);
+            EK_AT(Hw, ld, j, i) = EK_CONJ(EK_AT(H, ld, i, j));
+        }
+        EK_AT(Hw, ld, j, j) = EK_RE(EK_AT(H, ld, j, j));
+    }
+    ek_selection all = {EK_SELECT_ALL, 0, 0, 0.0, 0.0};
+    int got = 0;
+    int info = EK(symmetric_eigen)(m, Hw, ld, 1, &all, th, &got, S, ld, st->dense_work,
+                                   st->dense_bytes, 1);
+    if (info != 0 || got != m)
+        return EK_LZ_ERR_DENSE;
+    if (st->exhausted) {
+        for (int i = 0; i < m; i++)
+            res[i] = 0;
+    } else {
+        /* P = R S_last (b x m), residual norms are its column norms. */
+        scalar *P = (scalar *)st->P;
+        xgemm('N', 'N', b, m, b, 1, (scalar *)st->R, bm, S + (m - b), ld, 0, P, bm);
+        for (int i = 0; i < m; i++)
+            res[i] = xnrm2(b, P + (size_t)i * bm, 1);
+    }
+    for (int i = 0; i < m; i++)
+        if (EK_FABS(th[i]) > st->anorm)
+            st->anorm = EK_FABS(th[i]);
+    (void)n;
+    return 0;
+}
+
+/* Decide locking, termination, growth and what to keep.  Returns 1 when
+ * the solve is finished (converged), 0 to restart. */
+int EK(lz_plan_restart)(ek_lanczos_state *st)
+{
+    int m = st->mact, k = st->par.k, which = st->par.which;
+    real *th = (real *)st->theta, *res = (real *)st->res;
+    real *lv = (real *)st->lock_val, *lr = (real *)st->lock_res;
+    int *order = st->order, *side = st->side, *sel = st->sel;
+    int nw = rank_ritz(st, th, m);
+    real thr = tol_eff(st) * (real)st->anorm;
+    int nnew = 0, drop = -1, done = 0;
+
+    if (!st->verify) {
+        for (int t = 0; t < nw; t++)
+            if (st->exhausted || res[order[t]] <= thr)
+                sel[nnew++] = order[t];
+    } else {
+        int i = order[0], worst = 0;
+        for (int q = 1; q < st->nlock; q++)
+            if (better(which, lv[worst], lv[q]))
+                worst = q;
+        real gap = worse_by(which, th[i], lv[worst]);
+        if (st->exhausted || res[i] <= thr ||
+            (gap > cluster_tol(st) && res[i] <= VERIFY_SEPARATION * gap)) {
+            if (better(which, th[i], lv[worst]) &&
+                EK_FABS(th[i] - lv[worst]) > cluster_tol(st)) {
+                drop = worst;
+                sel[nnew++] = i;
+            } else {
+                done = 1;
+            }
+        }
+    }
+    int nl_after = st->nlock - (drop >= 0) + nnew;
+
+    /* Report: the locked values (after this cycle) and the wanted active. */
+    {
+        real *rv = (real *)st->rep_values, *rr = (real *)st->rep_res;
+        int r = 0;
+        for (int q = 0; q < st->nlock && r < k; q++)
+            if (q != drop) { rv[r] = lv[q]; rr[r] = lr[q]; r++; }
+        for (int t = 0; t < nnew && r < k; t++) { rv[r] = th[sel[t]]; rr[r] = res[sel[t]]; r++; }
+        for (int t = 0; t < m && r < k; t++) {
+            int i = order[t], locked = 0;
+            for (int u = 0; u < nnew; u++)
+                if (sel[u] == i) locked = 1;
+            if (!locked) { rv[r] = th[i]; rr[r] = res[i]; r++; }
+        }
+        st->nrep = r;
+    }
+
+    /* Cluster among the locked values after this cycle. */
+    real *scratch = lv + k; /* room for m values */
+    int ns = 0;
+    for (int q = 0; q < st->nlock; q++)
+        if (q != drop) scratch[ns++] = lv[q];
+    for (int t = 0; t < nnew; t++) scratch[ns++] = th[sel[t]];
+    int cs = largest_cluster(scratch, ns, cluster_tol(st));
+
+    int bnew = st->b;
+    if (st->exhausted) {
+        done = 1;
+    } else if (nl_after == k && !done) {
+        /* All k locked.  A multiple eigenvalue among them may have more
+         * copies than the Krylov space could hold: verify with a wider block
+         * that carries fresh random directions, until the best new value is
+         * no better than the worst locked one.  (After a swap in the
+         * verification, keep verifying.) */
+        int lim = block_limit(st, 1, k);
+        if (st->verify) {
+            /* no conclusion yet, or a swap: keep verifying, wider if the
+             * swap made the cluster reach the block size */
+            int want = cs + 1 < lim ? cs + 1 : lim;
+            if (drop >= 0 && cs >= st->b && want > st->b)
+                bnew = want;
+        } else {
+            int want = cs + 1 > st->b + 1 ? cs + 1 : st->b + 1;
+            if (want > lim) want = lim;
+            if (which != EK_LZ_BE && (cs >= 2 || cs >= st->b) && want > st->b) {
+                st->verify = 1;
+                bnew = want;
+            } else if (which == EK_LZ_SM || which == EK_LZ_LM) {
+                /* SM wants interior values, LM both ends at once: a Ritz
+                 * value converged and locked early may not be among the k
+                 * wanted (a better one had not appeared yet); verify */
+                st->verify = 1;
+            } else {
+                done = 1;
+            }
+        }
+    }
+    /* While searching, the block keeps its size even when a locked cluster
+     * fills it: rounding errors seed the further copies of a multiple
+     * eigenvalue and the following cycles find them (two at a time with a
+     * block of two), and the verification above brings in fresh directions
+     * for any that were missed.  Growing the block instead shortens the
+     * Krylov sequence each restart builds: the kNN graph with an 8-fold
+     * eigenvalue took 489 matvecs with the block grown from 2 to 4 and 372
+     * with 2 kept, the 2-D Laplacian (LA) 3829 and 3312. */
+    st->nnew = nnew;
+    st->drop = drop;
+    if (done) {
+        st->nkeep = 0;
+        st->bnew = st->b;
+        return 1;
+    }
+    /* Kept Ritz vectors: the wanted ones plus half the free room. */
+    int nw2 = st->verify ? 1 : k - nl_after;
+    int cap = st->par.ncv, c2 = st->par.n - nl_after - bnew;
+    if (c2 < cap) cap = c2;
+    int room = cap - bnew;
+    int nkeep = nw2 + (room - nw2) / 2;
+    if (nkeep > room) nkeep = room;
+    if (nkeep > m - nnew) nkeep = m - nnew;
+    if (nkeep < 0) nkeep = 0;
+    int t = 0, c = 0;
+    while (c < nkeep && t < m) {
+        int i = order[t++], locked = 0;
+        for (int u = 0; u < nnew; u++)
+            if (sel[u] == i) locked = 1;
+        if (!locked)
+            sel[nnew + c++] = i;
+    }
+    st->nkeep = c;
+    st->bnew = bnew;
+    (void)side;
+    return 0;
+}
+
+/* Move the locked and kept Ritz vectors into place, set H = diag(theta),
+ * make the residual block the next block (possibly widened). */
+void EK(lz_do_restart)(ek_lanczos_state *st)
+{
+    int n = NN(st), m = st->mact, b = st->b, gen = st->par.generalized;
+    ek_lz_sizes s = EK(lz_plan_sizes)(&st->par);
+    int ld = s.mdim;
+    int nnew = st->nnew, nkeep = st->nkeep, ns = nnew + nkeep;
+    scalar *V = VV(st), *BV = BVV(st), *T = (scalar *)st->T, *BT = (scalar *)st->BT;
+    scalar *S = (scalar *)st->S, *G = (scalar *)st->Hw, *H = (scalar *)st->H;
+    real *th = (real *)st->theta, *res = (real *)st->res;
+    real *lv = (real *)st->lock_val, *lr = (real *)st->lock_res;
+    int *sel = st->sel;
+    int nl0 = st->nlock;
+    /* G = S[:, sel], T = V_act G. */
+    for (int t = 0; t < ns; t++)
+        memcpy(G + (size_t)t * ld, S + (size_t)sel[t] * ld, (size_t)m * sizeof(scalar));
+    if (ns > 0) {
+        EK(tall_combine)(n, m, ns, 1, COL(V, n, nl0), n, G, ld, 0, T, n, st->par.nthreads);
+        if (gen)
+            EK(tall_combine)(n, m, ns, 1, COL(BV, n, nl0), n, G, ld, 0, BT, n, st->par.nthreads);
+    }
+    int resid_src = nl0 + m;
+    if (st->drop >= 0) {
+        int d = st->drop, last = nl0 - 1;
+        if (d != last) {
+            memcpy(COL(V, n, d), COL(V, n, last), (size_t)n * sizeof(scalar));
+            if (gen)
+                memcpy(COL(BV, n, d), COL(BV, n, last), (size_t)n * sizeof(scalar));
+            lv[d] = lv[last];
+            lr[d] = lr[last];
+            st->lock_side[d] = st->lock_side[last];
+        }
+        nl0--;
+    }
+    int resid_dst = nl0 + ns;
+    memmove(COL(V, n, resid_dst), COL(V, n, resid_src), (size_t)n * b * sizeof(scalar));
+    if (gen)
+        memmove(COL(BV, n, resid_dst), COL(BV, n, resid_src), (size_t)n * b * sizeof(scalar));
+    if (ns > 0) {
+        memcpy(COL(V, n, nl0), T, (size_t)n * ns * sizeof(scalar));
+        if (gen)
+            memcpy(COL(BV, n, nl0), BT, (size_t)n * ns * sizeof(scalar));
+    }
+    for (int t = 0; t < nnew; t++) {
+        lv[nl0 + t] = th[sel[t]];
+        lr[nl0 + t] = res[sel[t]];
+        st->lock_side[nl0 + t] = st->side[sel[t]];
+    }
+    st->nlock = nl0 + nnew;
+    memset(H, 0, (size_t)ld * ld * sizeof(scalar));
+    for (int i = 0; i < nkeep; i++)
+        EK_AT(H, ld, i, i) = th[sel[nnew + i]];
+    st->mact = nkeep + b;
+    if (st->bnew > b) {
+        for (int j = 0; j < st->bnew; j++)
+            st->mask[j] = j < b ? 0 : 2;
+        st->fill_c0 = st->nlock + nkeep;
+        st->fill_bw = st->bnew;
+        st->b = st->bnew;
+        st->mact = nkeep + st->b;
+        st->after_fill = PH_APPLY;
+        st->tries = 0;
+        st->phase = PH_FILL_A;
+    } else {
+        st->phase = PH_APPLY;
+    }
+    st->cap = EK(lz_capacity)(st);
+}

@@ -1,0 +1,213 @@
+"""Reducible sparse matrices: eigsh one connected component at a time.
+
+When the graph of a symmetric or Hermitian A (an edge i - j for every
+stored entry a_ij) falls apart into connected components, a permutation
+makes A block diagonal, A = P^T diag(A_1, ..., A_m) P.  Its eigenvalues are
+those of the blocks together and each eigenvector is an eigenvector of one
+block, zero outside it.  The k wanted eigenpairs of A are therefore the k
+best of the union of the k wanted pairs of every block.
+
+Solving the blocks apart matters for two reasons:
+
+- Multiplicity.  Every component of a graph Laplacian or normalized
+  adjacency contributes its own copy of the extreme eigenvalue (0, or 1),
+  so that eigenvalue has the multiplicity of the number of components.
+  A Krylov space grown from one start vector holds one vector per distinct
+  eigenvalue in exact arithmetic; the other copies must be seeded by
+  rounding errors or wider blocks and cost extra restart cycles (ARPACK
+  misses them: SciPy issues 13571 and 19756).  Within one block the copies
+  are separate eigenvalues of separate problems and each is found like any
+  simple one.
+- Work.  Each block's products touch only its own entries and its
+  Gram-Schmidt only its own rows, so the blocks together cost about one
+  solve of A with a clean spectrum.
+
+The same kernel (:func:`eigkit._kernels.krylov.lanczos`) solves every block on its
+own arrays in C; blocks too small for a Krylov basis go to the dense solver.
+"""
+import math
+
+import numpy as np
+from scipy.sparse import csc_array, csr_array
+from scipy.sparse.csgraph import connected_components
+
+from .._kernels import krylov as _krylov_kernels
+from ..dense import eigh
+
+__all__ = ["independent_blocks", "lanczos_on_blocks"]
+
+# More components than this are solved as one matrix: a Python-level solve
+# per component would cost more than the multiplicity handling saves (a
+# graph of isolated vertices, the identity, the zero matrix).
+MAX_BLOCKS = 64
+# Blocks of at most this order are solved densely.
+DENSE_ORDER = 128
+
+# The key that puts the wanted eigenvalues first, for each ``which``
+# eigsh splits (BE, half from each end of the whole spectrum, is not split).
+_WANTED_FIRST = {
+    "LA": lambda w: -w,
+    "SA": lambda w: w,
+    "LM": lambda w: -np.abs(w),
+    "SM": lambda w: np.abs(w),
+}
+
+
+class _Block:
+    """One connected component: its vertices (rows and columns of A, in
+    increasing order) and the arrays of A restricted to them, in A's form."""
+
+    def __init__(self, nodes, arrays):
+        self.nodes = nodes
+        self.arrays = arrays
+
+    @property
+    def order(self):
+        return self.nodes.shape[0]
+
+    @property
+    def stored(self):
+        return int(self.arrays[3][-1])
+
+
+def independent_blocks(sparse, dtype, which):
+    """The diagonal blocks of a reducible A, or None when A is irreducible
+    (one component), when eigsh's ``which`` does not split, or when A has
+    more than :data:`MAX_BLOCKS` components.
+
+    Parameters
+    ----------
+    sparse : tuple
+        ``(form, operator, shape, indptr, indices, data)`` of A, as
+        :func:`eigkit._linalg.compressed_operator.compressed_arrays` gives it; only the
+        operator 'A' (eigsh's standard problem) splits.
+    dtype : numpy.dtype
+        The solve's dtype.
+    which : str
+        eigsh's ``which``.
+
+    Returns
+    -------
+    list of _Block or None
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> from eigkit._linalg.connected_components import independent_blocks
+    >>> A = sp.csr_array(np.array([[2.0, 0, 1], [0, 3, 0], [1, 0, 2]]))
+    >>> blocks = independent_blocks(("csr", "A", A.shape, A.indptr, A.indices, A.data),
+    ...                             A.dtype, "LA")
+    >>> [b.nodes.tolist() for b in blocks]
+    [[0, 2], [1]]
+    """
+    form, operator, shape, indptr, indices, data = sparse
+    if operator != "A" or which not in _WANTED_FIRST:
+        return None
+    n = shape[0]
+    # The arrays are read below before any solve would check them.
+    _krylov_kernels.check_sparse(n, sparse, dtype)
+    stored = int(indptr[-1])
+    # The pattern of a CSC matrix is that of A^T: the same components.
+    pattern = csr_array((np.ones(stored, dtype=np.int8), indices[:stored], indptr), shape=(n, n))
+    count, labels = connected_components(pattern, directed=False)
+    if count == 1 or count > MAX_BLOCKS:
+        return None
+    return _split(form, n, indptr, indices, data, count, labels)
+
+
+def _split(form, n, indptr, indices, data, count, labels):
+    """The blocks of the components ``labels``: their rows (columns for
+    CSC) gathered with their entries, indices renumbered within the block.
+    Every entry of a block's rows lies in the block's columns: the
+    components were found from these entries."""
+    sizes = np.bincount(labels, minlength=count)
+    by_component = np.argsort(labels, kind="stable")
+    first = np.concatenate(([0], np.cumsum(sizes)))
+    local = np.empty(n, dtype=indices.dtype)
+    local[by_component] = np.arange(n) - first[labels[by_component]]
+    lengths = np.diff(indptr)
+    blocks = []
+    for c in range(count):
+        nodes = by_component[first[c]:first[c + 1]]
+        row_lengths = lengths[nodes]
+        ptr = np.zeros(nodes.shape[0] + 1, dtype=indptr.dtype)
+        np.cumsum(row_lengths, out=ptr[1:])
+        # positions of the block's entries in A's arrays, row after row
+        entries = np.repeat(indptr[nodes] - ptr[:-1], row_lengths) + np.arange(ptr[-1])
+        arrays = (form, "A", (nodes.shape[0],) * 2, ptr,
+                  np.ascontiguousarray(local[indices[entries]]),
+                  np.ascontiguousarray(data[entries]))
+        blocks.append(_Block(nodes, arrays))
+    return blocks
+
+
+def lanczos_on_blocks(blocks, n, k, dtype, which, ncv, block, max_block, maxiter, tol, seed,
+                      v0, callback, nthreads):
+    """:func:`eigkit._kernels.krylov.lanczos` on A = diag(blocks): the k wanted
+    pairs of each block, then the k best of them all.
+
+    Returns the kernel's ``(w, res, z, converged, info)``: the pairs wanted
+    first, z of order n.  ``info['matvecs']`` counts products with A: a
+    product with a block counts as the block's share of A's stored entries.
+    Each block has its own norm estimate, so ``tol`` holds relative to the
+    block a pair belongs to (at most ||A||).  ``callback`` follows each
+    block's solve in turn.
+    """
+    found = [_solve_block(b, k, dtype, which, ncv, block, max_block, maxiter, tol, seed,
+                          v0, callback, nthreads) for b in blocks]
+    # A block that did not converge returns fewer pairs than it was asked
+    # for; as many fewer are reported converged overall.
+    missing = sum(min(k, b.order) - f[0].shape[0] for f, b in zip(found, blocks))
+    owner = np.concatenate([np.full(f[0].shape[0], i) for i, f in enumerate(found)])
+    column = np.concatenate([np.arange(f[0].shape[0]) for f in found])
+    w = np.concatenate([f[0] for f in found])
+    res = np.concatenate([f[1] for f in found])
+    best = np.argsort(_WANTED_FIRST[which](w), kind="stable")[:max(0, k - missing)]
+    z = np.zeros((n, best.shape[0]), dtype=dtype, order="F")
+    for j, pick in enumerate(best):
+        b = blocks[owner[pick]]
+        z[b.nodes, j] = found[owner[pick]][2][:, column[pick]]
+    total = max(1, sum(b.stored for b in blocks))
+    info = {
+        "matvecs": math.ceil(sum(f[4]["matvecs"] * b.stored for f, b in zip(found, blocks))
+                             / total),
+        "iterations": sum(f[4]["iterations"] for f in found),
+        "block_size": max(f[4]["block_size"] for f in found),
+        "anorm": max(f[4]["anorm"] for f in found),
+        "blocks": len(blocks),
+    }
+    converged = missing == 0 and all(f[3] for f in found)
+    return w[best], res[best], z, converged, info
+
+
+def _solve_block(b, k, dtype, which, ncv, block, max_block, maxiter, tol, seed, v0, callback,
+                 nthreads):
+    """The (at most k) wanted pairs of one block, wanted first, as the
+    kernel returns them."""
+    wanted = min(k, b.order)
+    basis = min(ncv, b.order)
+    complex_problem = np.dtype(dtype).kind == "c"
+    if b.order <= DENSE_ORDER or basis <= wanted + complex_problem:
+        return _dense_block(b, wanted, dtype, which)
+    start = None if v0 is None else v0[b.nodes]
+    if start is not None and not np.any(start):
+        start = None
+    w, res, z, converged, info = _krylov_kernels.lanczos(
+        None, None, b.order, wanted, dtype, which, basis, min(block, basis - wanted),
+        max_block, maxiter, tol, seed, start, True, callback, nthreads, b.arrays)
+    return w[:wanted], res[:wanted], z[:, :wanted], converged, info
+
+
+def _dense_block(b, wanted, dtype, which):
+    """A small block by the dense solver, residual norms computed; counted
+    as b.order products."""
+    form, _, shape, ptr, idx, val = b.arrays
+    matrix = (csr_array if form == "csr" else csc_array)((val, idx, ptr), shape=shape).toarray()
+    w, z = eigh(matrix)
+    anorm = float(np.max(np.abs(w))) if w.size else 0.0
+    pick = np.argsort(_WANTED_FIRST[which](w), kind="stable")[:wanted]
+    w, z = w[pick], np.asarray(z[:, pick], dtype=dtype)
+    res = np.linalg.norm(matrix @ z - z * w, axis=0)
+    # forming the dense block is its product with the identity
+    info = {"matvecs": b.order, "iterations": 0, "block_size": 0, "anorm": anorm}
+    return w, res, z, True, info
