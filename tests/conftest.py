@@ -28,3 +28,17 @@ def python_sigint_handler():
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@pytest.fixture
+def tune():
+    """Sets eigkit's tunables for one test (eigkit.config.set_tunables) and
+    restores them after it: ``tune(two_stage_min_order=0)``."""
+    from eigkit.config import set_tunables
+    saved = []
+
+    def set_values(**values):
+        saved.append(set_tunables(**values))
+    yield set_values
+    for previous in reversed(saved):
+        set_tunables(**previous)

@@ -14,7 +14,6 @@ from sklearn.metrics import adjusted_rand_score  # noqa: E402
 from sklearn.neighbors import kneighbors_graph  # noqa: E402
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-from eigkit import cluster  # noqa: E402
 from eigkit._ml.label_assignment import cluster_qr, discretize  # noqa: E402
 from eigkit.cluster import SpectralClustering, SpectralEmbedding, spectral_embedding  # noqa: E402
 
@@ -86,10 +85,10 @@ def test_embedding_matches_sklearn_subspace(connected_graphs, n, eigen_solver):
     assert largest_principal_sine(ours, theirs) < 1e-6
 
 
-def test_embedding_sign_convention_and_dense_equals_lanczos(connected_graphs, monkeypatch):
+def test_embedding_sign_convention_and_dense_equals_lanczos(connected_graphs, tune):
     a = connected_graphs[300]
     dense = spectral_embedding(a, n_components=3, random_state=0, drop_first=False)
-    monkeypatch.setattr(cluster, "DENSE_MAX_NODES", 100)
+    tune(embedding_dense_max_nodes=100)
     lanczos = spectral_embedding(a, n_components=3, random_state=0, drop_first=False)
     assert largest_principal_sine(lanczos, dense) < 1e-8
     for emb in (lanczos, dense):

@@ -8,6 +8,7 @@ import scipy.sparse.linalg as spla
 
 import eigkit
 from eigkit._linalg import connected_components as _components
+from eigkit.config import get_tunables
 from eigkit.sparse import LanczosNoConvergence
 
 pytestmark = pytest.mark.usefixtures("single_threaded_blas")
@@ -127,12 +128,13 @@ def test_deterministic_and_v0_restricted_to_blocks():
 
 
 def test_what_is_not_split():
-    # BE (both ends of the whole spectrum), more components than
-    # MAX_BLOCKS, and a LinearOperator are solved as one matrix
+    # BE (both ends of the whole spectrum), more components than the
+    # tunable components_max_blocks, and a LinearOperator are solved as one
+    # matrix
     a = reducible([200, 220], seed=8)
     w, v, info = eigkit.eigsh(a, k=4, which="BE", rng=0, return_info=True)
     assert info.blocks == 1
-    n = _components.MAX_BLOCKS + 5
+    n = get_tunables()["components_max_blocks"] + 5
     diag = sp.diags_array(np.linspace(1, 2, n), format="csr")
     w, v, info = eigkit.eigsh(diag, k=3, which="LA", rng=0, return_info=True)
     assert info.blocks == 1 and np.allclose(w, np.linspace(1, 2, n)[-3:])

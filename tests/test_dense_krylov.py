@@ -21,7 +21,7 @@ N = 240
 
 
 @pytest.fixture
-def outcomes(monkeypatch, single_threaded_blas):
+def outcomes(monkeypatch, tune, single_threaded_blas):
     """Lower the policy's thresholds to small orders; record the status of
     every compiled Krylov solve."""
     seen = []
@@ -33,9 +33,8 @@ def outcomes(monkeypatch, single_threaded_blas):
         return result
 
     monkeypatch.setattr(_krylov_subset._krylov_kernels, "extreme_eigenpairs", spy)
-    monkeypatch.setattr(_krylov_subset.POLICY, "min_n", 50)
     # the direct solver's cost model is for large orders; allow the work
-    monkeypatch.setattr(_krylov_subset.POLICY, "budget_fraction", 1e3)
+    tune(krylov_subset_min_order=50, krylov_subset_budget=1e3)
     return seen
 
 
@@ -162,11 +161,11 @@ def test_deterministic(outcomes):
     assert np.array_equal(w1, w2) and np.array_equal(z1, z2)
 
 
-def test_flat_spectrum_falls_back_within_budget(outcomes, monkeypatch):
+def test_flat_spectrum_falls_back_within_budget(outcomes, monkeypatch, tune):
     # a random symmetric matrix: the residuals fall slowly; with the real
-    # budget fraction the solve must give up after its first cycle
-    monkeypatch.setattr(_krylov_subset.POLICY, "budget_fraction", 0.3)
-    monkeypatch.setattr(_krylov_subset, "direct_cost", lambda n: 2 * n)
+    # budget fraction the solve must give up after its first cycle (a
+    # direct cost of 2 n products at every order)
+    tune(krylov_subset_budget=0.3, krylov_subset_cost_per_order=(2.0, 2.0, 2.0, 2.0))
     rng = np.random.default_rng(11)
     g = rng.standard_normal((N, N))
     a = (g + g.T) / 2
@@ -185,8 +184,8 @@ def test_flat_spectrum_falls_back_within_budget(outcomes, monkeypatch):
     check_pairs(a, w, z, N - 10, N - 1, np.float64)
 
 
-def test_uncertified_answer_falls_back(outcomes, monkeypatch):
-    monkeypatch.setattr(_krylov_subset.POLICY, "ratio_limit", 1e-12)
+def test_uncertified_answer_falls_back(outcomes, tune):
+    tune(krylov_subset_ratio_limit=1e-12)
     a = decaying(N, np.float64, seed=6)
     w, z = eigkit.eigh(a, subset_by_index=[N - 3, N - 1])
     assert outcomes == ["not certified"]

@@ -108,13 +108,13 @@ def test_pca_fraction_of_variance_selects_like_scikit_learn(client):
 
 @pytest.mark.parametrize("solver, col_chunk", [("randomized", 150), ("randomized", 300),
                                                ("arpack", 300)])
-def test_pca_wide_data_matches_in_memory(client, tmp_path, monkeypatch, solver, col_chunk):
+def test_pca_wide_data_matches_in_memory(client, tmp_path, tune, solver, col_chunk):
     sklearn = pytest.importorskip("sklearn.decomposition")
     # More features than the one-pass path takes (its limit lowered to keep
     # the test small), chunked in rows only (one task per block product) or
     # in both directions (Dask's matmuls); a decaying spectrum so that the
     # iterations reach full accuracy.
-    monkeypatch.setattr(eigkit.distributed, "GRAM_MAX_FEATURES", 100)
+    tune(dask_gram_max_features=100)
     scales = np.concatenate([np.geomspace(100.0, 5.0, 6), np.full(294, 0.01)])
     X, A = _counted_array(tmp_path / "log", 200, scales, 70, col_chunk, offset=50.0)
     fit = fit_pca_dask(X, 5, svd_solver="auto" if solver == "randomized" else solver,
@@ -134,9 +134,9 @@ def test_pca_wide_data_matches_in_memory(client, tmp_path, monkeypatch, solver, 
 
 @pytest.mark.parametrize("algorithm, n_features", [("randomized", 40), ("arpack", 40),
                                                    ("randomized", 150)])
-def test_truncated_svd_matches_scikit_learn(client, monkeypatch, algorithm, n_features):
+def test_truncated_svd_matches_scikit_learn(client, tune, algorithm, n_features):
     sklearn = pytest.importorskip("sklearn.decomposition")
-    monkeypatch.setattr(eigkit.distributed, "GRAM_MAX_FEATURES", 100)
+    tune(dask_gram_max_features=100)
     scales = np.concatenate([np.geomspace(50.0, 2.0, 5), np.full(n_features - 5, 0.01)])
     A = np.abs(_block_values(2, 0, 400, scales, 0.0))
     fit = fit_truncated_svd_dask(da.from_array(A, chunks=(90, 400)), 3, algorithm=algorithm,

@@ -11,7 +11,8 @@ from sklearn.datasets import make_blobs  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
-from eigkit._ml.kmeans import MAX_WIDTH, k_means  # noqa: E402
+from eigkit._ml.kmeans import k_means  # noqa: E402
+from eigkit.config import get_tunables  # noqa: E402
 
 # scikit-learn's OpenMP threads only contend on a shared machine
 pytestmark = pytest.mark.usefixtures("single_threaded_blas")
@@ -90,4 +91,4 @@ def test_input_kept_and_bad_sizes_refused():
     with pytest.raises(ValueError, match="n_clusters"):
         k_means(X, 101, random_state=rs(0))
     with pytest.raises(ValueError, match="features"):
-        k_means(np.zeros((100, MAX_WIDTH + 1)), 2, random_state=rs(0))
+        k_means(np.zeros((100, get_tunables()["kmeans_max_width"] + 1)), 2, random_state=rs(0))

@@ -1,8 +1,8 @@
 """The two-stage eigenvalues-only path (band reduction, bulge chasing):
 its kernels alone, and eigvalsh through it on LAPACK's hard matrices.
 
-eigvalsh takes this path from dense._TWO_STAGE_MIN_ORDER on; the tests
-lower that order so that small matrices (and bandwidths around their
+eigvalsh takes this path from the tunable two_stage_min_order on; the
+tests lower that order so that small matrices (and bandwidths around their
 order: n < b, n = b, n = b + 1) exercise it.
 """
 import numpy as np
@@ -10,7 +10,6 @@ import pytest
 import scipy.linalg as sla
 
 import eigkit
-from eigkit import dense
 from eigkit._kernels import _testing, dense as dense_kernels
 from matrices import DENSE_KINDS, DTYPES, hermitian, real_dtype, ulp
 from test_dense import THRESHOLD, assert_eigenvalues_close, poison_other_triangle, reference_eigenvalues
@@ -20,13 +19,13 @@ pytestmark = pytest.mark.usefixtures("single_threaded_blas")
 
 
 @pytest.fixture
-def two_stage(monkeypatch):
+def two_stage(tune):
     """eigvalsh through the two-stage path at every order; the fixture's
     value sets the bandwidth."""
-    monkeypatch.setattr(dense, "_TWO_STAGE_MIN_ORDER", 0)
+    tune(two_stage_min_order=0)
 
     def set_bandwidth(b):
-        monkeypatch.setattr(dense, "_TWO_STAGE_BANDWIDTH", b)
+        tune(two_stage_bandwidth=b)
     return set_bandwidth
 
 
@@ -183,7 +182,7 @@ def test_nan_without_check_does_not_hang(two_stage):
     assert np.isnan(w).any()
 
 
-def test_dispatch_by_order(monkeypatch):
+def test_dispatch_by_order(monkeypatch, tune):
     """From the crossover order on, eigenvalues only (never vectors) take
     the two-stage path."""
     calls = []
@@ -193,7 +192,7 @@ def test_dispatch_by_order(monkeypatch):
         calls.append(args[0].shape[0])
         return real_kernel(*args)
     monkeypatch.setattr(dense_kernels, "symmetric_eigvals_two_stage", spy)
-    monkeypatch.setattr(dense, "_TWO_STAGE_MIN_ORDER", 20)
+    tune(two_stage_min_order=20)
     a = hermitian("random", 20, np.float64, seed=2)
     eigkit.eigvalsh(a[:19, :19])
     eigkit.eigh(a)

@@ -1,7 +1,7 @@
 """``eigkit`` / ``python -m eigkit``: the command line.
 
     eigkit bench [options]     time eigkit against SciPy, NumPy, scikit-learn
-    eigkit config              the BLAS in use and the build options
+    eigkit config              the BLAS in use, the build options and the tunables
 
 With no subcommand, the options go to ``bench`` (``python -m eigkit
 --suite dense`` is ``eigkit bench --suite dense``); with no arguments at

@@ -6,8 +6,9 @@ Drop-ins for :func:`sklearn.manifold.spectral_embedding`,
 attributes and sign convention.  The eigenvectors of the graph Laplacian
 come from eigkit:
 
-- small graphs (n <= 1000 nodes): the wanted eigenpairs of the dense
-  Laplacian by :func:`eigkit.eigh` (bisection and inverse iteration);
+- small graphs (n <= 1000 nodes, the tunable ``embedding_dense_max_nodes``):
+  the wanted eigenpairs of the dense Laplacian by :func:`eigkit.eigh`
+  (bisection and inverse iteration);
 - larger graphs: the largest eigenpairs of the normalized adjacency
   D^-1/2 W D^-1/2 = I - L by eigkit's block Lanczos
   (:func:`eigkit.eigsh`, ``which='LA'``), which needs only products with
@@ -43,8 +44,9 @@ from sklearn.utils import check_random_state  # noqa: E402
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params  # noqa: E402
 from sklearn.utils.validation import check_symmetric, validate_data  # noqa: E402
 
+from . import _tuning  # noqa: E402
 from ._ml.label_assignment import cluster_qr, discretize  # noqa: E402
-from ._ml.kmeans import MAX_WIDTH, k_means  # noqa: E402
+from ._ml.kmeans import k_means  # noqa: E402
 from ._ml.neighbors import kneighbors_graph as dense_kneighbors_graph  # noqa: E402
 from ._threads import kernel_threads  # noqa: E402
 from .dense import eigh  # noqa: E402
@@ -52,13 +54,6 @@ from .sparse import eigsh  # noqa: E402
 
 __all__ = ["spectral_embedding", "SpectralEmbedding", "SpectralClustering"]
 
-DENSE_MAX_NODES = 1000
-# eigkit's kNN graph for dense X up to this many features; beyond, the
-# leaves' bounds rarely skip anything and scikit-learn's brute force (one
-# BLAS thread per OpenMP thread) was faster: 300 features, 8000 points,
-# 1.1 s against 0.6 s; 50 features, 20000 points, 0.88 s against 0.87 s;
-# 10 features, 100000 blobs, 1.5 s against 40 s (2 cores, loaded).
-KNN_MAX_FEATURES = 64
 MATRIX_FREE_TOL = 1e-6   # eigen_tol='auto' without factorization, like LOBPCG's loose default
 
 
@@ -74,7 +69,7 @@ def _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state):
         # scikit-learn sets the diagonal of L to 1: self-loops count neither
         # in the degrees nor in the operator.
         lap = _with_unit_diagonal(lap)
-    if n <= DENSE_MAX_NODES or k >= n // 5:
+    if n <= _tuning.value("embedding_dense_max_nodes") or k >= n // 5:
         dense_lap = lap.toarray() if sparse.issparse(lap) else np.asarray(lap)
         _, vectors = eigh(dense_lap, subset_by_index=[0, k - 1], check_finite=False)
     else:
@@ -240,7 +235,8 @@ def _knn_affinity(X, n_neighbors, n_jobs, precomputed):
         connectivity = NearestNeighbors(n_neighbors=n_neighbors, n_jobs=n_jobs,
                                         metric="precomputed").fit(X).kneighbors_graph(
                                             X=X, mode="connectivity")
-    elif sparse.issparse(X) or X.shape[1] > KNN_MAX_FEATURES:
+    # in many dimensions the kernel's leaf bounds rarely skip anything
+    elif sparse.issparse(X) or X.shape[1] > _tuning.value("knn_max_features"):
         connectivity = kneighbors_graph(X, n_neighbors, include_self=True, n_jobs=n_jobs)
     else:
         connectivity = _sklearn_sparse_interface(
@@ -252,7 +248,8 @@ def _kmeans_labels(maps, n_clusters, random_state, n_init, verbose):
     """k-means labels of the embedding's rows: eigkit's kernel for the
     narrow embeddings spectral clustering makes, scikit-learn's k_means for
     wider ones and when its progress is to be printed (verbose)."""
-    narrow = n_clusters <= min(maps.shape[0], MAX_WIDTH) and maps.shape[1] <= MAX_WIDTH
+    width = _tuning.value("kmeans_max_width")
+    narrow = n_clusters <= min(maps.shape[0], width) and maps.shape[1] <= width
     if narrow and not verbose:
         return k_means(maps, n_clusters, random_state=random_state, n_init=n_init,
                        n_threads=kernel_threads())[1]

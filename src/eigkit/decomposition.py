@@ -44,6 +44,7 @@ from sklearn.utils import check_random_state  # noqa: E402
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions  # noqa: E402
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data  # noqa: E402
 
+from . import _tuning  # noqa: E402
 from ._ml.centered import (CenteredData, centered_gram, centered_total_variance,  # noqa: E402
                         column_means, covariance_product)
 from ._ml.pca_dimension import infer_dimension  # noqa: E402
@@ -106,7 +107,7 @@ def _top_eigenpairs(gram, k):
     m = gram.shape[0]
     if k is None:
         return eigh(gram, overwrite_a=True, check_finite=False)
-    if m <= _LANCZOS_MIN_ORDER or k > m // 4:
+    if m <= _tuning.value("pca_gram_lanczos_min_order") or k > m // 4:
         return eigh(gram, overwrite_a=True, check_finite=False, subset_by_index=[m - k, m - 1])
     upper = np.triu_indices(m, 1)
     gram[upper] = gram.T[upper]
@@ -149,19 +150,15 @@ def _solve_lanczos(X, k, est, random_state):
 def _lanczos_block(k, m, sparse):
     """Block size and basis size of the Lanczos solve on the covariance.
 
-    On dense X a product costs a pass over X (csrc/ml/covariance_operator.h)
-    whose cost grows slowly with the block: 5000 x 5000, one thread,
-    14.0 / 17.0 / 21.8 / 30.9 ms for blocks of 1 / 2 / 4 / 8 vectors.  With
-    decaying spectra and k = 10 the solve took 47 / 23 / 18 / 14 passes
-    (basis 24 / 32 / 32 / 60), so blocks of 4 with a basis of
-    max(2k + 1, 20) + 3 blocks take the least time (blocks of 4 to 8 are
-    within 10 % of each other; 4 wastes fewer products when k is small).
-    Sparse products cost the same per vector for any block: eigsh's
-    defaults (blocks of 2), which need the fewest products.
+    On dense X a product is a pass over X whose cost grows slowly with the
+    block: the tunable ``pca_lanczos_block``, with a basis of
+    max(2k + 1, 20) + 3 blocks.  Sparse products cost the same per vector
+    for any block: eigsh's defaults, which need the fewest products.
     """
     if sparse:
         return None, None
-    return _LANCZOS_BLOCK, min(m, max(2 * k + 1, 20) + 3 * _LANCZOS_BLOCK)
+    block = _tuning.value("pca_lanczos_block")
+    return block, min(m, max(2 * k + 1, 20) + 3 * block)
 
 
 def _solve_randomized(X, k, est, random_state):
@@ -178,24 +175,6 @@ _SOLVERS = {"covariance_eigh": _solve_covariance, "full": _solve_full,
             "randomized": _solve_randomized}
 _EXACT = ("full", "covariance_eigh")
 
-_LANCZOS_MIN_ORDER = 500
-_LANCZOS_BLOCK = 4
-# Costs in units of one multiply-add of the covariance route's SYRK,
-# measured on one machine (AMD EPYC, 2 cores, OpenBLAS): the randomized
-# range finder's products with 20 columns cost 4.5 units per multiply-add
-# (20000 x 2000).  A Lanczos product on dense C-ordered X is a pass of the
-# covariance kernel (csrc/ml/covariance_operator.h) with a block of 4; with
-# one thread each (loaded machine, medians of 3, k = 10), covariance
-# route / Lanczos: 100000 x 300 0.22 / 0.71 s, 20000 x 2000 1.85 / 0.77 s,
-# 5000 x 5000 4.78 / 0.46 s, i.e. 23 ps per SYRK unit and 36 to 47 units
-# per entry of X and pass, counting max(12, k + 10) passes of the solve
-# (18 for k = 10) and two more for the means and the total variance.  The
-# samples side (p > n) reads X twice per product: 1.3 times the time of a
-# features-side pass (2000 x 20000 against 20000 x 2000).
-_THIN_PRODUCT_SLOWDOWN = 4.5
-_LANCZOS_PASS_COST = 40.0
-_LANCZOS_SAMPLES_SIDE = 1.3
-_GRAM_LANCZOS_PRODUCTS = 200    # products with the Gram matrix in its top-k solve
 
 
 def auto_solver(shape, n_components, sparse):
@@ -212,11 +191,13 @@ def auto_solver(shape, n_components, sparse):
         return "full"
     power = 7 if n_components < 0.1 * small else 4
     width = min(n_components + 10, small)
+    # in multiply-adds of the covariance route's SYRK
     costs = {
-        "full": (large + _GRAM_LANCZOS_PRODUCTS) * small * small,
-        "lanczos": (_LANCZOS_PASS_COST * (max(12, n_components + 10) + 2) * n * p
-                    * (_LANCZOS_SAMPLES_SIDE if p > n else 1.0)),
-        "randomized": _THIN_PRODUCT_SLOWDOWN * (2 * power + 2) * 2 * n * p * width,
+        "full": (large + _tuning.value("pca_gram_lanczos_products")) * small * small,
+        "lanczos": (_tuning.value("pca_lanczos_pass_cost") * (max(12, n_components + 10) + 2)
+                    * n * p * (_tuning.value("pca_lanczos_samples_side") if p > n else 1.0)),
+        "randomized": (_tuning.value("pca_randomized_product_cost") * (2 * power + 2)
+                       * 2 * n * p * width),
     }
     if n_components >= small:      # Lanczos needs k < min(n, p)
         del costs["lanczos"]

@@ -18,6 +18,7 @@ from numpy.linalg import LinAlgError  # noqa: F401  (re-exported for users' exce
 from scipy.linalg.blas import find_best_blas_type
 from scipy.sparse import issparse
 
+from . import _tuning
 from ._kernels import dense as _dense_kernels, tridiagonal as _tridiagonal_kernels
 from ._linalg import krylov_subset as _krylov_subset
 from ._threads import kernel_threads
@@ -30,17 +31,6 @@ _GENERALIZED_DRIVERS = ("gv", "gvd", "gvx")
 _FULL_SPECTRUM_DRIVERS = ("ev", "evd", "gv", "gvd")
 _TRIDIAGONAL_DRIVERS = ("auto", "stemr", "sterf", "stebz", "stev", "stevd")
 _SELECT_CODES = {0: 0, 1: 1, 2: 2, "all": 0, "value": 1, "index": 2, "a": 0, "v": 1, "i": 2}
-
-# Eigenvalues only, from this order on, come from the two-stage reduction
-# (band form in level-3 BLAS, then bulge chasing) rather than the one-stage
-# tridiagonalization, whose matrix-vector products are memory-bound once
-# A outgrows the cache.  Measured (2-core EPYC with a 32 MiB L3, two
-# threads, quiet, medians of 5): two-stage / one-stage 1.34 at n = 1500,
-# 1.26 at 2000 (A still fits in L3), 0.90 at 2500, 0.86 at 3000.
-# Private knobs: the tests lower the order to run the path on small
-# matrices and vary the bandwidth (0: the kernel's default).
-_TWO_STAGE_MIN_ORDER = 2500
-_TWO_STAGE_BANDWIDTH = 0
 
 
 # ---------------------------------------------------------------------------
@@ -215,7 +205,9 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
         on GEMM products: kept only if LAPACK's residual and
         orthogonality tests pass, abandoned for the direct solver as soon
         as its work, done or predicted, exceeds a fraction of the direct
-        solver's (a flat spectrum: a random matrix).
+        solver's (a flat spectrum: a random matrix).  These orders and
+        limits are the defaults of tunables (``two_stage_min_order``,
+        ``krylov_subset_*``; see :func:`eigkit.config.set_tunables`).
 
     Returns
     -------
@@ -304,9 +296,11 @@ def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, it
     found = None
     if krylov is not None:
         found = _krylov_subset.solve(work_a, krylov, not eigvals_only, kernel_threads())
-    if found is None and eigvals_only and n >= _TWO_STAGE_MIN_ORDER:
+    # once A outgrows the cache, level-3 BLAS beats memory-bound products
+    if found is None and eigvals_only and n >= _tuning.value("two_stage_min_order"):
         return _dense_kernels.symmetric_eigvals_two_stage(work_a, kind, il, iu, vl, vu,
-                                                  _TWO_STAGE_BANDWIDTH, kernel_threads())
+                                                          _tuning.value("two_stage_bandwidth"),
+                                                          kernel_threads())
     if found is None:
         found = _dense_kernels.symmetric_eigen(work_a, not eigvals_only, kind, il, iu, vl, vu,
                                        kernel_threads())

@@ -38,18 +38,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
+from . import _tuning
 from ._linalg.dask_operator import dask_linear_operator, import_dask, is_dask_array
 from .dense import eigh
 from .sparse import eigsh
 
 __all__ = ["DaskDecomposition", "fit_pca_dask", "fit_truncated_svd_dask", "transform_dask",
            "inverse_transform_dask", "dask_linear_operator", "is_dask_array"]
-
-# Beyond this many features the p x p scatter matrices of the one-pass path
-# cost more memory per block than a randomized pass does.
-GRAM_MAX_FEATURES = 1000
-# Blocks merged per task in the tree reductions.
-_SPLIT_EVERY = 8
 
 
 @dataclass
@@ -130,7 +125,9 @@ def _pca_solver(svd_solver, p):
                          f"got {svd_solver!r}")
     chosen = _PCA_SOLVERS[svd_solver]
     if chosen is None:
-        chosen = "covariance_eigh" if p <= GRAM_MAX_FEATURES else "randomized"
+        # beyond, a block's p x p scatter matrix costs more than a randomized pass
+        chosen = ("covariance_eigh" if p <= _tuning.value("dask_gram_max_features")
+                  else "randomized")
     return chosen
 
 
@@ -181,11 +178,13 @@ def _merge_moments(*parts):
 
 
 def _tree(level, merge):
-    """Reduce delayed values in a tree, _SPLIT_EVERY per task."""
+    """Reduce delayed values in a tree, the tunable ``dask_split_every`` per
+    task."""
     dask, _ = import_dask()
+    every = _tuning.value("dask_split_every")
     while len(level) > 1:
-        level = [dask.delayed(merge, pure=True)(*level[i:i + _SPLIT_EVERY])
-                 for i in range(0, len(level), _SPLIT_EVERY)]
+        level = [dask.delayed(merge, pure=True)(*level[i:i + every])
+                 for i in range(0, len(level), every)]
     return level[0]
 
 
@@ -407,8 +406,9 @@ def fit_pca_dask(X, n_components=None, *, svd_solver="auto", n_oversamples=10, n
         fraction of the variance (``'covariance_eigh'`` / ``'full'`` only).
     svd_solver : {'auto', 'covariance_eigh', 'full', 'randomized', 'arpack'}
         ``'covariance_eigh'`` (also for ``'full'``; ``'auto'`` when
-        n_features <= 1000): one pass, exact.  ``'randomized'`` (``'auto'``
-        otherwise): subspace iteration, ``n_iter + 2`` passes.
+        n_features <= 1000, the tunable ``dask_gram_max_features``): one
+        pass, exact.  ``'randomized'`` (``'auto'`` otherwise): subspace
+        iteration, ``n_iter + 2`` passes.
         ``'arpack'``: block Lanczos (:func:`eigkit.eigsh`) on the covariance
         operator, one pass per block product.
     n_oversamples : int
@@ -468,9 +468,10 @@ def fit_truncated_svd_dask(X, n_components=2, *, algorithm="randomized", n_iter=
     n_components : int
         Number of components (less than n_features for ``'arpack'``).
     algorithm : {'randomized', 'arpack', 'covariance_eigh'}
-        With n_features <= 1000, ``'randomized'`` takes the exact one-pass
-        path ``'covariance_eigh'`` (eigenpairs of X^T X), which is cheaper
-        than ``n_iter + 2`` passes and exact.  ``'arpack'``: block Lanczos
+        With n_features <= 1000 (the tunable ``dask_gram_max_features``),
+        ``'randomized'`` takes the exact one-pass path
+        ``'covariance_eigh'`` (eigenpairs of X^T X), which is cheaper than
+        ``n_iter + 2`` passes and exact.  ``'arpack'``: block Lanczos
         on X^T X, one pass per block product.
     n_iter, n_oversamples, tol, random_state
         As for :func:`fit_pca_dask`.
@@ -495,8 +496,8 @@ def fit_truncated_svd_dask(X, n_components=2, *, algorithm="randomized", n_iter=
                          f"got {algorithm!r}")
     X = _checked_array(X, min_samples=1)
     n, p = X.shape
-    solver = "covariance_eigh" if algorithm == "randomized" and p <= GRAM_MAX_FEATURES \
-        else algorithm
+    solver = ("covariance_eigh" if algorithm == "randomized"
+              and p <= _tuning.value("dask_gram_max_features") else algorithm)
     k = _checked_components(n_components, n, p, "arpack" if solver == "arpack" else "randomized")
     if solver == "covariance_eigh":
         (moments,) = _Passes()(_moments(X))

@@ -25,6 +25,7 @@ from scipy.sparse import csc_matrix, eye as speye, issparse
 from scipy.sparse.linalg import (ArpackNoConvergence, LinearOperator, aslinearoperator, gmres,
                                  splu)
 
+from . import _tuning
 from ._kernels import krylov as _krylov_kernels
 from ._linalg import connected_components as _components
 from ._linalg.compressed_operator import CompressedGram, compressed_arrays
@@ -36,8 +37,6 @@ from .dense import eigh as _dense_eigh
 __all__ = ["eigsh", "svds", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo"]
 
 _WHICH = ["LM", "SM", "LA", "SA", "BE"]
-_DEFAULT_BLOCK = 2
-_MAX_BLOCK = 8
 
 
 class LanczosNoConvergence(ArpackNoConvergence):
@@ -232,8 +231,9 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
         Also return a :class:`LanczosInfo` (matvecs, restarts, residual
         norms of the returned pairs) as the last element of the result.
     block_size : int, optional
-        Lanczos block size (default 2); a final verification cycle widens
-        it when clusters of near-equal eigenvalues appear.
+        Lanczos block size (default 2, the tunable ``eigsh_block_size``);
+        a final verification cycle widens it when clusters of near-equal
+        eigenvalues appear.
 
     Raises :class:`LanczosNoConvergence`, a subclass of SciPy's
     ``ArpackNoConvergence``, with the converged pairs when ``maxiter``
@@ -280,7 +280,7 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     dtype = _working_dtype(A)
     v0 = _checked_v0(v0, n, dtype)
     ncv = _basis_size(ncv, k, n, complex_problem)
-    block = _DEFAULT_BLOCK if block_size is None else int(block_size)
+    block = _tuning.value("eigsh_block_size") if block_size is None else int(block_size)
     if block < 1:
         raise ValueError(f"block_size must be positive, block_size={block}")
 
@@ -298,14 +298,15 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     progress = report if callback is not None else None
     blocks = (None if sparse_arrays is None
               else _components.independent_blocks(sparse_arrays, dtype, which))
+    max_block = max(block, _tuning.value("eigsh_max_block_size"))
     if blocks is not None:
         w, res, z, converged, raw = _components.lanczos_on_blocks(
-            blocks, n, k, dtype, which, ncv, block, max(block, _MAX_BLOCK), int(maxiter),
+            blocks, n, k, dtype, which, ncv, block, max_block, int(maxiter),
             float(tol), _seed(rng, v0), v0, progress, kernel_threads())
     else:
         w, res, z, converged, raw = _krylov_kernels.lanczos(
             scaling.wrap(apply_op), apply_b, n, k, dtype, which, ncv, block,
-            max(block, _MAX_BLOCK), int(maxiter), float(tol), _seed(rng, v0), v0, True,
+            max_block, int(maxiter), float(tol), _seed(rng, v0), v0, True,
             progress, kernel_threads(), sparse_arrays)
     w, res, raw["anorm"] = scaling.unscale(w), scaling.unscale(res), scaling.unscale(raw["anorm"])
     return _shaped_result(w, res, z, converged, raw, k, imode, sigma, which, dtype,
@@ -483,7 +484,7 @@ def _basis_size(ncv, k, n, complex_problem):
     elif chosen > n or chosen <= k:
         raise ValueError(f"ncv must be k<ncv<=n, ncv={chosen}")
     if ncv is None:
-        chosen = min(n, max(chosen, 4 * k + 4 * _DEFAULT_BLOCK + 12))
+        chosen = min(n, max(chosen, 4 * k + 4 * _tuning.value("eigsh_block_size") + 12))
     return chosen
 
 

@@ -137,3 +137,16 @@ def build_info():
     return {"build_type": EK_BUILD_TYPE.decode(), "c_compiler": EK_C_COMPILER.decode(),
             "c_flags": EK_C_FLAGS.decode(), "cython": EK_CYTHON_VERSION.decode(),
             "sanitizers": bool(EK_SANITIZE), "rotation_kernels": ek_simd_paths().decode()}
+
+
+def compiled_tunables():
+    """The tunables fixed when the kernels were compiled, read-only.
+
+    Returns
+    -------
+    list of dict
+        One dict per tunable, with keys ``"name"``, ``"value"``, ``"unit"``,
+        ``"decides"`` (what it decides, one sentence) and ``"where"`` (the
+        kernel that reads it).  This build records none.
+    """
+    return []

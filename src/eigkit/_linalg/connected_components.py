@@ -31,17 +31,11 @@ import numpy as np
 from scipy.sparse import csc_array, csr_array
 from scipy.sparse.csgraph import connected_components
 
+from .. import _tuning
 from .._kernels import krylov as _krylov_kernels
 from ..dense import eigh
 
 __all__ = ["independent_blocks", "lanczos_on_blocks"]
-
-# More components than this are solved as one matrix: a Python-level solve
-# per component would cost more than the multiplicity handling saves (a
-# graph of isolated vertices, the identity, the zero matrix).
-MAX_BLOCKS = 64
-# Blocks of at most this order are solved densely.
-DENSE_ORDER = 128
 
 # The key that puts the wanted eigenvalues first, for each ``which``
 # eigsh splits (BE, half from each end of the whole spectrum, is not split).
@@ -73,7 +67,7 @@ class _Block:
 def independent_blocks(sparse, dtype, which):
     """The diagonal blocks of a reducible A, or None when A is irreducible
     (one component), when eigsh's ``which`` does not split, or when A has
-    more than :data:`MAX_BLOCKS` components.
+    more components than the tunable ``components_max_blocks``.
 
     Parameters
     ----------
@@ -110,7 +104,8 @@ def independent_blocks(sparse, dtype, which):
     # The pattern of a CSC matrix is that of A^T: the same components.
     pattern = csr_array((np.ones(stored, dtype=np.int8), indices[:stored], indptr), shape=(n, n))
     count, labels = connected_components(pattern, directed=False)
-    if count == 1 or count > MAX_BLOCKS:
+    # a Python-level solve per component would cost more than it saves
+    if count == 1 or count > _tuning.value("components_max_blocks"):
         return None
     return _split(form, n, indptr, indices, data, count, labels)
 
@@ -187,7 +182,7 @@ def _solve_block(b, k, dtype, which, ncv, block, max_block, maxiter, tol, seed, 
     wanted = min(k, b.order)
     basis = min(ncv, b.order)
     complex_problem = np.dtype(dtype).kind == "c"
-    if b.order <= DENSE_ORDER or basis <= wanted + complex_problem:
+    if b.order <= _tuning.value("components_dense_order") or basis <= wanted + complex_problem:
         return _dense_block(b, wanted, dtype, which)
     start = None if v0 is None else v0[b.nodes]
     if start is not None and not np.any(start):

@@ -15,18 +15,18 @@ returns its pairs, or None: the caller then runs the direct solver on the
 same array.  The path is given up
 
 - before starting, for a subset that is not at one end of the spectrum, for
-  k > n / 16, for n < ``min_n`` (where giving up would cost too large a
-  share of the direct solver's time), and when the work budget would not
-  cover two restart cycles;
+  k > n / 16, for n < 2500 (where giving up would cost too large a share
+  of the direct solver's time), and when the work budget would not cover
+  two restart cycles;
 - while running, when the work done, or the work predicted from the rate
   at which the residuals fall, exceeds the budget: a fraction of the
   direct solver's cost, so that giving up costs at most that fraction;
 - at the end, when the certificate fails: LAPACK's test ratios
   ``||A Z - Z W||_1 / (||A|| n ulp)`` and ``||I - Z^H Z||_1 / (n ulp)``,
-  recomputed from scratch, must stay below ``ratio_limit``.
+  recomputed from scratch, must stay below 20.
 
-The thresholds live in :data:`POLICY`; the tests lower ``min_n`` to run
-both paths on small matrices.
+These thresholds and the direct solver's cost table are tunables
+(``krylov_subset_*`` in :mod:`eigkit._tuning`), read at every call.
 """
 from __future__ import annotations
 
@@ -36,64 +36,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _tuning
 from .._kernels import krylov as _krylov_kernels
 
-#: The direct solver's cost for a subset of order n, in products of A with
-#: one column (GEMM with 8 columns), divided by n.  Measured with one BLAS
-#: thread on a loaded machine: 0.27, 0.38, 0.62, 0.84 at these orders.  With
-#: two threads on a quiet one, the direct solver's times (0.25 s at n = 2000,
-#: 1.05 s at 3000) over an estimated 0.3 / 0.6 ms per column give about 0.4
-#: and 0.6.  The table takes the smaller; linear in between, constant beyond.
-_DIRECT_COST_ORDERS = (500, 1000, 2000, 3000)
-_DIRECT_COST_PER_ORDER = (0.27, 0.38, 0.4, 0.6)
-
-
-@dataclass
-class KrylovSubsetPolicy:
-    """When eigh tries block Lanczos for a subset, and its limits."""
-
-    #: smallest order tried.  Giving up costs the first restart cycle (64
-    #: products and the layout pass): measured with one BLAS thread on a
-    #: random symmetric matrix, 3 % of the direct solver's time at n = 3000,
-    #: 5-7 % at 2000, 11-16 % at 1000 (more with two threads, where the
-    #: direct solver gains more than the memory-bound products); a
-    #: covariance matrix's top 10 took 0.16 of its time at n = 2000 and
-    #: 0.08 at 3000.
-    min_n: int = 2500
-    #: largest k tried, as a fraction of n
-    max_k_fraction: float = 1 / 16
-    #: the Krylov work allowed, done or predicted, as a fraction of the
-    #: direct solver's estimated cost
-    budget_fraction: float = 0.3
-    #: Lanczos block size: GEMM with 8 columns is still bound by reading A,
-    #: so wider blocks cost little more per product but need more products
-    block: int = 8
-    #: the largest LAPACK test ratio certified (LAPACK's tests pass below 60)
-    ratio_limit: float = 20.0
-    #: the start block's seed: the same input gives the same answer
-    seed: int = 0
-
-
-POLICY = KrylovSubsetPolicy()
+#: the start block's seed: the same input gives the same answer
+_SEED = 0
 
 
 @contextlib.contextmanager
 def direct_only():
     """Within the block, eigh never tries the Krylov path (the benchmarks
-    time the direct solver this way).  Not thread-safe: it changes
-    :data:`POLICY`."""
-    saved = POLICY.min_n
-    POLICY.min_n = sys.maxsize
-    try:
+    time the direct solver this way).  Process-wide, as every tunable."""
+    with _tuning.overridden(krylov_subset_min_order=sys.maxsize):
         yield
-    finally:
-        POLICY.min_n = saved
 
 
 def direct_cost(n):
     """The direct subset solver's cost at order n, in products of A with one
     column."""
-    return n * float(np.interp(n, _DIRECT_COST_ORDERS, _DIRECT_COST_PER_ORDER))
+    return n * float(np.interp(n, _tuning.value("krylov_subset_cost_orders"),
+                               _tuning.value("krylov_subset_cost_per_order")))
 
 
 def _basis_size(n, k, block):
@@ -112,16 +74,17 @@ class Plan:
     safe_scale: bool = False
 
 
-def plan(n, il, iu, policy=None):
+def plan(n, il, iu):
     """A :class:`Plan` if the pairs il..iu of a matrix of order n are worth
     a Krylov solve, else None."""
-    policy = POLICY if policy is None else policy
     k = iu - il + 1
     at_top, at_bottom = iu == n - 1, il == 0
-    if at_top == at_bottom or n < policy.min_n or k > policy.max_k_fraction * n:
+    if (at_top == at_bottom or n < _tuning.value("krylov_subset_min_order")
+            or k > _tuning.value("krylov_subset_max_fraction") * n):
         return None
-    budget = policy.budget_fraction * direct_cost(n)
-    if budget < 2 * _basis_size(n, k, policy.block):
+    # giving up then costs at most this fraction of the direct solver's time
+    budget = _tuning.value("krylov_subset_budget") * direct_cost(n)
+    if budget < 2 * _basis_size(n, k, _tuning.value("krylov_subset_block")):
         return None
     return Plan(k, at_top, budget)
 
@@ -149,18 +112,17 @@ def operand(plan, a, lower, dtype, may_overwrite):
     return source, conjugated
 
 
-def solve(work_a, plan, want_vectors, nthreads, policy=None):
+def solve(work_a, plan, want_vectors, nthreads):
     """The planned pairs of the Hermitian matrix ``work_a`` (both triangles
     set, by :func:`operand`), by block Lanczos: ``(w, v)`` (v None without
     vectors), or None when the direct solver should run instead."""
-    policy = POLICY if policy is None else policy
     if not plan.safe_scale:
         return None
     n = work_a.shape[0]
-    block = min(policy.block, (n - plan.k - 1) // 2)
+    block = min(_tuning.value("krylov_subset_block"), (n - plan.k - 1) // 2)
     status, w, v, _ = _krylov_kernels.extreme_eigenpairs(
         work_a, plan.k, plan.largest, block, _basis_size(n, plan.k, block), plan.budget,
-        policy.ratio_limit, nthreads, policy.seed)
+        _tuning.value("krylov_subset_ratio_limit"), nthreads, _SEED)
     if status != 0:
         return None
     return w, (v if want_vectors else None)

@@ -13,13 +13,11 @@ import numpy as np
 from scipy.linalg.blas import get_blas_funcs
 from scipy.sparse import issparse
 
+from .. import _tuning
 from .._kernels.ml import COVARIANCE_MAX_BLOCK
 from .._kernels.ml import centered_gram as gram_kernel
 from .._kernels.ml import covariance_product as covariance_kernel
 from .._threads import kernel_threads
-
-_SLICE_ELEMENTS = 1 << 22   # a centred slice of 32 MB (float64): SYRK calls stay large
-_CACHED_SLICE_ELEMENTS = 1 << 16   # 512 KB (float64): stays in cache between two products
 
 
 class CenteredData:
@@ -102,7 +100,7 @@ def _sliced_covariance_product(X, mean, W, side="features"):
     if side == "features":
         shift = mean @ W
         out = np.zeros((p, W.shape[1]), dtype=np.result_type(X.dtype, W.dtype))
-        for rows in _slices(n, p, _CACHED_SLICE_ELEMENTS):
+        for rows in _slices(n, p, _tuning.value("centering_cached_slice_elements")):
             y = X[rows] @ W
             y -= shift
             out += X[rows].T @ y
@@ -111,7 +109,7 @@ def _sliced_covariance_product(X, mean, W, side="features"):
     # Xc (Xc^T W) = sum over column slices J of Xc[:, J] (Xc[:, J]^T W)
     out = np.zeros((n, W.shape[1]), dtype=np.result_type(X.dtype, W.dtype))
     colsum = W.sum(axis=0)
-    for cols in _slices(p, n, _CACHED_SLICE_ELEMENTS):
+    for cols in _slices(p, n, _tuning.value("centering_cached_slice_elements")):
         xj = X[:, cols]
         z = xj.T @ W - np.outer(mean[cols], colsum)
         out += xj @ z
@@ -120,7 +118,9 @@ def _sliced_covariance_product(X, mean, W, side="features"):
 
 
 def _slices(length, width, elements=None):
-    step = max(16, (elements or _SLICE_ELEMENTS) // max(width, 1))
+    """Slices of ``length`` rows of ``width`` elements each, about
+    ``elements`` (None: the tunable ``centering_slice_elements``) per slice."""
+    step = max(16, (elements or _tuning.value("centering_slice_elements")) // max(width, 1))
     return [slice(start, min(start + step, length)) for start in range(0, length, step)]
 
 
@@ -194,7 +194,7 @@ def centered_total_variance(X, mean, ddof=1):
         from sklearn.utils.sparsefuncs import mean_variance_axis
         _, var = mean_variance_axis(X, axis=0)
         return float(var.sum()) * n / (n - ddof)
-    slices = _slices(n, p, _CACHED_SLICE_ELEMENTS)
+    slices = _slices(n, p, _tuning.value("centering_cached_slice_elements"))
     # one buffer in cache for every centred slice: a fresh array per slice
     # costs page faults (5000 x 5000: 45 ms against 30 ms)
     buffer = np.empty((slices[0].stop - slices[0].start, p), dtype=X.dtype)

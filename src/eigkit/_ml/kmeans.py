@@ -12,12 +12,10 @@ import warnings
 
 import numpy as np
 
+from .. import _tuning
 from .._kernels import ml as _ml_kernels
 
-__all__ = ["k_means", "MAX_WIDTH"]
-
-#: the widest data (and most clusters) the kernel takes
-MAX_WIDTH = 64
+__all__ = ["k_means"]
 
 
 def k_means(X, n_clusters, *, random_state, n_init=10, max_iter=300, tol=1e-4, n_threads=1):
@@ -34,9 +32,9 @@ def k_means(X, n_clusters, *, random_state, n_init=10, max_iter=300, tol=1e-4, n
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-        Finite data, n_features <= :data:`MAX_WIDTH`.
+        Finite data, n_features at most the tunable ``kmeans_max_width``.
     n_clusters : int
-        1 <= n_clusters <= min(n_samples, MAX_WIDTH).
+        1 <= n_clusters <= min(n_samples, kmeans_max_width).
     random_state : numpy.random.RandomState
         Draws the starts.
     n_init, max_iter : int
@@ -60,9 +58,10 @@ def k_means(X, n_clusters, *, random_state, n_init=10, max_iter=300, tol=1e-4, n
     """
     X = np.ascontiguousarray(X, dtype=np.float64)
     n, d = X.shape
-    if not 1 <= n_clusters <= min(n, MAX_WIDTH) or d > MAX_WIDTH:
+    width = _tuning.value("kmeans_max_width")
+    if not 1 <= n_clusters <= min(n, width) or d > width:
         raise ValueError(f"eigkit's k-means takes 1 <= n_clusters <= min(n_samples, "
-                         f"{MAX_WIDTH}) and at most {MAX_WIDTH} features, got n_clusters="
+                         f"{width}) and at most {width} features, got n_clusters="
                          f"{n_clusters} for data of shape {X.shape}")
     trials = 2 + int(np.log(n_clusters))
     uniforms = random_state.uniform(size=(n_init, 1 + (n_clusters - 1) * trials))
