@@ -88,8 +88,7 @@ def hermitian(kind, n, dtype, seed=0):
         v = rng.standard_normal(n)
         a = (np.eye(n) + np.outer(v, v)).astype(dtype)
     elif base in TRIDIAGONAL:
-        d, e = tridiagonal(base, n, np.float64, seed)
-        a = (np.diag(d) + np.diag(e, 1) + np.diag(e, -1)).astype(dtype)
+        a = dense_tridiagonal(*tridiagonal(TRIDIAGONAL[base], n, np.float64, seed)).astype(dtype)
     else:
         raise ValueError(kind)
     if scaling:
@@ -98,54 +97,117 @@ def hermitian(kind, n, dtype, seed=0):
     return a
 
 
-def wilkinson(m):
-    """W_{2m+1}^+: diagonal m, m-1, ..., 0, ..., m; off-diagonal 1."""
-    d = np.abs(np.arange(-m, m + 1)).astype(float)
-    return d, np.ones(2 * m)
+def wilkinson_plus(n):
+    """W_n^+: d_i = |(n-1)/2 - i|, e_i = 1 (W_{2m+1}^+ for odd n)."""
+    d = np.abs((n - 1) / 2.0 - np.arange(n))
+    return d, np.ones(max(n - 1, 0))
 
 
-def tridiagonal(kind, n, dtype=np.float64, seed=0):
-    """(d, e) of a tridiagonal test matrix of order n."""
+def tridiagonal(kind, n, dtype=np.float64, seed=0, *, glue=None):
+    """(d, e) of a tridiagonal test matrix of order n, in dtype.
+
+    ``seed`` is anything np.random.default_rng takes (an int, a sequence of
+    ints, a Generator): the suites derive their seeds differently.
+
+    zero, identity; random: standard normal entries; split: random with
+    every fourth coupling zero; posdef: (2, -1); dominant: |d_i| in
+    [2.5, 5), diagdom: |d_i| in [3, 4), both with e_i in (-1, 1);
+    wilkinson: W_n^+; wilkinson-odd: W_{2m+1}^+ for the largest 2m+1 <= n,
+    an even order adding d = m coupled by 1; glued: blocks of W_21^+
+    joined by ``glue`` (default 1e-10, 1e-5 below double precision: heavy
+    deflation); graded: d_i = 10^(-0.3 i); graded-steep: d_i = 10^-i;
+    graded-random: random entries graded from 1 down to 1e-12 (1e-5 below
+    double precision); clustered: (1, ulp, ..., ulp) with ulp^2 couplings;
+    cluster-diagonal: a diagonal with most entries within 1e-6 of 1;
+    cluster-tridiagonal: the same spread with 1e-7 couplings; dsytrd: the
+    T of LAPACK's reduction of a random symmetric matrix; overflow /
+    underflow: random entries of size 1e300 / 1e-300 (1e36 / 1e-36 below
+    double precision).
+    """
     rng = np.random.default_rng(seed)
-    if kind == "tri-random":
-        d, e = rng.standard_normal(n), rng.standard_normal(max(n - 1, 0))
-    elif kind == "tri-posdef":
-        d, e = 2 * np.ones(n), -np.ones(max(n - 1, 0))
-    elif kind == "tri-dominant":
-        e = rng.uniform(-1, 1, max(n - 1, 0))
+    double = np.dtype(dtype) == np.float64
+    m = max(n - 1, 0)
+    i = np.arange(n)
+    if kind == "zero":
+        d, e = np.zeros(n), np.zeros(m)
+    elif kind == "identity":
+        d, e = np.ones(n), np.zeros(m)
+    elif kind in ("random", "split"):
+        d, e = rng.standard_normal(n), rng.standard_normal(m)
+        if kind == "split":
+            e[::4] = 0
+    elif kind == "posdef":
+        d, e = 2.0 * np.ones(n), -np.ones(m)
+    elif kind == "dominant":
+        e = rng.uniform(-1, 1, m)
         d = 2.5 * rng.choice([-1, 1], n) * (1 + rng.uniform(0, 1, n))
-    elif kind == "tri-wilkinson":
-        m = max((n - 1) // 2, 0)
-        d, e = wilkinson(m)
-        d, e = np.resize(d, n), np.resize(e, max(n - 1, 0))
-        if n > 2 * m + 1:
-            e[2 * m:] = 1.0
-    elif kind == "tri-glued-wilkinson":
-        d1, e1 = wilkinson(10)
-        blocks = -(-n // 21)
-        d = np.tile(d1, blocks)[:n]
-        e = np.full(max(n - 1, 0), 1.0)
-        for k in range(1, blocks):
-            if 21 * k - 1 < n - 1:
-                e[21 * k - 1] = 1e-10 if np.dtype(dtype) == np.float64 else 1e-5
-    elif kind == "tri-graded":
-        i = np.arange(n)
-        d = 10.0 ** (-i * 0.3)
-        e = 10.0 ** (-(i[:-1] + 0.5) * 0.3)
+    elif kind == "diagdom":
+        e = rng.uniform(-1, 1, m)
+        d = (3.0 + rng.uniform(0, 1, n)) * rng.choice([-1.0, 1.0], n)
+    elif kind == "wilkinson":
+        d, e = wilkinson_plus(n)
+    elif kind == "wilkinson-odd":
+        half = m // 2
+        d, e = np.abs(i - half).astype(float), np.ones(m)
+        d[2 * half + 1:] = half
+    elif kind == "glued":
+        if glue is None:
+            glue = 1e-10 if double else 1e-5
+        d21, e21 = wilkinson_plus(21)
+        blocks = n // 21 + 1
+        d = np.tile(d21, blocks)[:n]
+        e = np.tile(np.append(e21, glue), blocks)[:m]
+    elif kind == "graded":
+        d, e = 10.0 ** (-0.3 * i), 10.0 ** (-0.3 * (i[:m] + 0.5))
+    elif kind == "graded-steep":
+        d, e = 10.0 ** (-i.astype(float)), 10.0 ** (-i[:m] - 0.5)
+    elif kind == "graded-random":
+        g = (1e-12 if double else 1e-5) ** (i / max(n - 1, 1))
+        d = g * (1 + 0.5 * rng.standard_normal(n))
+        e = np.sqrt(g[:-1] * g[1:]) * rng.standard_normal(m)
+    elif kind == "clustered":
+        eps = float(np.finfo(dtype).eps)
+        d = eps * rng.choice([-1.0, 1.0], n)
+        d[0] = 1.0
+        e = eps * eps * rng.uniform(1, 2, m)
+    elif kind == "cluster-diagonal":
+        d = 1 + 1e-6 * rng.standard_normal(n)
+        d[::7] = rng.standard_normal(len(d[::7]))
+        e = np.zeros(m)
+    elif kind == "cluster-tridiagonal":
+        d = 1 + 1e-6 * rng.standard_normal(n)
+        e = 1e-7 * rng.standard_normal(m)
+    elif kind == "dsytrd":
+        import scipy.linalg as sl
+        a = rng.standard_normal((n, n))
+        _, d, e, _, _ = sl.lapack.dsytrd((a + a.T) / 2)
+        d, e = d.copy(), e[:m].copy()
+    elif kind in ("overflow", "underflow"):
+        s = (1e300 if double else 1e36) if kind == "overflow" else (1e-300 if double else 1e-36)
+        d, e = s * rng.standard_normal(n), s * rng.standard_normal(m)
     else:
         raise ValueError(kind)
     return np.asarray(d, dtype), np.asarray(e, dtype)
 
 
-TRIDIAGONAL = ["tri-random", "tri-posdef", "tri-dominant", "tri-wilkinson",
-               "tri-glued-wilkinson", "tri-graded"]
+def dense_tridiagonal(d, e):
+    """The full symmetric matrix of (d, e), in float64 whatever their dtype."""
+    d, e = np.asarray(d, np.float64), np.asarray(e, np.float64)
+    return np.diag(d) + np.diag(e, 1) + np.diag(e, -1)
+
+
+#: the tridiagonal kinds of :func:`hermitian`, and the kind of
+#: :func:`tridiagonal` each one draws
+TRIDIAGONAL = {"tri-random": "random", "tri-posdef": "posdef", "tri-dominant": "dominant",
+               "tri-wilkinson": "wilkinson-odd", "tri-glued-wilkinson": "glued",
+               "tri-graded": "graded"}
 
 DENSE_KINDS = (["zero", "identity", "arithmetic", "geometric", "clustered",
                 "diagonal-arithmetic", "diagonal-geometric", "diagonal-clustered",
                 "geometric@overflow", "geometric@underflow",
                 "clustered@overflow", "clustered@underflow",
                 "arithmetic@overflow", "arithmetic@underflow",
-                "random", "posdef", "identity-plus-rank-one"] + TRIDIAGONAL)
+                "random", "posdef", "identity-plus-rank-one"] + list(TRIDIAGONAL))
 
 
 # ---------------------------------------------------------------------------
@@ -184,72 +246,13 @@ def orthogonality_ratio(z, dtype):
 # ---------------------------------------------------------------------------
 # Tridiagonal cases for the kernel tests (tridiagonal QR, divide and conquer)
 
-def wilkinson_plus(n):
-    """W_n^+: d_i = |(n-1)/2 - i|, e_i = 1 (W_{2m+1}^+ for odd n)."""
-    d = np.abs((n - 1) / 2.0 - np.arange(n))
-    return d, np.ones(max(n - 1, 0))
-
-
-KERNEL_TRIDIAGONAL_KINDS = ["zero", "identity", "random", "posdef", "diagdom", "wilkinson",
-                            "glued10", "glued14", "graded", "graded-steep", "clustered",
-                            "dsytrd", "overflow", "underflow"]
-
-
 def kernel_tridiagonal(kind, n, dtype, seed=0):
-    """(d, e) of the named kind in float64, exactly representable in dtype.
-
-    glued10 / glued14: blocks of W_21^+ joined by 1e-10 / 1e-14 (heavy
-    deflation); graded: d_i = 10^(-0.3 i); graded-steep: d_i = 10^-i;
-    clustered: (1, ulp, ..., ulp) with ulp^2 couplings; dsytrd: the T of
-    LAPACK's reduction of a random symmetric matrix; overflow / underflow:
-    random entries of size 1e300 / 1e-300 (1e36 / 1e-36 in float32)."""
-    rng = np.random.default_rng(seed + 7919 * n)
-    f64 = np.dtype(dtype) == np.float64
-    eps = float(np.finfo(dtype).eps)
-    m = max(n - 1, 0)
-    i = np.arange(n)
-    if kind == "zero":
-        d, e = np.zeros(n), np.zeros(m)
-    elif kind == "identity":
-        d, e = np.ones(n), np.zeros(m)
-    elif kind == "random":
-        d, e = rng.standard_normal(n), rng.standard_normal(m)
-    elif kind == "posdef":
-        d, e = 2.0 * np.ones(n), -np.ones(m)
-    elif kind == "diagdom":
-        e = rng.uniform(-1, 1, m)
-        d = (3.0 + rng.uniform(0, 1, n)) * rng.choice([-1.0, 1.0], n)
-    elif kind == "wilkinson":
-        d, e = wilkinson_plus(n)
-    elif kind in ("glued10", "glued14"):
-        glue = 1e-10 if kind == "glued10" else 1e-14
-        d21, e21 = wilkinson_plus(21)
-        nb = n // 21 + 1
-        d = np.tile(d21, nb)[:n]
-        e = np.concatenate([np.append(e21, glue) for _ in range(nb)])[:m]
-    elif kind == "graded":
-        d, e = 10.0 ** (-0.3 * i), 10.0 ** (-0.3 * (i[:m] + 0.5))
-    elif kind == "graded-steep":
-        d, e = 10.0 ** (-i.astype(float)), 10.0 ** (-i[:m] - 0.5)
-    elif kind == "clustered":
-        d = eps * rng.choice([-1.0, 1.0], n)
-        d[0] = 1.0
-        e = eps * eps * rng.uniform(1, 2, m)
-    elif kind == "dsytrd":
-        import scipy.linalg as sl
-        a = rng.standard_normal((n, n))
-        _, d, e, _, _ = sl.lapack.dsytrd((a + a.T) / 2)
-        d, e = d.copy(), e[:m].copy()
-    elif kind in ("overflow", "underflow"):
-        s = (1e300 if f64 else 1e36) if kind == "overflow" else (1e-300 if f64 else 1e-36)
-        d, e = s * rng.standard_normal(n), s * rng.standard_normal(m)
-    else:
-        raise ValueError(kind)
-    return d.astype(dtype).astype(np.float64), e.astype(dtype).astype(np.float64)
-
-
-def dense_tridiagonal(d, e):
-    return np.diag(d) + np.diag(e, 1) + np.diag(e, -1)
+    """(d, e) of a :func:`tridiagonal` kind in float64, exactly
+    representable in dtype, seeded by seed and n; glued10 / glued14 are
+    W_21^+ blocks glued by 1e-10 / 1e-14."""
+    glue = {"glued10": 1e-10, "glued14": 1e-14}.get(kind)
+    d, e = tridiagonal("glued" if glue else kind, n, dtype, seed + 7919 * n, glue=glue)
+    return d.astype(np.float64), e.astype(np.float64)
 
 
 def tridiagonal_norm1(d, e):

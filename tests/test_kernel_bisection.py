@@ -7,6 +7,8 @@ import pytest
 import scipy.linalg as sl
 
 from eigkit._kernels import _testing as D, tridiagonal as T
+from matrices import dense_tridiagonal as dense
+from matrices import tridiagonal, ulp
 
 DTYPES = [np.float32, np.float64]
 SIZES = [1, 2, 3, 10, 50, 300]
@@ -14,77 +16,34 @@ SIZES = [1, 2, 3, 10, 50, 300]
 
 # ---------------------------------------------------------------- matrices
 
-def wilkinson(n):
-    """W_n^+: d_i = |i - (n-1)/2|, e_i = 1 (W21 for n = 21)."""
-    d = np.abs(np.arange(n) - (n - 1) / 2.0)
-    return d, np.ones(max(n - 1, 0))
-
-
-def glued_wilkinson(n, glue):
-    """Copies of W21 (the last one truncated) coupled by `glue`: clusters of
-    nearly equal eigenvalues, one member per copy."""
-    d, e = [], []
-    while len(d) < n:
-        if d:
-            e.append(glue)
-        wd, we = wilkinson(21)
-        d.extend(wd)
-        e.extend(we)
-    return np.array(d[:n]), np.array(e[:n - 1])
-
-
-def make(kind, n, dtype, rng):
-    """(d, e, scale): T = scale * tridiag(e, d, e); the reference spectrum
-    is computed for the unscaled matrix and multiplied by scale."""
-    scale = 1.0
-    if kind == "zero":
-        d, e = np.zeros(n), np.zeros(n - 1)
-    elif kind == "identity":
-        d, e = np.ones(n), np.zeros(n - 1)
-    elif kind == "random":
-        d, e = rng.standard_normal(n), rng.standard_normal(n - 1)
-    elif kind == "pd":
-        d, e = np.full(n, 2.0), np.full(n - 1, -1.0)
-    elif kind == "wilkinson":
-        d, e = wilkinson(n)
-    elif kind == "glued":
-        d, e = glued_wilkinson(n, 1e-10)
-    elif kind == "glued_tight":  # clusters tied to rounding inside one block (double)
-        d, e = glued_wilkinson(n, 1e-14)
-    elif kind == "glued_split":  # glue below the split threshold: ties across blocks
-        d, e = glued_wilkinson(n, 1e-30)
-    elif kind == "graded":
-        r = 1e-12 if dtype == np.float64 else 1e-5
-        g = r ** (np.arange(n) / max(n - 1, 1))
-        d, e = g * (1 + 0.5 * rng.standard_normal(n)), np.sqrt(g[:-1] * g[1:]) * rng.standard_normal(n - 1)
-    elif kind == "cluster_diag":  # diagonal, spectrum in a tight cluster plus outliers
-        d = 1 + 1e-6 * rng.standard_normal(n)
-        d[::7] = rng.standard_normal(len(d[::7]))
-        e = np.zeros(n - 1)
-    elif kind == "cluster_tri":
-        d = 1 + 1e-6 * rng.standard_normal(n)
-        e = 1e-7 * rng.standard_normal(n - 1)
-    elif kind == "split":  # random with some couplings exactly zero
-        d, e = rng.standard_normal(n), rng.standard_normal(n - 1)
-        e[::4] = 0
-    elif kind == "huge":
-        d, e = rng.standard_normal(n), rng.standard_normal(n - 1)
-        scale = 1e300 if dtype == np.float64 else 1e36
-    elif kind == "tiny":
-        d, e = rng.standard_normal(n), rng.standard_normal(n - 1)
-        scale = 1e-300 if dtype == np.float64 else 1e-36
-    else:
-        raise ValueError(kind)
-    return d.astype(dtype), e.astype(dtype), scale
-
-
-KINDS = ["zero", "identity", "random", "pd", "wilkinson", "glued", "glued_tight", "glued_split", "graded",
-         "cluster_diag", "cluster_tri", "split", "huge", "tiny"]
+# Each case: the kind of matrices.tridiagonal it draws, with its glue; the
+# position in this table seeds the case.
+KINDS = {
+    "zero": ("zero", None),
+    "identity": ("identity", None),
+    "random": ("random", None),
+    "pd": ("posdef", None),
+    "wilkinson": ("wilkinson", None),
+    "glued": ("glued", 1e-10),
+    "glued_tight": ("glued", 1e-14),  # clusters tied to rounding inside one block (double)
+    "glued_split": ("glued", 1e-30),  # glue below the split threshold: ties across blocks
+    "graded": ("graded-random", None),
+    "cluster_diag": ("cluster-diagonal", None),  # a tight cluster plus outliers
+    "cluster_tri": ("cluster-tridiagonal", None),
+    "split": ("split", None),  # random with some couplings exactly zero
+    "huge": ("random", None),
+    "tiny": ("random", None),
+}
+# T = scale * tridiag(e, d, e): the reference spectrum is computed for the
+# unscaled matrix and multiplied by scale.
+SCALES = {"huge": {np.float64: 1e300, np.float32: 1e36},
+          "tiny": {np.float64: 1e-300, np.float32: 1e-36}}
 
 
 def case(kind, n, dtype, seed=0):
-    rng = np.random.default_rng([seed, n, KINDS.index(kind)])
-    d0, e0, scale = make(kind, n, dtype, rng)
+    generated, glue = KINDS[kind]
+    d0, e0 = tridiagonal(generated, n, dtype, [seed, n, list(KINDS).index(kind)], glue=glue)
+    scale = SCALES[kind][dtype] if kind in SCALES else 1.0
     d = (d0.astype(np.float64) * scale).astype(dtype)
     e = (e0.astype(np.float64) * scale).astype(dtype)
     assert np.all(np.isfinite(d)) and np.all(np.isfinite(e))
@@ -96,21 +55,11 @@ def case(kind, n, dtype, seed=0):
     return d, e, np.sort(ref), scale, tnorm
 
 
-def ulp(dtype):
-    return float(np.finfo(dtype).eps)
-
-
 def subsets(n):
     out = {"all": (0, n - 1), "top10": (max(n - 10, 0), n - 1), "bottom5": (0, min(4, n - 1))}
     if n >= 3:
         out["middle"] = (n // 3, (2 * n) // 3)
     return out
-
-
-def dense(d, e):
-    d = d.astype(np.float64)
-    e = e.astype(np.float64)
-    return np.diag(d) + np.diag(e, 1) + np.diag(e, -1)
 
 
 # ---------------------------------------------------------------- Sturm counts

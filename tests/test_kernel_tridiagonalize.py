@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import eigkit._kernels._testing as k
+from matrices import dense_tridiagonal
 
 DTYPES = [np.float32, np.float64, np.complex64, np.complex128]
 SIZES = [0, 1, 2, 3, 5, 31, 32, 33, 64, 65, 100, 257]
@@ -52,10 +53,6 @@ def reduce(a):
     return d, e, tau, q, packed
 
 
-def tridiagonal(d, e):
-    return np.diag(d) + np.diag(e, 1) + np.diag(e, -1)
-
-
 def residuals(a, d, e, q):
     """LAPACK's scaled residuals, computed in the working precision's
     wider cousin (float64/complex128) so that only the kernel's error
@@ -65,7 +62,7 @@ def residuals(a, d, e, q):
     wide = np.complex128 if np.iscomplexobj(a) else np.float64
     A = a.astype(wide)
     Q = q.astype(wide)
-    T = tridiagonal(d.astype(np.float64), e.astype(np.float64))
+    T = dense_tridiagonal(d, e)
     orth = np.linalg.norm(Q.conj().T @ Q - np.eye(n), 1) / (n * u)
     anorm = np.linalg.norm(A, 1)
     back = np.linalg.norm(A - Q @ T @ Q.conj().T, 1)
@@ -91,7 +88,7 @@ def check_reduction(a):
     # The eigenvalues of T are those of A.
     wide = np.complex128 if np.iscomplexobj(a) else np.float64
     lam_a = np.linalg.eigvalsh(a.astype(wide))
-    lam_t = np.linalg.eigvalsh(tridiagonal(d.astype(np.float64), e.astype(np.float64)))
+    lam_t = np.linalg.eigvalsh(dense_tridiagonal(d, e))
     scale = max(np.abs(lam_a).max(), np.finfo(np.float64).tiny)
     err = np.abs(lam_a - lam_t).max() / (scale * n * ulp(a.dtype))
     assert err < THRESH, f"eigenvalue error {err} (n ulp ||A||)"

@@ -9,8 +9,8 @@ import pytest
 
 import eigkit
 from eigkit.sparse import LanczosNoConvergence
-from matrices import (DTYPES, decomposition_ratio, orthogonality_ratio, random_unitary,
-                      real_dtype, ulp)
+from matrices import (DTYPES, decomposition_ratio, dense_tridiagonal, orthogonality_ratio,
+                      random_unitary, real_dtype, ulp)
 
 hypothesis = pytest.importorskip("hypothesis")
 st = hypothesis.strategies
@@ -127,8 +127,7 @@ def tridiagonals(draw, max_n=40):
 def test_eigh_tridiagonal_ratios(problem, data):
     d, e, dtype = problem
     n = d.size
-    t = np.diag(d.astype(np.float64)) + np.diag(e.astype(np.float64), 1) \
-        + np.diag(e.astype(np.float64), -1)
+    t = dense_tridiagonal(d, e)
     select = data.draw(st.sampled_from(["a", "i"]))
     lo = data.draw(st.integers(0, n - 1))
     rng = (lo, data.draw(st.integers(lo, n - 1))) if select == "i" else None

@@ -4,17 +4,13 @@ import pytest
 import scipy.linalg as sla
 
 import eigkit
-from matrices import TRIDIAGONAL, tridiagonal, ulp
+from matrices import TRIDIAGONAL, dense_tridiagonal, tridiagonal, ulp
 
 THRESHOLD = 60.0
 
 
-def dense(d, e):
-    return np.diag(d) + np.diag(e, 1) + np.diag(e, -1)
-
-
 def ratios(d, e, w, z, dtype):
-    t = dense(d.astype(np.float64), e.astype(np.float64))
+    t = dense_tridiagonal(d, e)
     s = max(np.abs(t).max(), np.finfo(np.float64).tiny)
     n = len(d)
     tnorm = max(np.abs(t / s).sum(axis=0).max(), np.finfo(np.float64).tiny)
@@ -27,7 +23,7 @@ def ratios(d, e, w, z, dtype):
 @pytest.mark.parametrize("kind", TRIDIAGONAL)
 @pytest.mark.parametrize("n", [1, 2, 5, 42, 150])
 def test_against_lapack(kind, n, dtype):
-    d, e = tridiagonal(kind, n, dtype, seed=n)
+    d, e = tridiagonal(TRIDIAGONAL[kind], n, dtype, seed=n)
     ref = sla.eigvalsh_tridiagonal(d.astype(np.float64), e.astype(np.float64))
     scale = max(np.abs(ref).max(), 1e-300)
     w, z = eigkit.eigh_tridiagonal(d, e)
@@ -46,7 +42,7 @@ def test_against_lapack(kind, n, dtype):
 
 
 def test_select_value_matches_scipy():
-    d, e = tridiagonal("tri-random", 60, np.float64, seed=1)
+    d, e = tridiagonal("random", 60, np.float64, seed=1)
     ref = sla.eigvalsh_tridiagonal(d, e)
     vl, vu = (ref[4] + ref[5]) / 2, (ref[20] + ref[21]) / 2
     w, z = eigkit.eigh_tridiagonal(d, e, select="v", select_range=(vl, vu))
@@ -58,7 +54,7 @@ def test_select_value_matches_scipy():
 
 @pytest.mark.parametrize("driver", ["auto", "stemr", "stebz", "stev", "stevd", "sterf"])
 def test_driver_names(driver):
-    d, e = tridiagonal("tri-posdef", 20)
+    d, e = tridiagonal("posdef", 20)
     w = eigkit.eigvalsh_tridiagonal(d, e, lapack_driver=driver)
     assert np.allclose(w, sla.eigvalsh_tridiagonal(d, e))
 
@@ -99,7 +95,7 @@ def test_errors_match_scipy(call, exc, match):
 
 
 def test_inputs_not_modified():
-    d, e = tridiagonal("tri-random", 30)
+    d, e = tridiagonal("random", 30)
     d0, e0 = d.copy(), e.copy()
     eigkit.eigh_tridiagonal(d, e)
     eigkit.eigh_tridiagonal(d, e, select="i", select_range=(3, 9))
