@@ -48,6 +48,7 @@ from . import _tuning  # noqa: E402
 from ._ml.label_assignment import cluster_qr, discretize  # noqa: E402
 from ._ml.kmeans import k_means  # noqa: E402
 from ._ml.neighbors import kneighbors_graph as dense_kneighbors_graph  # noqa: E402
+from ._ml.signs import flip_signs  # noqa: E402
 from ._threads import kernel_threads  # noqa: E402
 from .dense import eigh  # noqa: E402
 from .sparse import eigsh  # noqa: E402
@@ -139,15 +140,6 @@ def _lanczos_smallest(lap, k, norm_laplacian, tol, random_state, null):
     return np.hstack([null, rest])
 
 
-def _sign_flipped(columns):
-    """Each column with its largest-magnitude entry positive (scikit-learn's
-    deterministic sign)."""
-    pivots = np.argmax(np.abs(columns), axis=0)
-    signs = np.sign(columns[pivots, np.arange(columns.shape[1])])
-    signs[signs == 0] = 1
-    return columns * signs
-
-
 def _embedding(adjacency, *, n_components, eigen_solver, random_state, eigen_tol,
                norm_laplacian, drop_first):
     adjacency = check_symmetric(adjacency)
@@ -167,7 +159,7 @@ def _embedding(adjacency, *, n_components, eigen_solver, random_state, eigen_tol
     if n_parts > 1:
         warnings.warn("Graph is not fully connected, spectral embedding may not work "
                       "as expected.")
-    vectors = _sign_flipped(vectors)
+    vectors = flip_signs(vectors, axis=0)
     return vectors[:, 1:k] if drop_first else vectors[:, :k]
 
 

@@ -49,23 +49,13 @@ from ._ml.centered import (CenteredData, centered_gram, centered_total_variance,
                         column_means, covariance_product)
 from ._ml.pca_dimension import infer_dimension  # noqa: E402
 from ._ml.randomized import orthonormal_rows, randomized_svd  # noqa: E402
+from ._ml.signs import flip_signs  # noqa: E402
 from .dense import eigh  # noqa: E402
 from .distributed import (fit_pca_dask, fit_truncated_svd_dask,  # noqa: E402
                           inverse_transform_dask, is_dask_array, transform_dask)
 from .sparse import eigsh, svds  # noqa: E402
 
 __all__ = ["PCA", "TruncatedSVD"]
-
-
-def flip_signs(components):
-    """scikit-learn's convention: the largest-magnitude entry of every row
-    is positive (in place; returns the array)."""
-    if components.size:
-        pivots = np.argmax(np.abs(components), axis=1)
-        signs = np.sign(components[np.arange(components.shape[0]), pivots])
-        signs[signs == 0] = 1
-        components *= signs[:, None]
-    return components
 
 
 @dataclass
@@ -455,7 +445,8 @@ class PCA(_ProjectionMixin, BaseEstimator):
         dtype = spectrum.components.dtype
         self.n_samples_ = n
         self.n_components_ = int(k)
-        self.components_ = flip_signs(np.array(spectrum.components[:k], dtype=dtype))
+        self.components_ = flip_signs(np.array(spectrum.components[:k], dtype=dtype),
+                                      in_place=True)
         self.explained_variance_ = np.array(variance[:k], dtype=dtype)
         self.explained_variance_ratio_ = np.array(ratio[:k], dtype=dtype)
         self.singular_values_ = np.array(s[:k], dtype=dtype)
@@ -700,7 +691,7 @@ class TruncatedSVD(_ProjectionMixin, BaseEstimator):
                                    n_oversamples=self.n_oversamples, n_iter=self.n_iter,
                                    power_iteration_normalizer=self.power_iteration_normalizer,
                                    random_state=random_state)
-        self.components_ = flip_signs(np.array(vt, dtype=X.dtype))
+        self.components_ = flip_signs(np.array(vt, dtype=X.dtype), in_place=True)
         projected = np.asarray(X @ self.components_.T)
         self.explained_variance_ = np.var(projected, axis=0)
         mean = column_means(X)

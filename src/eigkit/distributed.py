@@ -40,6 +40,7 @@ from scipy.sparse.linalg import LinearOperator
 
 from . import _tuning
 from ._linalg.dask_operator import dask_linear_operator, import_dask, is_dask_array
+from ._ml.signs import flip_signs
 from .dense import eigh
 from .sparse import eigsh
 
@@ -300,15 +301,6 @@ def _lanczos_basis(gram, p, k, tol, rng):
 # ---------------------------------------------------------------------------
 # Rayleigh-Ritz on the client
 
-def _flip_signs(components):
-    """scikit-learn's svd_flip(u_based_decision=False): the largest entry in
-    magnitude of every component is positive."""
-    rows = np.arange(components.shape[0])
-    signs = np.sign(components[rows, np.argmax(np.abs(components), axis=1)])
-    signs[signs == 0] = 1
-    return components * signs[:, None]
-
-
 def _leading_pairs(matrix, k):
     """The k largest eigenpairs of a small symmetric matrix, descending."""
     m = matrix.shape[0]
@@ -318,7 +310,7 @@ def _leading_pairs(matrix, k):
 
 def _components_in(basis, vectors):
     comps = vectors.T if basis is None else (basis @ vectors).T
-    return _flip_signs(np.ascontiguousarray(comps))
+    return flip_signs(np.ascontiguousarray(comps))
 
 
 def _resolve_fraction(n_components, scatter):
