@@ -50,6 +50,8 @@ from ._ml.centered import (CenteredData, centered_gram, centered_total_variance,
 from ._ml.pca_dimension import infer_dimension  # noqa: E402
 from ._ml.randomized import orthonormal_rows, randomized_svd  # noqa: E402
 from ._ml.signs import flip_signs  # noqa: E402
+from ._ml.variance import (components_for_fraction, explained_variance_ratio,  # noqa: E402
+                           noise_variance)
 from .dense import eigh  # noqa: E402
 from .distributed import (fit_pca_dask, fit_truncated_svd_dask,  # noqa: E402
                           inverse_transform_dask, is_dask_array, transform_dask)
@@ -426,22 +428,17 @@ class PCA(_ProjectionMixin, BaseEstimator):
         s = spectrum.singular_values
         variance = s ** 2 / (n - 1)
         total = float(variance.sum()) if spectrum.complete else spectrum.total_variance
-        ratio = variance / total if total > 0 else np.zeros_like(variance)
+        ratio = explained_variance_ratio(variance, total, constant_as_zero=True)
         if k == "mle":
             k = int(infer_dimension(variance, n))
         elif isinstance(k, Real) and 0 < k < 1:
-            k = int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1)
-            k = min(k, variance.shape[0])
-        # scikit-learn's covariance solver averages the noise over all
-        # n_features eigenvalues of the covariance, the others over min(n, p).
-        tail = p if solver == "covariance_eigh" else min(n, p)
-        if k < min(n, p):
-            if spectrum.complete:
-                noise = float(variance[k:].sum()) / (tail - k)
-            else:
-                noise = max(total - float(variance[:k].sum()), 0.0) / (tail - k)
+            k = components_for_fraction(np.cumsum(ratio), k)
+        if spectrum.complete:
+            discarded = float(variance[k:].sum())
         else:
-            noise = 0.0
+            discarded = max(total - float(variance[:k].sum()), 0.0)
+        noise = noise_variance(discarded, k, n, p,
+                               n_directions=p if solver == "covariance_eigh" else None)
         dtype = spectrum.components.dtype
         self.n_samples_ = n
         self.n_components_ = int(k)
@@ -696,7 +693,7 @@ class TruncatedSVD(_ProjectionMixin, BaseEstimator):
         self.explained_variance_ = np.var(projected, axis=0)
         mean = column_means(X)
         total = centered_total_variance(X, mean, ddof=0)
-        self.explained_variance_ratio_ = self.explained_variance_ / total
+        self.explained_variance_ratio_ = explained_variance_ratio(self.explained_variance_, total)
         self.singular_values_ = np.array(s, dtype=X.dtype)
         return projected
 

@@ -41,6 +41,7 @@ from scipy.sparse.linalg import LinearOperator
 from . import _tuning
 from ._linalg.dask_operator import dask_linear_operator, import_dask, is_dask_array
 from ._ml.signs import flip_signs
+from ._ml.variance import components_for_fraction, explained_variance_ratio, noise_variance
 from .dense import eigh
 from .sparse import eigsh
 
@@ -315,10 +316,9 @@ def _components_in(basis, vectors):
 
 def _resolve_fraction(n_components, scatter):
     """Components needed to explain more than the fraction n_components of
-    the variance (scikit-learn's side='right' rule)."""
+    the variance, from the whole spectrum of the scatter matrix."""
     values = eigh(scatter, eigvals_only=True)[::-1].clip(min=0)
-    ratio = np.cumsum(values) / values.sum()
-    return min(int(np.searchsorted(ratio, n_components, side="right")) + 1, len(values))
+    return components_for_fraction(np.cumsum(values) / values.sum(), n_components)
 
 
 def _pca_from_moments(moments, basis, k, n, p, total_var):
@@ -331,10 +331,9 @@ def _pca_from_moments(moments, basis, k, n, p, total_var):
         k = _resolve_fraction(k, scatter)
     values, vectors = _leading_pairs(scatter / (n - 1), k)
     variance = values.clip(min=0)
-    limit = min(n, p)
-    noise = (total_var - variance.sum()) / (limit - k) if k < limit else 0.0
+    noise = noise_variance(total_var - variance.sum(), k, n, p)
     return dict(components_=_components_in(basis, vectors), explained_variance_=variance,
-                explained_variance_ratio_=variance / total_var,
+                explained_variance_ratio_=explained_variance_ratio(variance, total_var),
                 singular_values_=np.sqrt(variance * (n - 1)), noise_variance_=float(noise),
                 n_components=k)
 
@@ -349,7 +348,7 @@ def _svd_from_moments(moments, basis, k, n, total_var):
     values, vectors = _leading_pairs(gram, k)
     variance = np.einsum("ij,ij->j", vectors, scatter @ vectors) / n
     return dict(components_=_components_in(basis, vectors), explained_variance_=variance,
-                explained_variance_ratio_=variance / total_var,
+                explained_variance_ratio_=explained_variance_ratio(variance, total_var),
                 singular_values_=np.sqrt(values.clip(min=0)), noise_variance_=None,
                 n_components=k)
 
