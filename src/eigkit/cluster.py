@@ -29,7 +29,6 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components, laplacian as csgraph_laplacian
-from scipy.sparse.linalg import LinearOperator
 
 from ._optional import require_sklearn
 
@@ -45,6 +44,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import check_symmetric, validate_data  # noqa: E402
 
 from . import _tuning  # noqa: E402
+from ._linalg.block_operator import block_operator  # noqa: E402
 from ._ml.label_assignment import cluster_qr, discretize  # noqa: E402
 from ._ml.kmeans import k_means  # noqa: E402
 from ._ml.neighbors import kneighbors_graph as dense_kneighbors_graph  # noqa: E402
@@ -133,8 +133,7 @@ def _lanczos_smallest(lap, k, norm_laplacian, tol, random_state, null):
         def product(X):
             return lap @ X + shift * (null @ (null.T @ X))
         which = "SA"
-    op = LinearOperator((n, n), matvec=lambda x: product(x.reshape(-1, 1)).ravel(),
-                        matmat=product, dtype=lap.dtype)
+    op = block_operator(product, n, lap.dtype)
     _, vectors = eigsh(op, k=k - n_null, which=which, tol=tol, v0=v0)
     rest = vectors[:, ::-1] if norm_laplacian else vectors
     return np.hstack([null, rest])

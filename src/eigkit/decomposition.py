@@ -31,7 +31,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.sparse import issparse
-from scipy.sparse.linalg import LinearOperator
 
 from ._optional import require_sklearn
 
@@ -45,10 +44,12 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions  # 
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data  # noqa: E402
 
 from . import _tuning  # noqa: E402
+from ._linalg.block_operator import block_operator  # noqa: E402
 from ._ml.centered import (CenteredData, centered_gram, centered_total_variance,  # noqa: E402
                         column_means, covariance_product)
 from ._ml.pca_dimension import infer_dimension  # noqa: E402
-from ._ml.randomized import orthonormal_rows, randomized_svd  # noqa: E402
+from ._ml.randomized import (auto_power_iterations, orthonormal_rows,  # noqa: E402
+                             randomized_svd)
 from ._ml.signs import flip_signs  # noqa: E402
 from ._ml.variance import (components_for_fraction, explained_variance_ratio,  # noqa: E402
                            noise_variance)
@@ -128,8 +129,7 @@ def _solve_lanczos(X, k, est, random_state):
         def product(W):
             return covariance_product(X, mean, W, side)
     m = min(n, p)
-    op = LinearOperator((m, m), matvec=lambda x: product(x.reshape(-1, 1)).ravel(),
-                        matmat=product, dtype=X.dtype)
+    op = block_operator(product, m, X.dtype)
     v0 = random_state.uniform(-1, 1, m)
     block, ncv = _lanczos_block(k, m, issparse(X))
     w, v = eigsh(op, k=k, which="LA", tol=est.tol, v0=v0, ncv=ncv, block_size=block)
@@ -181,7 +181,7 @@ def auto_solver(shape, n_components, sparse):
         return "covariance_eigh" if wants_all else "lanczos"
     if wants_all:
         return "full"
-    power = 7 if n_components < 0.1 * small else 4
+    power = auto_power_iterations(n_components, shape)
     width = min(n_components + 10, small)
     # in multiply-adds of the covariance route's SYRK
     costs = {

@@ -36,10 +36,11 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse.linalg import LinearOperator
 
 from . import _tuning
+from ._linalg.block_operator import block_operator
 from ._linalg.dask_operator import dask_linear_operator, import_dask, is_dask_array
+from ._ml.randomized import auto_power_iterations
 from ._ml.signs import flip_signs
 from ._ml.variance import components_for_fraction, explained_variance_ratio, noise_variance
 from .dense import eigh
@@ -289,8 +290,7 @@ def _randomized_basis(gram, first_product, n_iter):
 
 def _lanczos_basis(gram, p, k, tol, rng):
     """The k leading eigenvectors of the Gram operator by eigkit.eigsh."""
-    op = LinearOperator((p, p), matvec=lambda v: gram(v.reshape(-1, 1)).ravel(),
-                        matmat=gram, dtype=np.float64)
+    op = block_operator(gram, p, np.float64)
     v0 = rng.uniform(-1, 1, p)
     # A pass costs the same for one vector or twenty: wide blocks, few passes
     # (k = 5 on a decaying spectrum: 20 passes with blocks of 2, 4 with 10).
@@ -440,7 +440,7 @@ def fit_pca_dask(X, n_components=None, *, svd_solver="auto", n_oversamples=10, n
         mean, count = moments[1], 1
     else:
         if n_iter == "auto":
-            n_iter = 7 if k < 0.1 * min(n, p) else 4
+            n_iter = auto_power_iterations(k, (n, p))
         mean, total_var, basis, moments, count = _iterative_fit(
             X, k, solver, True, 1, n_oversamples, n_iter, tol, random_state)
         result = _pca_from_moments(moments, basis, k, n, p, total_var)

@@ -49,6 +49,13 @@ def small_svd(B):
     return s, u, orthonormal_rows(u.T @ B)
 
 
+def auto_power_iterations(n_components, shape):
+    """scikit-learn's 'auto' number of power iterations for a matrix of
+    this shape: 7, or 4 when n_components is 10 % or more of the smaller
+    side."""
+    return 7 if n_components < 0.1 * min(shape) else 4
+
+
 def randomized_svd(op, n_components, n_oversamples=10, n_iter="auto",
                    power_iteration_normalizer="auto", random_state=None):
     """The top ``n_components`` singular values and right singular vectors
@@ -57,7 +64,7 @@ def randomized_svd(op, n_components, n_oversamples=10, n_iter="auto",
     or more of the smaller side), LU normalization beyond 2 iterations."""
     n, p = op.shape
     if n_iter == "auto":
-        n_iter = 7 if n_components < 0.1 * min(n, p) else 4
+        n_iter = auto_power_iterations(n_components, op.shape)
     if power_iteration_normalizer == "auto":
         power_iteration_normalizer = "none" if n_iter <= 2 else "LU"
     size = min(n_components + n_oversamples, n, p)
