@@ -197,7 +197,7 @@ def auto_solver(shape, n_components, sparse):
 
 
 # ---------------------------------------------------------------------------
-# Shared by PCA's methods
+# Shared by PCA and TruncatedSVD
 
 class _ProjectionMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
     @property
@@ -208,6 +208,24 @@ class _ProjectionMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+    def transform(self, X):
+        """Project X on the components (PCA centres X by the training mean
+        first, and whitens on request).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components)
+        """
+        check_is_fitted(self)
+        if not is_dask_array(X):
+            X = validate_data(self, X, dtype=[np.float64, np.float32],
+                              accept_sparse=("csr", "csc"), reset=False)
+        return self._project(X)
 
 
 def _adopt_dask_fit(estimator, fit):
@@ -459,23 +477,6 @@ class PCA(_ProjectionMixin, BaseEstimator):
             projected /= np.maximum(scale, np.finfo(scale.dtype).eps)
         return projected
 
-    def transform(self, X):
-        """Project X on the components (centred by the training mean).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_components)
-        """
-        check_is_fitted(self)
-        if not is_dask_array(X):
-            X = validate_data(self, X, dtype=[np.float64, np.float32],
-                              accept_sparse=("csr", "csc"), reset=False)
-        return self._project(X)
-
     def inverse_transform(self, X):
         """Map projections back to the data space.
 
@@ -672,7 +673,7 @@ class TruncatedSVD(_ProjectionMixin, BaseEstimator):
                                          n_iter=self.n_iter, n_oversamples=self.n_oversamples,
                                          tol=self.tol, random_state=self.random_state)
             _adopt_dask_fit(self, fit)
-            return transform_dask(X, self.components_)
+            return self._project(X)
         X = validate_data(self, X, accept_sparse=["csr", "csc"], ensure_min_features=2,
                           dtype=[np.float64, np.float32])
         random_state = check_random_state(self.random_state)
@@ -689,7 +690,7 @@ class TruncatedSVD(_ProjectionMixin, BaseEstimator):
                                    power_iteration_normalizer=self.power_iteration_normalizer,
                                    random_state=random_state)
         self.components_ = flip_signs(np.array(vt, dtype=X.dtype), in_place=True)
-        projected = np.asarray(X @ self.components_.T)
+        projected = self._project(X)
         self.explained_variance_ = np.var(projected, axis=0)
         mean = column_means(X)
         total = centered_total_variance(X, mean, ddof=0)
@@ -697,22 +698,9 @@ class TruncatedSVD(_ProjectionMixin, BaseEstimator):
         self.singular_values_ = np.array(s, dtype=X.dtype)
         return projected
 
-    def transform(self, X):
-        """Project X on the components.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, n_components)
-        """
-        check_is_fitted(self)
+    def _project(self, X):
         if is_dask_array(X):
             return transform_dask(X, self.components_)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False,
-                          dtype=[np.float64, np.float32])
         return np.asarray(X @ self.components_.T)
 
     def inverse_transform(self, X):
