@@ -400,34 +400,30 @@ def _regular_mode(A, M, Minv, OPinv, tol):
     return 2, apply_op, _block(aslinearoperator(M))
 
 
+def _with_b_product(apply, B_mat):
+    """The apply_op of a mode with B != I: X -> (OP X, B OP X), OP X = apply(X)."""
+    def apply_op(X):
+        Y = apply(X)
+        return Y, B_mat(Y)
+    return apply_op
+
+
 def _shift_invert_normal(A, M_mat, OPinv_mat, sigma):
     if M_mat is None:
         return 3, OPinv_mat, None
-
-    def apply_op(X):
-        Y = OPinv_mat(M_mat(X))
-        return Y, M_mat(Y)
-    return 3, apply_op, M_mat
+    return 3, _with_b_product(lambda X: OPinv_mat(M_mat(X)), M_mat), M_mat
 
 
 def _shift_invert_buckling(A, M_mat, OPinv_mat, sigma):
     A_mat = _block(aslinearoperator(A))
-
-    def apply_op(X):
-        Y = OPinv_mat(A_mat(X))
-        return Y, A_mat(Y)
-    return 4, apply_op, A_mat
+    return 4, _with_b_product(lambda X: OPinv_mat(A_mat(X)), A_mat), A_mat
 
 
 def _shift_invert_cayley(A, M_mat, OPinv_mat, sigma):
     A_mat = _block(aslinearoperator(A))
     if M_mat is None:
         return 5, (lambda X: OPinv_mat(A_mat(X) + sigma * X)), None
-
-    def apply_op(X):
-        Y = OPinv_mat(A_mat(X) + sigma * M_mat(X))
-        return Y, M_mat(Y)
-    return 5, apply_op, M_mat
+    return 5, _with_b_product(lambda X: OPinv_mat(A_mat(X) + sigma * M_mat(X)), M_mat), M_mat
 
 
 _SHIFT_INVERT_MODES = {"normal": _shift_invert_normal, "buckling": _shift_invert_buckling,
