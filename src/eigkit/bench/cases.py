@@ -87,6 +87,13 @@ def _top_contenders(k):
     )
 
 
+def _top_case(name, description, matrix_kind="random", k=10):
+    """The k largest eigenpairs, judged by the residual and orthogonality ratio."""
+    return Case(name=name, description=description, contenders=_top_contenders(k),
+                accuracy=residual_ratio, accuracy_label="residual/orth ratio",
+                matrix_kind=matrix_kind)
+
+
 CASES = {
     "eigh": Case(
         name="eigh",
@@ -114,23 +121,15 @@ CASES = {
         accuracy=make_value_agreement(lambda a: sla.eigvalsh(a, driver="evd")),
         accuracy_label="agreement with LAPACK evd",
     ),
-    "top10": Case(
-        name="top10",
-        description="the 10 largest eigenpairs of a random symmetric matrix (flat spectrum: "
-                    "eigkit's block Lanczos gives up early for the direct solver)",
-        contenders=_top_contenders(10),
-        accuracy=residual_ratio,
-        accuracy_label="residual/orth ratio",
-    ),
-    "covariance-top10": Case(
-        name="covariance-top10",
-        description="the 10 largest eigenpairs of a covariance matrix (decaying spectrum: "
-                    "eigkit uses block Lanczos from n = 2000)",
-        contenders=_top_contenders(10),
-        accuracy=residual_ratio,
-        accuracy_label="residual/orth ratio",
-        matrix_kind="covariance",
-    ),
+    "top10": _top_case(
+        "top10",
+        "the 10 largest eigenpairs of a random symmetric matrix (flat spectrum: "
+        "eigkit's block Lanczos gives up early for the direct solver)"),
+    "covariance-top10": _top_case(
+        "covariance-top10",
+        "the 10 largest eigenpairs of a covariance matrix (decaying spectrum: "
+        "eigkit uses block Lanczos from n = 2000)",
+        matrix_kind="covariance"),
 }
 
 

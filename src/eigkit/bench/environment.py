@@ -23,14 +23,6 @@ def cpu_model():
     return platform.processor() or platform.machine()
 
 
-def usable_cores():
-    """CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def blas_libraries():
     """The BLAS libraries loaded in this process, as threadpoolctl sees
     them (vendor, version, kernel architecture, threads, path); ``None``
@@ -61,14 +53,14 @@ def package_versions():
 
 def collect():
     """A JSON-serialisable description of this machine and process."""
-    from .._threads import kernel_threads
+    from .._threads import kernel_threads, usable_cpus
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "cpu": cpu_model(),
         "machine": platform.machine(),
         "system": f"{platform.system()} {platform.release()}",
         "cores": os.cpu_count(),
-        "usable_cores": usable_cores(),
+        "usable_cores": usable_cpus(),
         "python": sys.version.split()[0],
         "packages": package_versions(),
         "blas": blas_libraries(),
