@@ -42,3 +42,18 @@ def tune():
     yield set_values
     for previous in reversed(saved):
         set_tunables(**previous)
+
+
+@pytest.fixture
+def two_stage_calls(monkeypatch):
+    """The orders of the matrices that reach the two-stage eigenvalue
+    kernel during the test, in call order."""
+    from eigkit._kernels import dense as dense_kernels
+    calls = []
+    real_kernel = dense_kernels.symmetric_eigvals_two_stage
+
+    def spy(*args):
+        calls.append(args[0].shape[0])
+        return real_kernel(*args)
+    monkeypatch.setattr(dense_kernels, "symmetric_eigvals_two_stage", spy)
+    return calls

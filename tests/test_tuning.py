@@ -14,7 +14,6 @@ import pytest
 
 import eigkit
 from eigkit import _tuning, config
-from eigkit._kernels import dense as dense_kernels
 from matrices import hermitian
 
 NAMES = [t.name for t in _tuning.TUNABLES]
@@ -184,16 +183,10 @@ def test_the_command_line_prints_the_tunables(capsys):
     assert [t["name"] for t in printed["tunables"]["python"]] == NAMES
 
 
-def test_an_override_changes_the_decision_at_the_next_call(monkeypatch):
+def test_an_override_changes_the_decision_at_the_next_call(two_stage_calls):
     """two_stage_min_order lowered: eigvalsh of a small matrix takes the
     two-stage kernel, without re-import; restored: it does not."""
-    calls = []
-    real_kernel = dense_kernels.symmetric_eigvals_two_stage
-
-    def spy(*args):
-        calls.append(args[0].shape[0])
-        return real_kernel(*args)
-    monkeypatch.setattr(dense_kernels, "symmetric_eigvals_two_stage", spy)
+    calls = two_stage_calls
     a = hermitian("random", 30, np.float64, seed=3)
     expected = eigkit.eigvalsh(a)
     assert calls == []

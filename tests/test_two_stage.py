@@ -177,16 +177,10 @@ def test_nan_without_check_does_not_hang(two_stage):
     assert np.isnan(w).any()
 
 
-def test_dispatch_by_order(monkeypatch, tune):
+def test_dispatch_by_order(two_stage_calls, tune):
     """From the crossover order on, eigenvalues only (never vectors) take
     the two-stage path."""
-    calls = []
-    real_kernel = dense_kernels.symmetric_eigvals_two_stage
-
-    def spy(*args):
-        calls.append(args[0].shape[0])
-        return real_kernel(*args)
-    monkeypatch.setattr(dense_kernels, "symmetric_eigvals_two_stage", spy)
+    calls = two_stage_calls
     tune(two_stage_min_order=20)
     a = hermitian("random", 20, np.float64, seed=2)
     eigkit.eigvalsh(a[:19, :19])
