@@ -15,6 +15,13 @@
  * projections themselves, so no structure of H is assumed; after a restart
  * its kept part is diag(theta) (arrowhead once the next block couples in).
  *
+ * Generalized problems: a new block's B-image is computed by the caller
+ * once the block is orthogonalized against the basis (phase_factor_block),
+ * not carried along through that orthogonalization.  Images are combined
+ * beside their vectors only where little cancels: the restart's
+ * combinations with the orthonormal S, the Gram-Schmidt within one block,
+ * and the orthogonalization of fresh random columns.
+ *
  * Invariant: OP V_act = V_act H + W R E_last^H, W the next block
  * (B-orthonormal, orthogonal to V_act and to the locked vectors) and R the
  * b x b factor of its QR.  The residual norm of the Ritz pair (theta, V s)
@@ -578,8 +585,10 @@ static void orthogonalize_new_block(ek_lanczos_state *st, int q)
         }
 }
 
-/* The operator's answer arrived: check it, orthogonalize it, factor it
- * W = Q R (deficient columns are replaced by fresh random ones). */
+/* The operator's answer arrived: check it and orthogonalize it against the
+ * basis.  Generalized problems then ask for the B-image of the result
+ * (phase_factor_block explains why); the standard problem factors it at
+ * once. */
 static int phase_absorb_block(ek_lanczos_state *st)
 {
     int n = NN(st), b = st->b, q = st->nlock + st->mact, gen = st->par.generalized;
@@ -597,6 +606,42 @@ static int phase_absorb_block(ek_lanczos_state *st)
         st->exhausted = 1;
         st->phase = PH_RR;
         return 0;
+    }
+    st->phase = PH_AFTER_BW;
+    if (!gen)
+        return 0;
+    st->ncols = b;
+    st->x = W;
+    st->y = BW;
+    st->by = NULL;
+    return EK_LZ_APPLY_B;
+}
+
+/* Factor the orthogonalized new block W = Q R (deficient columns are
+ * replaced by fresh random ones).
+ *
+ * Generalized problems: BW now holds B W computed afresh by the caller, not
+ * the image the Gram-Schmidt passes carried along (BW -= BV C beside
+ * W -= V C).  The carried image is wrong by the rounding of those updates,
+ * about eps ||B OP x||, and normalizing W (divide by beta = ||W||_B)
+ * magnifies that by ||OP|| / beta.  Worse, each basis image enters the next
+ * block's carried image through the coefficients, B v_j+1 = (B OP v_j -
+ * B v_j alpha_j - B v_j-1 beta_j^H) / beta_j+1: the errors follow an
+ * unstable recurrence, growing by about (|alpha| + |beta|) / |beta| per
+ * block, and the restart (BT = BV G) hands them on to the next cycle.  With
+ * B V no longer B times V, the coefficients BV^H W stop being B-inner
+ * products: V loses B-orthogonality, H stops being V^H B OP V, and spurious
+ * Ritz values appear (a 60 x 60 complex Hermitian pencil: B-orthogonality
+ * 1e-12 after the first cycle, O(1) after the sixth, Ritz values of 1e5
+ * for ||OP|| = 8, no convergence).  The fresh image costs one product with
+ * B per block; what is left carried is the in-block Gram-Schmidt of
+ * block_qr, over at most b columns whose cancellation it bounds. */
+static int phase_factor_block(ek_lanczos_state *st)
+{
+    int n = NN(st), b = st->b, q = st->nlock + st->mact;
+    if (st->par.generalized && !all_finite(COL(BVV(st), n, q), (size_t)n * b)) {
+        st->phase = PH_DONE;
+        return EK_LZ_ERR_NONFINITE;
     }
     st->phase = PH_AFTER_QR;
     if (block_qr(st, q, b)) {
@@ -658,6 +703,7 @@ int EK(lanczos_step)(ek_lanczos_state *st)
         case PH_FILL_B: code = phase_fill_orthonormalize(st); break;
         case PH_APPLY: code = phase_request_op(st); break;
         case PH_AFTER_OP: code = phase_absorb_block(st); break;
+        case PH_AFTER_BW: code = phase_factor_block(st); break;
         case PH_AFTER_QR: code = phase_extend(st); break;
         case PH_RR: code = phase_end_cycle(st); break;
         case PH_RESTART: EK(lz_do_restart)(st); break;
