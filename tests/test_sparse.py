@@ -636,6 +636,19 @@ def test_generalized_with_ill_conditioned_m(n):
     assert pencil_residuals(a, m, w, v).max() <= 1e-13
 
 
+def test_no_convergence_message_says_what_happened():
+    # Not ARPACK's "ARPACK error -1: ...": eigkit's own solver, its counts.
+    pattern = (r"^eigkit Lanczos did not converge: \d of 8 eigenpairs converged after "
+               r"2 iterations \(\d+ operator products\)$")
+    with pytest.raises(LanczosNoConvergence, match=pattern) as exc_info:
+        eigkit.eigsh(laplacian_2d(40), k=8, which="SA", maxiter=2, rng=0)
+    err = exc_info.value
+    assert "ARPACK" not in str(err)
+    assert isinstance(err, spla.ArpackNoConvergence)
+    assert f"{err.info.matvecs} operator products" in str(err)
+    assert f"{len(err.eigenvalues)} of 8" in str(err)
+
+
 def test_lm_value_hidden_from_the_start_vector_is_found():
     # v0 orthogonal to the eigenvector of the largest |eigenvalue|, single-
     # vector blocks: the other end converges first and must not be returned
