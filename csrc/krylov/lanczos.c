@@ -10,10 +10,21 @@
  * The active basis is a set of kept Ritz vectors followed by blocks of b
  * columns; the last of these blocks is the one OP was (or is about to be)
  * applied to, and the "next block" slot receives OP of it.  H (mdim x mdim,
- * ld mdim) holds the projection V_act^H B OP V_act: its upper triangle is
- * filled by the Gram-Schmidt coefficients of each new block, which are the
- * projections themselves, so no structure of H is assumed; after a restart
- * its kept part is diag(theta) (arrowhead once the next block couples in).
+ * ld mdim) holds the projection V_act^H B OP V_act.  Its rows of the
+ * Lanczos blocks are filled by the Gram-Schmidt coefficients of each new
+ * block, which are the projections themselves, so no structure is assumed
+ * among the blocks.  Its rows of the kept Ritz vectors are known from the
+ * restart: diag(theta) bordered by their couplings to the first block (an
+ * arrowhead, thick_restart.c); a Gram-Schmidt coefficient along a kept
+ * vector, like one along a locked vector, only restores orthogonality and
+ * is not added to H (orthogonalize_new_block says why).
+ *
+ * Generalized problems: a new block's B-image is computed by the caller
+ * once the block is orthogonalized against the basis (phase_factor_block),
+ * not carried along through that orthogonalization.  Images are combined
+ * beside their vectors only where little cancels: the restart's
+ * combinations with the orthonormal S, the Gram-Schmidt within one block,
+ * and the orthogonalization of fresh random columns.
  *
  * Invariant: OP V_act = V_act H + W R E_last^H, W the next block
  * (B-orthonormal, orthogonal to V_act and to the locked vectors) and R the
@@ -321,7 +332,8 @@ static real reorthogonalize_column(ek_lanczos_state *st, int c0, int j, scalar *
     if (gen)
         basis_subtract(st, q, 1, BV, coef, q, bx);
     int hcol = st->mact - st->b + j;
-    for (int i = st->nlock; i < c0; i++)
+    /* rows of the Lanczos blocks only (orthogonalize_new_block) */
+    for (int i = st->nlock + st->nkeep; i < c0; i++)
         EK_AT(H, s.mdim, i - st->nlock, hcol) += coef[i];
     for (int i = 0; i < j; i++)
         if (!st->mask[i])
@@ -519,7 +531,24 @@ static int phase_request_op(ek_lanczos_state *st)
  * against all of V, repeated (DGKS: Daniel, Gragg, Kaufman & Stewart 1976)
  * only if some column lost more than 1 - 1/sqrt(2) of its norm in that
  * pass.  The coefficients of the passes add up to the projection
- * V^H B OP V_last, the new column block of H. */
+ * V^H B OP V_last, the new column block of H, except in the rows of the
+ * locked and the kept Ritz vectors: W is made orthogonal to them, but their
+ * coefficients are not added.
+ *
+ * For a kept Ritz vector y the projection is known exactly.  The restart
+ * left OP Y = Y diag(theta) + W_1 (R S_last), W_1 the first block after
+ * it, so by self-adjointness y^H B OP W_1 = (R s_last)^H, which
+ * lz_do_restart stored, and y^H B OP V_j = 0 for every later block (it is
+ * B-orthogonal to Y and W_1).  The computed coefficient adds to these only
+ * the rounding of OP's application, about eps ||OP|| (for M^-1 A with an
+ * ill-conditioned M, the error of the solve).  Added to H, that noise would
+ * couple y to the new blocks in every cycle, and y's residual estimate
+ * ||R s_last|| could never fall below it: with tol = 0 the estimate
+ * hovered around the threshold eps ||OP|| for over a hundred cycles, a
+ * pair passing or not by the rounding of the moment (a 300 x 300 complex
+ * Hermitian SM solve: 3764 products instead of 1184; M^-1 A with
+ * cond(M) = 1e6, n = 150: 1552 instead of 48).  Locked vectors were always
+ * treated so. */
 static void orthogonalize_new_block(ek_lanczos_state *st, int q)
 {
     int n = NN(st), b = st->b, gen = st->par.generalized;
@@ -551,7 +580,7 @@ static void orthogonalize_new_block(ek_lanczos_state *st, int q)
         for (int j = 0; j < b; j++)
             for (int i = 0; i < nc; i++) {
                 int r = c0 + i - st->nlock;
-                if (r >= 0)
+                if (r >= st->nkeep)
                     EK_AT(H, ld, r, st->mact - b + j) += EK_AT(C, ldc, i, j);
             }
         if (pass == 0) {
@@ -578,8 +607,10 @@ static void orthogonalize_new_block(ek_lanczos_state *st, int q)
         }
 }
 
-/* The operator's answer arrived: check it, orthogonalize it, factor it
- * W = Q R (deficient columns are replaced by fresh random ones). */
+/* The operator's answer arrived: check it and orthogonalize it against the
+ * basis.  Generalized problems then ask for the B-image of the result
+ * (phase_factor_block explains why); the standard problem factors it at
+ * once. */
 static int phase_absorb_block(ek_lanczos_state *st)
 {
     int n = NN(st), b = st->b, q = st->nlock + st->mact, gen = st->par.generalized;
@@ -597,6 +628,42 @@ static int phase_absorb_block(ek_lanczos_state *st)
         st->exhausted = 1;
         st->phase = PH_RR;
         return 0;
+    }
+    st->phase = PH_AFTER_BW;
+    if (!gen)
+        return 0;
+    st->ncols = b;
+    st->x = W;
+    st->y = BW;
+    st->by = NULL;
+    return EK_LZ_APPLY_B;
+}
+
+/* Factor the orthogonalized new block W = Q R (deficient columns are
+ * replaced by fresh random ones).
+ *
+ * Generalized problems: BW now holds B W computed afresh by the caller, not
+ * the image the Gram-Schmidt passes carried along (BW -= BV C beside
+ * W -= V C).  The carried image is wrong by the rounding of those updates,
+ * about eps ||B OP x||, and normalizing W (divide by beta = ||W||_B)
+ * magnifies that by ||OP|| / beta.  Worse, each basis image enters the next
+ * block's carried image through the coefficients, B v_j+1 = (B OP v_j -
+ * B v_j alpha_j - B v_j-1 beta_j^H) / beta_j+1: the errors follow an
+ * unstable recurrence, growing by about (|alpha| + |beta|) / |beta| per
+ * block, and the restart (BT = BV G) hands them on to the next cycle.  With
+ * B V no longer B times V, the coefficients BV^H W stop being B-inner
+ * products: V loses B-orthogonality, H stops being V^H B OP V, and spurious
+ * Ritz values appear (a 60 x 60 complex Hermitian pencil: B-orthogonality
+ * 1e-12 after the first cycle, O(1) after the sixth, Ritz values of 1e5
+ * for ||OP|| = 8, no convergence).  The fresh image costs one product with
+ * B per block; what is left carried is the in-block Gram-Schmidt of
+ * block_qr, over at most b columns whose cancellation it bounds. */
+static int phase_factor_block(ek_lanczos_state *st)
+{
+    int n = NN(st), b = st->b, q = st->nlock + st->mact;
+    if (st->par.generalized && !all_finite(COL(BVV(st), n, q), (size_t)n * b)) {
+        st->phase = PH_DONE;
+        return EK_LZ_ERR_NONFINITE;
     }
     st->phase = PH_AFTER_QR;
     if (block_qr(st, q, b)) {
@@ -658,6 +725,7 @@ int EK(lanczos_step)(ek_lanczos_state *st)
         case PH_FILL_B: code = phase_fill_orthonormalize(st); break;
         case PH_APPLY: code = phase_request_op(st); break;
         case PH_AFTER_OP: code = phase_absorb_block(st); break;
+        case PH_AFTER_BW: code = phase_factor_block(st); break;
         case PH_AFTER_QR: code = phase_extend(st); break;
         case PH_RR: code = phase_end_cycle(st); break;
         case PH_RESTART: EK(lz_do_restart)(st); break;

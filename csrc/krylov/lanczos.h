@@ -8,8 +8,11 @@
  *
  *   EK_LZ_APPLY_OP  y := OP x for the n x ncols block x (Fortran, ld = ld);
  *                   when par.generalized, also by := B y.
- *   EK_LZ_APPLY_B   y := B x (generalized problems only: fresh random
- *                   vectors need their B-image once).
+ *   EK_LZ_APPLY_B   y := B x (generalized problems only): for fresh random
+ *                   vectors, and for each new block once it is
+ *                   orthogonalized against the basis (an image carried
+ *                   through that orthogonalization drifts from B times
+ *                   the vector: see phase_factor_block in lanczos.c).
  *   EK_LZ_PROGRESS  a restart cycle ended; rep_values / rep_res hold the
  *                   current estimates (nrep of them).  Just call step again.
  *   EK_LZ_CONVERGED, EK_LZ_NOT_CONVERGED   finished; ek_p_lanczos_extract()

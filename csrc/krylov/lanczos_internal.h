@@ -8,8 +8,8 @@
 /* Include after types.h: the names below carry the precision (EK()). */
 
 /* Phases of the reverse-communication state machine (ek_lanczos_state.phase). */
-enum { PH_START = 0, PH_FILL_A, PH_FILL_B, PH_APPLY, PH_AFTER_OP, PH_AFTER_QR, PH_RR,
-       PH_RESTART, PH_DONE };
+enum { PH_START = 0, PH_FILL_A, PH_FILL_B, PH_APPLY, PH_AFTER_OP, PH_AFTER_BW, PH_AFTER_QR,
+       PH_RR, PH_RESTART, PH_DONE };
 
 /* Sizes fixed by the parameters. */
 typedef struct {

@@ -12,8 +12,9 @@
  *      kept orthogonal to them);
  *   3. restarting from Y = V S_keep, some unconverged Ritz vectors, best
  *      first: OP Y = Y diag(theta) + W (R S_keep,last), so H becomes
- *      diag(theta) bordered by the new block's couplings (an arrowhead), and
- *      W is the next block the operator is applied to.
+ *      diag(theta) bordered by the couplings (R S_keep,last)^H of Y to W
+ *      (an arrowhead), which are set here and not recomputed, and W is the
+ *      next block the operator is applied to.
  * Multiple eigenvalues: a block of b vectors holds at most b copies of an
  * eigenvalue in exact arithmetic; in floating point, rounding errors seed
  * the others, which later cycles find.  Before returning, a verification
@@ -370,9 +371,21 @@ void EK(lz_do_restart)(ek_lanczos_state *st)
         st->lock_side[nl0 + t] = st->side[sel[t]];
     }
     st->nlock = nl0 + nnew;
+    /* H = diag(theta) bordered by the kept vectors' couplings to the
+     * residual block, which becomes the first block of the next cycle:
+     * OP Y = Y diag(theta) + W (R S_last), so Y^H B OP W = (R S_last)^H.
+     * P = R S_last from lz_rayleigh_ritz (b x m, ld bmax).  Columns a
+     * widened block adds are fresh and B-orthogonal to Y and W: coupling 0.
+     * Computing these entries again from OP W would add OP's rounding to
+     * them (see orthogonalize_new_block in lanczos.c). */
     memset(H, 0, (size_t)ld * ld * sizeof(scalar));
-    for (int i = 0; i < nkeep; i++)
-        EK_AT(H, ld, i, i) = th[sel[nnew + i]];
+    const scalar *P = (const scalar *)st->P;
+    for (int i = 0; i < nkeep; i++) {
+        int c = sel[nnew + i];
+        EK_AT(H, ld, i, i) = th[c];
+        for (int j = 0; j < b; j++)
+            EK_AT(H, ld, i, nkeep + j) = EK_CONJ(P[(size_t)c * s.bmax + j]);
+    }
     st->mact = nkeep + b;
     if (st->bnew > b) {
         for (int j = 0; j < st->bnew; j++)

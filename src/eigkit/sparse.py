@@ -42,10 +42,14 @@ _WHICH = ["LM", "SM", "LA", "SA", "BE"]
 class LanczosNoConvergence(ArpackNoConvergence):
     """eigsh did not converge: a :class:`scipy.sparse.linalg.ArpackNoConvergence`
     carrying the converged ``.eigenvalues`` and ``.eigenvectors`` and the
-    solver's ``.info`` (a :class:`LanczosInfo`)."""
+    solver's ``.info`` (a :class:`LanczosInfo`).  The message says how many
+    pairs converged in how many restart cycles and operator products."""
 
     def __init__(self, msg, eigenvalues, eigenvectors, info=None):
         super().__init__(msg, eigenvalues, eigenvectors)
+        # ArpackNoConvergence prefixes "ARPACK error -1: ", a status code of
+        # ARPACK's, which did not run: the message stands alone.
+        self.args = (msg,)
         self.info = info
 
 
@@ -507,9 +511,11 @@ def _shaped_result(nu, res, z, converged, raw, k, imode, sigma, which, dtype,
                        block_size=raw["block_size"], converged=converged, anorm=raw["anorm"],
                        blocks=raw.get("blocks", 1))
     if not converged:
+        cycles = raw["iterations"]
         raise LanczosNoConvergence(
-            f"No convergence ({raw['iterations']} iterations, {len(lam)}/{k} eigenvectors "
-            "converged)", lam, z, info)
+            f"eigkit Lanczos did not converge: {len(lam)} of {k} eigenpairs converged after "
+            f"{cycles} iteration{'' if cycles == 1 else 's'} ({raw['matvecs']} operator products)",
+            lam, z, info)
     if return_eigenvectors:
         return (lam, z, info) if return_info else (lam, z)
     return (lam, info) if return_info else lam
