@@ -661,3 +661,23 @@ def test_lm_value_hidden_from_the_start_vector_is_found():
     v0 = q[:, 1:].sum(axis=1)        # no component along it at all
     w, v = eigkit.eigsh(a, k=3, which="LM", v0=v0, block_size=1)
     assert np.allclose(w, expected(np.sort(w_all), 3, "LM"), atol=1e-9)
+
+
+def test_adaptive_basis_keeps_residuals_and_determinism():
+    # The 1-D Laplacian's smallest eigenvalues are close together: the basis
+    # starts at ARPACK's size and widens while convergence stalls.
+    n = 400
+    lap = sp.diags([-1.0, 2.0, -1.0], [-1, 0, 1], shape=(n, n), format="csr")
+    w, v, info = eigkit.eigsh(lap, k=6, which="SA", tol=1e-10, rng=3, return_info=True)
+    exact = 2 - 2 * np.cos(np.arange(1, 7) * np.pi / (n + 1))
+    assert np.allclose(w, exact, rtol=1e-6, atol=1e-12)
+    assert np.linalg.norm(lap @ v - v * w, axis=0).max() <= 1e-9 * 4
+    assert np.allclose(v.T @ v, np.eye(6), atol=1e-10)
+    w2, v2, info2 = eigkit.eigsh(lap, k=6, which="SA", tol=1e-10, rng=3, return_info=True)
+    assert np.array_equal(w, w2) and np.array_equal(v, v2)
+    assert info.matvecs == info2.matvecs
+    # a fixed ncv is kept as given: more products than the adaptive basis
+    _, _, fixed = eigkit.eigsh(lap, k=6, which="SA", tol=1e-10, rng=3, ncv=21,
+                               return_info=True)
+    assert info.matvecs < fixed.matvecs
+

@@ -86,7 +86,7 @@ def test_environment_variable_ignores_bad_entries_with_a_warning():
     assert values["two_stage_min_order"] == 2500
     assert values["dask_split_every"] == 8
     assert values["krylov_subset_cost_orders"] == [500, 1000, 2000, 3000]
-    assert values["eigsh_block_size"] == 2
+    assert values["eigsh_block_size"] == 1
     messages = [m for category, m in found["warnings"] if category == "RuntimeWarning"]
     assert len(messages) == 5
     for needle in ("'no_such_knob'", "'two_stage_min_order'", "'dask_split_every'",

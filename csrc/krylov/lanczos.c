@@ -46,7 +46,8 @@ ek_lz_sizes EK(lz_plan_sizes)(const ek_lanczos_params *par)
     ek_lz_sizes s;
     int n = par->n, k = par->k, ncv = par->ncv;
     int b = par->block;
-    if (b > ncv - k) b = ncv - k;
+    int nc0 = par->ncv_start > k && par->ncv_start < ncv ? par->ncv_start : ncv;
+    if (b > nc0 - k) b = nc0 - k;
     if (b > (n - k - 1) / 2) b = (n - k - 1) / 2;
     s.full = (b < 1 || ncv >= n);
     if (s.full) {
@@ -178,7 +179,7 @@ int EK(lz_capacity)(const ek_lanczos_state *st)
     ek_lz_sizes s = EK(lz_plan_sizes)(&st->par);
     if (s.full)
         return s.mdim;
-    int c = st->par.ncv, c2 = st->par.n - st->nlock - st->b;
+    int c = st->ncv_cur, c2 = st->par.n - st->nlock - st->b;
     return c < c2 ? c : c2;
 }
 
@@ -396,7 +397,7 @@ int EK(lanczos_init)(ek_lanczos_state *st, const ek_lanczos_params *par, void *w
     memset(st, 0, sizeof(*st));
     if (par->n < 1 || par->k < 1 || par->k >= par->n || par->ncv <= par->k || par->ncv > par->n ||
         par->block < 1 || par->maxiter < 1 || par->which < 0 || par->which > 4 ||
-        par->nthreads < 1)
+        par->nthreads < 1 || par->ncv_start < 0 || par->ncv_start > par->ncv)
         return EK_LZ_ERR_ARG;
     layout L = plan_layout(par);
     if (work == NULL || work_bytes < L.total)
@@ -433,6 +434,10 @@ int EK(lanczos_init)(ek_lanczos_state *st, const ek_lanczos_params *par, void *w
     st->ld = par->n;
     ek_lz_sizes s = EK(lz_plan_sizes)(par);
     st->b = s.b0;
+    st->ncv_cur = s.full || par->ncv_start <= par->k ? par->ncv : par->ncv_start;
+    st->lead_nlock = -1;
+    st->stall_cycles = 0;
+    st->lead_res = 0;
     st->nlock = 0;
     st->mact = 0;
     st->anorm = 0;

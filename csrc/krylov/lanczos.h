@@ -74,6 +74,8 @@ typedef struct ek_lanczos_params {
     int generalized; /* B != I: the caller supplies B-images */
     int have_v0;     /* v0 passed to init */
     int nthreads;    /* eigkit threads for the basis products, >= 1 */
+    int ncv_start;   /* first active basis, k < ncv_start <= ncv (0: ncv); it
+                      * grows towards ncv while convergence stalls */
     double tol;      /* ||OP x - theta x||_B <= tol * ||OP||est; 0: eps */
     uint64_t seed;
 } ek_lanczos_params;
@@ -89,6 +91,9 @@ typedef struct ek_lanczos_state {
     void *rep_values, *rep_res; /* real[k] */
     /* internal */
     int phase, after_fill, mact, exhausted, verify, cap, tries;
+    int ncv_cur, lead_nlock, stall_cycles; /* basis limit now; locked at the reference
+                                            * cycle; cycles since it */
+    double lead_res;         /* residual of the best unconverged pair then */
     int fill_c0, fill_bw;
     uint64_t rng;
     void *V, *BV, *T, *BT, *H, *Hw, *S, *C, *R, *P;

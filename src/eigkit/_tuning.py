@@ -147,9 +147,13 @@ TUNABLES = (
             "Connected components of at most this order are solved by the dense solver "
             "rather than Lanczos.",
             "eigkit._linalg.connected_components"),
-    Tunable("eigsh_block_size", 2, "vectors per block",
+    Tunable("eigsh_block_size", 1, "vectors per block",
             "eigsh's Lanczos block size when block_size is not given (the default basis "
             "size grows with it).",
+            "eigkit.sparse", minimum=1),
+    Tunable("eigsh_max_basis", 60, "basis vectors",
+            "The widest Lanczos basis eigsh grows to (from ARPACK's max(2k + 1, 20)) while "
+            "convergence stalls, when ncv is not given; at least 4k + 4 block + 12.",
             "eigkit.sparse", minimum=1),
     Tunable("eigsh_max_block_size", 8, "vectors per block",
             "The widest block eigsh's Lanczos may grow to when clusters of near-equal "

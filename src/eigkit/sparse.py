@@ -235,7 +235,7 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
         Also return a :class:`LanczosInfo` (matvecs, restarts, residual
         norms of the returned pairs) as the last element of the result.
     block_size : int, optional
-        Lanczos block size (default 2, the tunable ``eigsh_block_size``);
+        Lanczos block size (default 1, the tunable ``eigsh_block_size``);
         a final verification cycle widens it when clusters of near-equal
         eigenvalues appear.
 
@@ -283,7 +283,7 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
         raise ValueError(f"maxiter must be positive, maxiter={maxiter}")
     dtype = _working_dtype(A)
     v0 = _checked_v0(v0, n, dtype)
-    ncv = _basis_size(ncv, k, n, complex_problem)
+    ncv_start, ncv = _basis_size(ncv, k, n, complex_problem)
     block = _tuning.value("eigsh_block_size") if block_size is None else int(block_size)
     if block < 1:
         raise ValueError(f"block_size must be positive, block_size={block}")
@@ -306,12 +306,12 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     if blocks is not None:
         w, res, z, converged, raw = _components.lanczos_on_blocks(
             blocks, n, k, dtype, which, ncv, block, max_block, int(maxiter),
-            float(tol), _seed(rng, v0), v0, progress, kernel_threads())
+            float(tol), _seed(rng, v0), v0, progress, kernel_threads(), ncv_start)
     else:
         w, res, z, converged, raw = _krylov_kernels.lanczos(
             scaling.wrap(apply_op), apply_b, n, k, dtype, which, ncv, block,
             max_block, int(maxiter), float(tol), _seed(rng, v0), v0, True,
-            progress, kernel_threads(), sparse_arrays)
+            progress, kernel_threads(), sparse_arrays, ncv_start)
     w, res, raw["anorm"] = scaling.unscale(w), scaling.unscale(res), scaling.unscale(raw["anorm"])
     return _shaped_result(w, res, z, converged, raw, k, imode, sigma, which, dtype,
                           return_eigenvectors, return_info)
@@ -472,20 +472,24 @@ def _checked_v0(v0, n, dtype):
 
 
 def _basis_size(ncv, k, n, complex_problem):
-    """SciPy's ncv checks; then, when the user chose none, a basis larger
-    than ARPACK's default: thick restart with blocks needs room, and on
-    clustered spectra a wider basis saves far more matvecs than its
-    orthogonalization costs (2-D Laplacian, k = 10: ncv 32 -> 60 halves
-    the matvecs and the time)."""
+    """SciPy's ncv checks; then the first basis size and the widest one.
+    A chosen ncv is both.  Otherwise the solve starts from ARPACK's default
+    max(2k + 1, 20), cheap per product and enough on a well separated
+    spectrum, and the kernel widens the basis while convergence stalls
+    (thick_restart.c), up to the tunable ``eigsh_max_basis``: on clustered
+    spectra a wider basis saves far more matvecs than its orthogonalization
+    costs (2-D Laplacian, k = 10: ncv 32 -> 60 halves the matvecs)."""
     chosen = min(max(2 * k + 1, 20) if ncv is None else _checked_integer(ncv, "ncv"), n)
     if complex_problem:
         if chosen > n or chosen <= k + 1:
             raise ValueError(f"ncv must be k+1<ncv<=n, ncv={chosen}")
     elif chosen > n or chosen <= k:
         raise ValueError(f"ncv must be k<ncv<=n, ncv={chosen}")
-    if ncv is None:
-        chosen = min(n, max(chosen, 4 * k + 4 * _tuning.value("eigsh_block_size") + 12))
-    return chosen
+    if ncv is not None:
+        return chosen, chosen
+    widest = min(n, max(chosen, 4 * k + 4 * _tuning.value("eigsh_block_size") + 12,
+                        _tuning.value("eigsh_max_basis")))
+    return chosen, widest
 
 
 def _seed(rng, v0):
@@ -626,8 +630,12 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     arrays = compressed_arrays(A_given, A.dtype, PowerOfTwoScaling(A.dtype),
                                "AAh" if transpose else "AhA")
     XH_X = CompressedGram(lambda X: XH_mat(X_mat(X)), (nsmall, nsmall), A.dtype, arrays)
-    _, eigvec = eigsh(XH_X, k=k, tol=tol ** 2, maxiter=maxiter, ncv=ncv, which=which, v0=v0,
-                      rng=rng)
+    # X^H X is positive semidefinite: its largest (smallest) eigenvalues in
+    # magnitude are its algebraically largest (smallest).  Asked as LA / SA
+    # the solve ends once the k are locked; as LM / SM it would spend a
+    # verification cycle looking for the other end of the spectrum.
+    _, eigvec = eigsh(XH_X, k=k, tol=tol ** 2, maxiter=maxiter, ncv=ncv,
+                      which="LA" if which == "LM" else "SA", v0=v0, rng=rng)
     eigvec, _ = np.linalg.qr(eigvec)
     Av = np.asarray(X_mat(eigvec))
     # Rayleigh-Ritz: Av = Q R, R = Ur S W^H (k x k)

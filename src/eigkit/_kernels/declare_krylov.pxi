@@ -3,6 +3,7 @@
 cdef extern from "krylov/lanczos.h" nogil:
     ctypedef struct ek_lanczos_params:
         int n, k, ncv, which, block, max_block, maxiter, generalized, have_v0, nthreads
+        int ncv_start
         double tol
         uint64_t seed
     ctypedef struct ek_lanczos_state:
@@ -11,7 +12,7 @@ cdef extern from "krylov/lanczos.h" nogil:
         void *x
         void *y
         void *by
-        int iter, nmatvec, nlock, nrep, b
+        int iter, nmatvec, nlock, nrep, b, ncv_cur
         double anorm
         void *rep_values
         void *rep_res

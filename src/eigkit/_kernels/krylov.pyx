@@ -241,14 +241,16 @@ _ERRORS = {
 
 def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, int block,
             int max_block, int maxiter, double tol, unsigned long long seed, v0=None,
-            bint want_vectors=True, callback=None, int nthreads=1, sparse=None):
+            bint want_vectors=True, callback=None, int nthreads=1, sparse=None,
+            int ncv_start=0):
     """Run the kernel.  ``apply_op(X)`` returns OP X, or (OP X, B OP X) when
     ``apply_b`` is not None (generalized); ``apply_b(X)`` returns B X.
     ``nthreads`` eigkit threads share the products with the basis.
     ``sparse = (form, operator, shape, indptr, indices, data)``, the arrays
     of a CSR or CSC matrix A of the solve's dtype, makes OP = A, A^H A or
     A A^H (operator 'A', 'AhA', 'AAh') applied in C; ``apply_op`` is then
-    not called.
+    not called.  ``ncv_start`` (k < ncv_start < ncv; 0: ncv) is the first
+    basis size, which grows towards ``ncv`` while convergence stalls.
 
     Returns ``(w, res, z, converged, info)`` with the locked pairs in locking
     order (z None without vectors) and info a dict of counters."""
@@ -267,6 +269,7 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
     par.tol = tol
     par.seed = seed
     par.nthreads = max(1, nthreads)
+    par.ncv_start = ncv_start if k < ncv_start < ncv else 0
     cdef object v0arr = None
     cdef char[::1] v0bytes
     cdef void *v0p = NULL
@@ -340,7 +343,7 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
         z = np.empty((n, max(nl, 1)), dtype=dtype, order='F') if want_vectors else None
         _extract(prec, &st, _addr(w), _addr(res), _addr(z) if want_vectors else NULL, <int>n)
         info = {"iterations": st.iter, "matvecs": st.nmatvec, "block_size": st.b,
-                "anorm": st.anorm, "nconv": nl}
+                "anorm": st.anorm, "nconv": nl, "ncv": st.ncv_cur}
         return (w[:nl], res[:nl], (z[:, :nl] if want_vectors else None),
                 code == EK_LZ_CONVERGED, info)
     finally:

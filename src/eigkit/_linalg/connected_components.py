@@ -137,7 +137,7 @@ def _split(form, n, indptr, indices, data, count, labels):
 
 
 def lanczos_on_blocks(blocks, n, k, dtype, which, ncv, block, max_block, maxiter, tol, seed,
-                      v0, callback, nthreads):
+                      v0, callback, nthreads, ncv_start=0):
     """:func:`eigkit._kernels.krylov.lanczos` on A = diag(blocks): the k wanted
     pairs of each block, then the k best of them all.
 
@@ -148,11 +148,32 @@ def lanczos_on_blocks(blocks, n, k, dtype, which, ncv, block, max_block, maxiter
     block a pair belongs to (at most ||A||).  ``callback`` follows each
     block's solve in turn.
     """
-    found = [_solve_block(b, k, dtype, which, ncv, block, max_block, maxiter, tol, seed,
-                          v0, callback, nthreads) for b in blocks]
+    def solve(b, wanted):
+        return _solve_block(b, wanted, dtype, which, ncv, block, max_block, maxiter, tol, seed,
+                            v0, callback, nthreads, ncv_start)
+
+    # Ask each block for a share of the k pairs first, not for k: the k best
+    # of the union are rarely all in one block, and fewer wanted pairs need
+    # fewer products.  A block then owes more only if its worst returned
+    # value could still be among the k best (the rule in _incomplete); it
+    # is solved again for twice as many, at most k.  Blocks whose dense
+    # solve is cheap give all min(k, order) at once.
+    first = min(k, -(-k // len(blocks)) + 2)
+    asked = [min(k, b.order) if _is_dense(b, min(k, b.order), ncv, dtype) else
+             min(first, b.order) for b in blocks]
+    found = [solve(b, a) for b, a in zip(blocks, asked)]
+    spent = [f[4]["matvecs"] for f in found]
+    for _ in range(k.bit_length() + 1):   # the shares double: a bounded loop
+        again = _incomplete(found, blocks, asked, k, which, tol)
+        if not again:
+            break
+        for i in again:
+            asked[i] = min(k, blocks[i].order, 2 * asked[i])
+            found[i] = solve(blocks[i], asked[i])
+            spent[i] += found[i][4]["matvecs"]
     # A block that did not converge returns fewer pairs than it was asked
     # for; as many fewer are reported converged overall.
-    missing = sum(min(k, b.order) - f[0].shape[0] for f, b in zip(found, blocks))
+    missing = sum(a - f[0].shape[0] for f, a in zip(found, asked))
     owner = np.concatenate([np.full(f[0].shape[0], i) for i, f in enumerate(found)])
     column = np.concatenate([np.arange(f[0].shape[0]) for f in found])
     w = np.concatenate([f[0] for f in found])
@@ -164,8 +185,7 @@ def lanczos_on_blocks(blocks, n, k, dtype, which, ncv, block, max_block, maxiter
         z[b.nodes, j] = found[owner[pick]][2][:, column[pick]]
     total = max(1, sum(b.stored for b in blocks))
     info = {
-        "matvecs": math.ceil(sum(f[4]["matvecs"] * b.stored for f, b in zip(found, blocks))
-                             / total),
+        "matvecs": math.ceil(sum(m * b.stored for m, b in zip(spent, blocks)) / total),
         "iterations": sum(f[4]["iterations"] for f in found),
         "block_size": max(f[4]["block_size"] for f in found),
         "anorm": max(f[4]["anorm"] for f in found),
@@ -175,8 +195,40 @@ def lanczos_on_blocks(blocks, n, k, dtype, which, ncv, block, max_block, maxiter
     return w[best], res[best], z, converged, info
 
 
+def _is_dense(b, wanted, ncv, dtype):
+    """Whether _solve_block hands the block to the dense solver."""
+    complex_problem = np.dtype(dtype).kind == "c"
+    return (b.order <= _tuning.value("components_dense_order")
+            or min(ncv, b.order) <= wanted + complex_problem)
+
+
+def _incomplete(found, blocks, asked, k, which, tol):
+    """The blocks that may hold more of the k best pairs than they returned.
+
+    Let t be the k-th best value returned by all blocks together.  A wanted
+    eigenvalue missing from the union lies in a block that returned fewer
+    than min(k, order) pairs, below that block's worst returned value w
+    (in the order of ``which``), and it is at least as good as the true
+    k-th best, itself at least as good as t.  So a block whose w is worse
+    than t by more than the values' error (a multiple eigenvalue shared
+    with other blocks may sit exactly at t) has nothing more to give.
+    A block that did not converge is not asked again: the result reports
+    its missing pairs."""
+    key = _WANTED_FIRST[which]
+    keys = np.concatenate([key(f[0]) for f in found])
+    if keys.shape[0] < k:
+        threshold = np.inf
+    else:
+        threshold = np.partition(keys, k - 1)[k - 1]
+    anorm = max([f[4]["anorm"] for f in found] + [0.0])
+    margin = 10 * max(tol, np.finfo(float).eps ** 0.5) * anorm
+    return [i for i, (f, b, a) in enumerate(zip(found, blocks, asked))
+            if a < min(k, b.order) and f[3] and f[0].shape[0] == a
+            and key(f[0]).max() <= threshold + margin]
+
+
 def _solve_block(b, k, dtype, which, ncv, block, max_block, maxiter, tol, seed, v0, callback,
-                 nthreads):
+                 nthreads, ncv_start=0):
     """The (at most k) wanted pairs of one block, wanted first, as the
     kernel returns them."""
     wanted = min(k, b.order)
@@ -189,7 +241,8 @@ def _solve_block(b, k, dtype, which, ncv, block, max_block, maxiter, tol, seed, 
         start = None
     w, res, z, converged, info = _krylov_kernels.lanczos(
         None, None, b.order, wanted, dtype, which, basis, min(block, basis - wanted),
-        max_block, maxiter, tol, seed, start, True, callback, nthreads, b.arrays)
+        max_block, maxiter, tol, seed, start, True, callback, nthreads, b.arrays,
+        min(ncv_start, basis))
     return w[:wanted], res[:wanted], z[:, :wanted], converged, info
 
 
