@@ -102,6 +102,7 @@ REGISTRY = {
     "dense": ("eigkit.bench.cases", ()),
     "sparse": ("eigkit.bench.sparse_cases", ()),
     "ml": ("eigkit.bench.ml_cases", ("sklearn",)),
+    "sweep": ("eigkit.bench.sweep_cases", ()),
 }
 
 
