@@ -167,7 +167,7 @@ def run_problem(problem, suite_name, repeat=5, pause=PAUSE_SECONDS, tick=None,
     suite_name : str
         Recorded in every :class:`Result`.
     repeat : int
-        Timed rounds per contender (fewer for calls of a second or more,
+        Timed rounds per contender (fewer for calls of several seconds,
         see :func:`rounds_for`).
     pause : float
         Seconds of sleep before every timed round.
