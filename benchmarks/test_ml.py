@@ -9,7 +9,7 @@ and 'lobpcg').
         --benchmark-group-by=group --benchmark-columns=median,min,rounds
 
 EIGKIT_BENCH_ML is ``quick`` (default: smaller data of the same families)
-or ``full`` (the sizes of issue 4: PCA 100000 x 300, 20000 x 2000,
+or ``full`` (PCA 100000 x 300, 20000 x 2000,
 5000 x 5000; clustering 5000, 30000, 100000 points).  Each answer's
 accuracy (explained-variance error and subspace angle against an exact
 reference, or the adjusted Rand index) is stored in ``extra_info``; every

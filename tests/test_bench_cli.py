@@ -1,8 +1,8 @@
 """``eigkit bench``: a tiny run end to end (results.json schema, report.md,
 plots), --compare, the suite registry and the command-line errors.
 
-Sizes are tiny and the inter-call pause is 0, so these check the product,
-not speed."""
+Sizes are tiny, the pause between rounds is 0 and rounds are short
+(--round-time 0.01), so these check the product, not speed."""
 import json
 import math
 import os
@@ -18,7 +18,7 @@ from eigkit.bench.report import SCHEMA, read_json
 from eigkit.bench.runner import Result, ratio_to_best_other
 
 TINY_DENSE = ["--suite", "dense", "--sizes", "40,80", "--cases", "eigh,top10", "--repeat", "1",
-              "--pause", "0", "--no-progress"]
+              "--pause", "0", "--round-time", "0.01", "--no-progress"]
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +77,14 @@ def test_plots_written(dense_run):
 
 def test_sparse_suite_tiny(tmp_path, capsys):
     assert cli.main(["--suite", "sparse", "--sizes", "300", "--which", "SA", "--pause", "0",
-                     "--no-progress", "--out", str(tmp_path)]) == 0
+                     "--round-time", "0.01", "--no-progress", "--out", str(tmp_path)]) == 0
     doc = read_json(tmp_path / "results.json")
     cases = {r.case for r in doc["results"]}
     assert cases == {"laplacian-SA", "random-SA", "knn-SA", "svds-termdoc"}
     for r in doc["results"]:
         assert r.work > 0 and r.work_label == "matvecs"
+        # the suite's default rounds, each at least one call (--repeat 5)
+        assert r.note or (len(r.times) == 5 and r.calls_per_round >= 1)
         if r.contender in ("eigkit", "scipy-arpack"):
             assert r.accuracy < 1e-6 and r.accuracy_ok
             assert r.agreement["scipy-arpack"] < 1e-8
@@ -166,7 +168,7 @@ def test_registry_is_generic(monkeypatch, tmp_path):
         suite.load_suite("needy")
     status = suite.suite_status()
     assert status["fake"] is module.SUITE and "no_such_module_xyz" in status["needy"]
-    assert cli.main(["--suite", "fake", "--pause", "0", "--no-progress",
+    assert cli.main(["--suite", "fake", "--pause", "0", "--round-time", "0.01", "--no-progress",
                      "--out", str(tmp_path)]) == 0
     doc = read_json(tmp_path / "results.json")
     assert [(r.n, r.contender, r.accuracy) for r in doc["results"]] == [
@@ -215,7 +217,8 @@ def test_ratio_skips_failed_contenders():
 def test_contenders_filter_keeps_eigkit_and_the_named(tmp_path):
     assert cli.main(["--suite", "sparse", "--sizes", "400", "--cases", "laplacian",
                      "--which", "LA", "--contenders", "scipy-arpack", "--repeat", "1",
-                     "--pause", "0", "--no-progress", "--out", str(tmp_path)]) == 0
+                     "--pause", "0", "--round-time", "0.01", "--no-progress",
+                     "--out", str(tmp_path)]) == 0
     rows = json.loads((tmp_path / "results.json").read_text())["results"]
     assert sorted(r["contender"] for r in rows) == ["eigkit", "scipy-arpack"]
     eigkit_row = next(r for r in rows if r["contender"] == "eigkit")

@@ -1,8 +1,9 @@
 """``eigkit bench``: time eigkit against SciPy, NumPy and scikit-learn on
 built-in problems, with an accuracy figure beside every time.
 
-    eigkit bench --quick                      # every available suite, small sizes
+    eigkit bench --quick                      # the main suites, small sizes
     eigkit bench --suite dense --sizes 500,1000,2000 --out results/
+    eigkit bench --suite sweep                # eigkit / best other from n = 10 up
     eigkit bench --compare old/results.json new/results.json
 """
 import argparse
@@ -14,7 +15,7 @@ import sys
 
 from . import environment
 from .progress import progress_bar
-from .runner import PAUSE_SECONDS, calls_needed, run_problem
+from .runner import PAUSE_SECONDS, ROUND_SECONDS, rounds_needed, run_problem
 from .suite import REGISTRY, SuiteUnavailable, load_suite
 
 
@@ -35,17 +36,23 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="eigkit bench", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--suite", default="all",
+    parser.add_argument("--suite", default=None,
                         help=f"comma-separated suites from {sorted(REGISTRY)}, or 'all' "
-                             "(default: every suite available here)")
+                             "(default: every suite available here; with --quick, those "
+                             "made for it, i.e. not the sweep)")
     parser.add_argument("--quick", action="store_true",
                         help="small sizes and fewer cases: under two minutes on 2 cores")
     parser.add_argument("--sizes", type=_sizes, action="append", default=[],
                         help="problem sizes n, comma-separated; 'SUITE=n1,n2' sets one "
                              "suite's (repeatable)")
     parser.add_argument("--repeat", type=int, default=None,
-                        help="timed rounds per contender after the warm-up "
-                             "(default: the suite's, 5 dense, 1 sparse)")
+                        help="timed rounds per contender after the warm-up (default 5); a "
+                             "round of a short call is a batch of calls lasting --round-time; "
+                             "calls of seconds get fewer rounds, calls over 30 s none")
+    parser.add_argument("--round-time", type=float, default=ROUND_SECONDS,
+                        help=f"seconds a round of a short call lasts at least (default "
+                             f"{ROUND_SECONDS}): calls shorter than this are repeated back "
+                             "to back within a round, the round's time divided among them")
     parser.add_argument("--threads", type=int, default=None,
                         help="limit BLAS threads (threadpoolctl) and eigkit's own kernel "
                              "threads to this many")
@@ -65,26 +72,36 @@ def build_parser():
                         help="sparse: seconds before a contender's call is stopped "
                              "(default 120)")
     parser.add_argument("--pause", type=float, default=PAUSE_SECONDS,
-                        help=f"seconds of sleep before every timed call (default "
+                        help=f"seconds of sleep before every timed round (default "
                              f"{PAUSE_SECONDS}; lower values let one library's spinning "
-                             "BLAS threads slow the next call)")
+                             "BLAS threads slow the next round)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
 
-def _chosen_suites(parser, text):
-    """The suites to run, and the reasons some of 'all' are skipped."""
-    names = list(REGISTRY) if text == "all" else [s.strip() for s in text.split(",")]
+def _chosen_suites(parser, text, quick=False):
+    """The suites to run, and the reasons some of them (or parts of them)
+    are skipped.  ``text`` None is every suite, less those not made for
+    ``--quick`` when ``quick``."""
+    everything = text is None or text == "all"
+    names = list(REGISTRY) if everything else [s.strip() for s in text.split(",")]
     suites, skipped = [], []
     for name in names:
         try:
-            suites.append(load_suite(name))
+            suite = load_suite(name)
         except KeyError as exc:
             parser.error(exc.args[0])
         except SuiteUnavailable as exc:
-            if text != "all":
+            if not everything:
                 parser.error(f"{exc}; it is unavailable here")
             skipped.append(str(exc))
+            continue
+        if text is None and quick and not suite.in_quick:
+            skipped.append(f"suite {name!r} is not part of --quick "
+                           f"(eigkit bench --suite {name} [--quick])")
+            continue
+        suites.append(suite)
+        skipped += suite.missing() if suite.missing else []
     return suites, skipped
 
 
@@ -127,11 +144,20 @@ def _plan(parser, args, suites):
         if problems:
             plan.append((suite, repeat, problems))
             settings["suites"].append(suite.name)
-            settings["sizes"][suite.name] = list(sizes)
+            settings["sizes"][suite.name] = list(sizes) if sizes else _sizes_by_case(problems)
             settings["repeat"][suite.name] = repeat
     if not plan:
         parser.error(f"no case matches --cases {','.join(args.cases or [])}")
     return plan, settings
+
+
+def _sizes_by_case(problems):
+    """``{case: [n, ...]}``: the sizes of a suite whose cases each have
+    their own (the sweep)."""
+    out = {}
+    for p in problems:
+        out.setdefault(p.case, []).append(p.n)
+    return out
 
 
 @contextlib.contextmanager
@@ -155,7 +181,7 @@ def thread_limit(threads):
 
 
 def _run(plan, args):
-    total = sum(calls_needed(p, repeat) for _, repeat, problems in plan for p in problems)
+    total = sum(rounds_needed(p, repeat) for _, repeat, problems in plan for p in problems)
     bar = progress_bar(total, enabled=not args.no_progress)
     results = []
     try:
@@ -163,7 +189,7 @@ def _run(plan, args):
             for problem in problems:
                 bar.set_description(f"{suite.name} {problem.case} n={problem.n}")
                 results += run_problem(problem, suite.name, repeat=repeat, pause=args.pause,
-                                       tick=bar.update)
+                                       tick=bar.update, round_time=args.round_time)
     finally:
         bar.close()
     return results
@@ -199,18 +225,24 @@ def main(argv=None):
             import threadpoolctl  # noqa: F401
         except ImportError:
             parser.error("--threads needs threadpoolctl: pip install 'eigkit[bench]'")
-    suites, skipped = _chosen_suites(parser, args.suite)
+    if args.repeat is not None and args.repeat < 1:
+        parser.error("--repeat must be a positive integer")
+    if args.round_time <= 0 or args.pause < 0:
+        parser.error("--round-time must be positive and --pause not negative")
+    suites, skipped = _chosen_suites(parser, args.suite, args.quick)
     plan, settings = _plan(parser, args, suites)
     argv_text = sys.argv[1:] if argv is None else argv
     settings.update(command="eigkit bench " + shlex.join(argv_text), quick=args.quick,
-                    threads=args.threads, pause=args.pause, skipped=skipped)
+                    threads=args.threads, pause=args.pause, round_time=args.round_time,
+                    skipped=skipped)
     with thread_limit(args.threads):
         env = environment.collect()
         for line in environment.describe(env) + [f"skipped: {s}" for s in skipped]:
             print(line)
         results = _run(plan, args)
     from .report import terminal_table
-    print(terminal_table(results))
+    print(terminal_table(results, summary_suites={s.name for s, _, _ in plan
+                                                  if s.table == "summary"}))
     if args.out:
         drawn = _write_outputs(args.out, results, settings, env, [p[0] for p in plan])
         print(f"wrote {os.path.join(args.out, 'results.json')}, report.md"

@@ -1,4 +1,4 @@
-"""The machine-learning benchmark cases (issue 4): eigkit's scikit-learn
+"""The machine-learning benchmark cases: eigkit's scikit-learn
 estimators against scikit-learn's own, on the same data and BLAS.
 
 - ``pca``: PCA(n_components=10) on dense data with a decaying spectrum,
@@ -30,6 +30,8 @@ N_COMPONENTS = 10
 N_CLUSTERS = 6
 PCA_SHAPES = ((100000, 300), (20000, 2000), (5000, 5000))
 PCA_SHAPES_QUICK = ((20000, 100), (2000, 500))
+# eigkit bench --quick: one shape (the sweep has 2000 x 500 among others)
+PCA_SHAPES_BENCH_QUICK = ((20000, 100),)
 SPECTRAL_SIZES = (5000, 30000, 100000)
 SPECTRAL_SIZES_QUICK = (2000,)
 SIGNAL_RANK = 100
@@ -253,24 +255,31 @@ _SCORES = {
 _DEFAULT_CONTENDER = {"eigkit-auto": "eigkit"}
 
 
+def case_problem(name, size):
+    """The case ``name`` of :data:`ML_CASES` at one size as a
+    :class:`~eigkit.bench.suite.Problem`: PCA at a shape (samples,
+    features), called 'pca-<features>f', or SpectralClustering on ``size``
+    points.  eigkit's default solver is the contender named 'eigkit'."""
+    case = ML_CASES[name]
+    score, label, limit = _SCORES[name]
+    shape = tuple(size) if name == "pca" else (size,)
+    contenders = tuple(
+        Contender(_DEFAULT_CONTENDER.get(c.name, c.name), functools.partial(_run_on_data, c.run))
+        for c in case.contenders if c.applies(shape))
+    case_name = f"pca-{shape[1]}f" if name == "pca" else name
+    return Problem(case=case_name, n=int(shape[0]), setup=functools.partial(_prepare, case, size),
+                   contenders=contenders, accuracy=score, accuracy_label=label,
+                   accuracy_limit=limit)
+
+
 def problems(sizes, quick=False, **options):
-    """PCA on the shapes of :data:`PCA_SHAPES` (``sizes`` is ignored for PCA:
-    a shape is two numbers) and SpectralClustering on ``sizes`` points."""
+    """PCA on the shapes of :data:`PCA_SHAPES` (quick:
+    :data:`PCA_SHAPES_BENCH_QUICK`; ``sizes`` is ignored for PCA: a shape
+    is two numbers) and SpectralClustering on ``sizes`` points."""
     out = []
     for name, case in ML_CASES.items():
-        score, label, limit = _SCORES[name]
-        case_sizes = (case.sizes_quick if quick else case.sizes) if name == "pca" else sizes
-        for size in case_sizes:
-            shape = size if name == "pca" else (size,)
-            contenders = tuple(
-                Contender(_DEFAULT_CONTENDER.get(c.name, c.name),
-                          functools.partial(_run_on_data, c.run))
-                for c in case.contenders if c.applies(shape))
-            case_name = f"pca-{shape[1]}f" if name == "pca" else name
-            out.append(Problem(case=case_name, n=int(shape[0]),
-                               setup=functools.partial(_prepare, case, size),
-                               contenders=contenders, accuracy=score, accuracy_label=label,
-                               accuracy_limit=limit))
+        case_sizes = (PCA_SHAPES_BENCH_QUICK if quick else case.sizes) if name == "pca" else sizes
+        out += [case_problem(name, size) for size in case_sizes]
     return out
 
 
@@ -281,7 +290,7 @@ SUITE = Suite(
     problems=problems,
     sizes=SPECTRAL_SIZES,
     quick_sizes=SPECTRAL_SIZES_QUICK,
-    repeat=3,
-    quick_repeat=1,
+    repeat=5,
+    quick_repeat=5,
     size_label="samples",
 )

@@ -1,5 +1,6 @@
 """A progress bar for ``eigkit bench``: tqdm when installed (the ``bench``
-extra), otherwise one line on stderr per finished problem."""
+extra), otherwise one line on stderr per problem.  It counts warm-ups and
+timed rounds."""
 import sys
 
 
@@ -14,7 +15,7 @@ class _Lines:
 
     def set_description(self, text):
         if self.stream is not None:
-            print(f"[{self.done}/{self.total} calls] {text}", file=self.stream, flush=True)
+            print(f"[{self.done}/{self.total} rounds] {text}", file=self.stream, flush=True)
 
     def close(self):
         pass
@@ -22,7 +23,7 @@ class _Lines:
 
 def progress_bar(total, enabled=True, stream=None):
     """An object with ``update(k)``, ``set_description(text)`` and
-    ``close()`` counting ``total`` calls."""
+    ``close()`` counting ``total`` warm-ups and rounds."""
     stream = sys.stderr if stream is None else stream
     if not enabled:
         return _Lines(total, None)
@@ -30,5 +31,5 @@ def progress_bar(total, enabled=True, stream=None):
         from tqdm import tqdm
     except ImportError:
         return _Lines(total, stream)
-    return tqdm(total=total, unit="call", file=stream, dynamic_ncols=True, leave=False)
+    return tqdm(total=total, unit="round", file=stream, dynamic_ncols=True, leave=False)
 

@@ -3,8 +3,14 @@ report.md.
 
 results.json holds everything needed to redraw the table and plots and to
 compare two runs (``eigkit bench --compare``): the settings, the
-environment, every timed call, and per problem the ratio of eigkit's
+environment, every timed round, and per problem the ratio of eigkit's
 median to the best other contender's.
+
+Schema ``eigkit-bench/2`` added to every result ``calls_per_round`` (the
+back-to-back calls of each timed round; ``times`` are per call) and
+``warmup`` (the warm-up call's seconds), and to the settings
+``round_time``.  Files of schema ``eigkit-bench/1`` (one call per round)
+are still read.
 """
 import json
 import math
@@ -12,7 +18,9 @@ import math
 from . import environment
 from .runner import Result, geometric_mean, group_results, ratio_to_best_other, summarize
 
-SCHEMA = "eigkit-bench/1"
+SCHEMA = "eigkit-bench/2"
+#: older schemas :func:`read_json` still reads
+READABLE_SCHEMAS = (SCHEMA, "eigkit-bench/1")
 
 
 # ---------------------------------------------------------------------------
@@ -61,13 +69,14 @@ def read_json(path):
     """
     with open(path) as f:
         doc = json.load(f)
-    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+    if not isinstance(doc, dict) or doc.get("schema") not in READABLE_SCHEMAS:
         raise ValueError(f"{path} is not an eigkit bench results.json (schema {SCHEMA!r})")
     rows = []
     for row in doc["results"]:
         row = dict(row)
         for key in ("median", "accuracy"):
             row[key] = _none_to_nan(row[key])
+        row.setdefault("calls_per_round", 1)   # schema 1: one call per round
         row["agreement"] = {k: _none_to_nan(v) for k, v in row.get("agreement", {}).items()}
         rows.append(Result(**row))
     doc["results"] = rows
@@ -85,7 +94,7 @@ def _columns(results):
     """Column headers and a row formatter for the results of one suite."""
     refs = sorted({k for r in results for k in r.agreement})
     work_label = next((r.work_label for r in results if r.work is not None), None)
-    heads = ["case", "n", "contender", "median s", "vs eigkit", "accuracy"]
+    heads = ["case", "n", "contender", "median s", "vs eigkit", "rounds", "accuracy"]
     heads += [work_label] if work_label else []
     heads += [f"dw/{ref}" for ref in refs]
     heads += ["note"]
@@ -95,11 +104,51 @@ def _columns(results):
             return [r.case, str(r.n), r.contender, "n/a"] + [""] * (len(heads) - 4)
         rel = r.median / ours if ours else float("nan")
         acc = _fmt(r.accuracy, ".2g") + ("" if r.accuracy_ok or r.note else " !")
-        row = [r.case, str(r.n), r.contender, _fmt(r.median, ".4f"), _fmt(rel, ".2f") + "x", acc]
+        row = [r.case, str(r.n), r.contender, _fmt_time(r.median), _fmt(rel, ".2f") + "x",
+               rounds_cell(r), acc]
         row += [_fmt(r.work, "d")] if work_label else []
         row += [_fmt(r.agreement.get(ref), ".1e") for ref in refs]
         return row + [r.note]
     return heads, cells
+
+
+def _fmt_time(seconds):
+    """Seconds with four significant digits at least down to microseconds
+    (the sweep's smallest calls take a few)."""
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return "-"
+    return format(seconds, ".4f") if seconds >= 0.01 else format(seconds, ".3e")
+
+
+def rounds_cell(r):
+    """'rounds x calls per round', or 'warm-up' when only the warm-up was
+    timed."""
+    if r.note or (len(r.times) == 1 and r.warmup is not None and r.times[0] == r.warmup):
+        return "warm-up"
+    return f"{len(r.times)}x{r.calls_per_round}"
+
+
+def summary_rows(results, ours="eigkit"):
+    """Header and one row per problem: eigkit's median, the best other
+    contender and its median, their ratio and eigkit's accuracy check."""
+    heads = ["case", "n", f"{ours} s", "rounds", "best other", "other s",
+             f"{ours} / best other", "accuracy"]
+    rows = []
+    for group in group_results(results).values():
+        ratio, best = ratio_to_best_other(group, ours)
+        mine = next((r for r in group if r.contender == ours), None)
+        other = next((r for r in group if r.contender == best), None)
+        if mine is None:
+            check = "-"
+        elif mine.note:
+            check = mine.note
+        else:
+            check = _fmt(mine.accuracy, ".2g") + ("" if mine.accuracy_ok else " !")
+        rows.append([group[0].case, str(group[0].n),
+                     _fmt_time(mine.median) if mine and not mine.note else "-",
+                     rounds_cell(mine) if mine else "-", best or "-",
+                     _fmt_time(other.median) if other else "-", _fmt(ratio, ".2f"), check])
+    return heads, rows
 
 
 def suite_rows(results, ours="eigkit"):
@@ -139,13 +188,20 @@ def _by_suite(results):
     return out
 
 
-def terminal_table(results):
-    """The table printed at the end of a run, one block per suite."""
+def terminal_table(results, summary_suites=()):
+    """The table printed at the end of a run, one block per suite: every
+    contender's row, or for the suites in ``summary_suites`` one row per
+    problem (:func:`summary_rows`)."""
     blocks = []
     for suite, rs in _by_suite(results).items():
-        heads, rows = suite_rows(rs)
+        if suite in summary_suites:
+            heads, rows = summary_rows(rs)
+            table = _aligned(heads, rows, left=(0, 4, -1))
+        else:
+            heads, rows = suite_rows(rs)
+            table = _aligned(heads, rows)
         gm = geometric_mean(row["ratio"] for row in summarize(rs))
-        blocks.append(f"== {suite} ==\n{_aligned(heads, rows)}\n"
+        blocks.append(f"== {suite} ==\n{table}\n"
                       f"geometric mean of eigkit / best other: {_fmt(gm, '.2f')}")
     return "\n\n".join(blocks)
 
@@ -182,6 +238,13 @@ def ratio_matrix(results):
                    + [""] * (ranks - len(rows)) for case, rows in by_case.items()]
 
 
+def _sizes_text(sizes):
+    """A suite's sizes as recorded in the settings: a list, or per case."""
+    if isinstance(sizes, dict):
+        return "; ".join(f"{case} {', '.join(map(str, ns))}" for case, ns in sizes.items())
+    return str(sizes)
+
+
 def markdown_report(document, plots=()):
     """report.md: how the run was made, a ratio summary and the full table
     per suite, and the plots."""
@@ -193,9 +256,14 @@ def markdown_report(document, plots=()):
     lines += [f"- {line}" for line in environment.describe(document["environment"])]
     lines += ["", "## How to read this", "",
               "Each contender was called once as a warm-up (its answer is the one scored for "
-              "accuracy), then timed in interleaved rounds (round-robin over the contenders) "
-              f"with a {settings.get('pause', 0.3)} s pause before every call; times "
-              "are medians in seconds. **eigkit / best other** is eigkit's median over the "
+              "accuracy), then timed in interleaved rounds (round-robin over the contenders, "
+              "their order rotated each round) with a "
+              f"{settings.get('pause', 0.3)} s pause before every round. A call shorter "
+              f"than {settings.get('round_time', 0.1)} s is repeated back to back within a "
+              "round until the round lasts that long, and the round's time is divided among "
+              "its calls (**rounds** is rounds x calls per round); calls of seconds get fewer "
+              "rounds. Times are per call, the median over the rounds, in seconds. "
+              "**eigkit / best other** is eigkit's median over the "
               "fastest other contender that returned an answer: below 1 eigkit is faster. "
               "**vs eigkit** is each contender's median over eigkit's. An accuracy marked `!` "
               "failed its check (see each suite's notes); a ratio marked `(accuracy!)` means "
@@ -203,10 +271,12 @@ def markdown_report(document, plots=()):
     for suite, rs in _by_suite(results).items():
         info = document["suites"].get(suite, {})
         lines += ["", f"## {suite}", "", info.get("description", ""), "",
-                  f"- sizes {settings.get('sizes', {}).get(suite)}, "
+                  f"- sizes {_sizes_text(settings.get('sizes', {}).get(suite))}, "
                   f"{settings.get('repeat', {}).get(suite)} timed round(s) after the warm-up"]
         lines += [f"- {note}" for note in info.get("notes", [])]
-        heads, rows = ratio_matrix(rs)
+        # a suite whose cases each have their own sizes reads best one problem a row
+        per_case_sizes = isinstance(settings.get("sizes", {}).get(suite), dict)
+        heads, rows = summary_rows(rs) if per_case_sizes else ratio_matrix(rs)
         gm = geometric_mean(row["ratio"] for row in summarize(rs))
         lines += ["", "eigkit / best other:", "", _markdown(heads, rows), "",
                   f"Geometric mean: {_fmt(gm, '.2f')}", ""]

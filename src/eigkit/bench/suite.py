@@ -9,7 +9,9 @@ else about a suite, so a new one is a new module plus one line in
 
 A suite whose module or requirements cannot be imported (the ``ml`` suite
 needs scikit-learn and eigkit's estimators) is listed as unavailable with
-the reason, instead of failing the others.
+the reason, instead of failing the others.  A suite that can run without
+some of its rows (the ``sweep`` without scikit-learn's PCA rows) says which
+through ``Suite.missing``.
 
 A suite module, in outline (``eigkit.bench.ml_cases`` follows it)::
 
@@ -83,10 +85,16 @@ class Suite:
     problems: Callable  # (sizes, quick=False, **options) -> list[Problem]
     sizes: tuple
     quick_sizes: tuple
-    repeat: int = 3
-    quick_repeat: int = 3
+    repeat: int = 5
+    quick_repeat: int = 5
     size_label: str = "n"
     notes: tuple = field(default=())
+    #: whether the default ``eigkit bench --quick`` (no --suite) runs it
+    in_quick: bool = True
+    #: 'full' (every contender's row) or 'summary' (one row per problem) in the terminal
+    table: str = "full"
+    #: () -> list of str: the parts that cannot run here, and why (None: all can)
+    missing: Optional[Callable] = None
 
 
 #: suite name -> (module defining ``SUITE``, modules it needs)
@@ -94,6 +102,7 @@ REGISTRY = {
     "dense": ("eigkit.bench.cases", ()),
     "sparse": ("eigkit.bench.sparse_cases", ()),
     "ml": ("eigkit.bench.ml_cases", ("sklearn",)),
+    "sweep": ("eigkit.bench.sweep_cases", ()),
 }
 
 
