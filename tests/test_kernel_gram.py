@@ -1,7 +1,8 @@
 """The one-pass centred Gram kernel (csrc/ml/gram.c, eigkit._kernels.ml.centered_gram):
 Xc^T Xc and the column means against numpy's centred product in extended
-precision, for every layout, thread count and both code paths (threads
-with tiles up to 512 features, the BLAS's SYRK beyond)."""
+precision, for every layout, thread count and both code paths (tiles on
+several threads up to 512 features, the BLAS's SYRK beyond and on one
+thread)."""
 import numpy as np
 import pytest
 
@@ -120,3 +121,19 @@ def test_thread_counts_agree():
     results = [run(X, nt)[0] for nt in (1, 2, 4)]
     for other in results[1:]:
         assert np.abs(other - results[0]).max() <= 1e-13 * np.abs(results[0]).max()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape, tiled_max", [((3000, 300), 0), ((2000, 90), 0),
+                                              ((1500, 700), 1000), ((5000, 40), 64)])
+@pytest.mark.parametrize("nthreads", [1, 2])
+def test_tile_and_syrk_modes_agree(dtype, shape, tiled_max, nthreads):
+    """The crossover between the threads' tiles and the SYRK slabs is an
+    argument: either mode on either side of it gives the centred product."""
+    X = data(*shape, dtype=dtype)
+    out = np.zeros(X.shape[1], X.dtype)
+    gram = np.tril(centered_gram(X, out, False, nthreads, tiled_max))
+    ref, ref_mean = reference(X)
+    tol = TOL[X.dtype.type]
+    assert np.abs(gram - ref).max() <= tol * np.abs(ref).max()
+    assert np.abs(out - ref_mean).max() <= tol * np.abs(np.asarray(X, np.float64)).max()

@@ -5,14 +5,24 @@
 #include "common/fork_join.h"
 
 /* Tiles of the Gram matrix and slab height in the threaded mode: a tile
- * product has 32 x 32 x 128 = 2^17 multiply-adds, half of OpenBLAS's
- * threshold for threading a GEMM, so each runs on the thread calling it. */
-#define EK_GRAM_TILE 32
-#define EK_GRAM_TILED_ROWS 128
-/* Beyond this many features one thread's Gram matrix leaves the cache:
- * slabs of EK_GRAM_SLAB_ELEMENTS go to the BLAS's own threaded SYRK. */
-#define EK_GRAM_TILED_MAX_P 512
-#define EK_GRAM_SLAB_ELEMENTS (1L << 21)
+ * product has 64 x 16 x 256 = 2^18 multiply-adds, OpenBLAS's threshold for
+ * threading a GEMM, so each runs on the thread calling it.  As few calls
+ * as that allows (a call costs microseconds of packing and setup), and
+ * narrow column panels, because the upper half of each diagonal block is
+ * computed for nothing: 32 x 32 x 128 tiles took 1.7 times as long as one
+ * thread's SYRK at 20000 x 300, and 2.3 times at 100000 x 50. */
+#define EK_GRAM_TILE_M 64
+#define EK_GRAM_TILE_N 16
+#define EK_GRAM_TILED_ROWS 256
+/* The rows whose means shift the data when no means are given. */
+#define EK_GRAM_SHIFT_ROWS 128
+/* The SYRK mode's slabs: about EK_GRAM_SLAB_ELEMENTS entries up to
+ * EK_GRAM_LARGE_P features (a slab in the second-level cache, re-read by
+ * the SYRK from there), EK_GRAM_LARGE_SLAB_ELEMENTS beyond (each SYRK call
+ * reads and writes all of G: tall slabs amortize that). */
+#define EK_GRAM_SLAB_ELEMENTS (1L << 18)
+#define EK_GRAM_LARGE_SLAB_ELEMENTS (1L << 21)
+#define EK_GRAM_LARGE_P 512
 /* Below this many multiply-adds per thread, fewer threads. */
 #define EK_GRAM_THREADING_WORK (1L << 22)
 /* Most threads one call uses. */
@@ -64,10 +74,10 @@ static void centred_slab(int m, int p, const scalar *x, ptrdiff_t rs, ptrdiff_t 
  * enough for the BLAS to run it on the calling thread. */
 static void add_slab_tiled(int m, int p, const scalar *buf, scalar beta, scalar *g, int ldg)
 {
-    for (int j = 0; j < p; j += EK_GRAM_TILE) {
-        int nj = p - j < EK_GRAM_TILE ? p - j : EK_GRAM_TILE;
-        for (int i = j; i < p; i += EK_GRAM_TILE) {
-            int mi = p - i < EK_GRAM_TILE ? p - i : EK_GRAM_TILE;
+    for (int j = 0; j < p; j += EK_GRAM_TILE_N) {
+        int nj = p - j < EK_GRAM_TILE_N ? p - j : EK_GRAM_TILE_N;
+        for (int i = j; i < p; i += EK_GRAM_TILE_M) {
+            int mi = p - i < EK_GRAM_TILE_M ? p - i : EK_GRAM_TILE_M;
             xgemm('N', 'T', mi, nj, m, 1, buf + i, p, buf + j, p, beta,
                   g + i + (size_t)j * ldg, ldg);
         }
@@ -113,9 +123,9 @@ static void *shifted_gram_rows(void *arg)
     return NULL;
 }
 
-static int thread_count(int n, int p, int nthreads)
+static int thread_count(int n, int p, int nthreads, int tiled_max_p)
 {
-    if (p > EK_GRAM_TILED_MAX_P)
+    if (p > tiled_max_p)
         return 1;      /* one caller; the BLAS threads the large SYRKs */
     int nt = nthreads < 1 ? 1 : nthreads > EK_GRAM_MAX_THREADS ? EK_GRAM_MAX_THREADS : nthreads;
     while (nt > 1 && (double)n * p * p < (double)EK_GRAM_THREADING_WORK * nt)
@@ -123,25 +133,34 @@ static int thread_count(int n, int p, int nthreads)
     return nt;
 }
 
-static int slab_rows(int p)
+/* Whether the rows are shared among threads adding tiles: only with more
+ * than one thread, since one thread's SYRK beats its tiles (1.7 times as
+ * fast at 20000 x 300, 1.5 times at 2000 x 500). */
+static int tiled_mode(int n, int p, int nthreads, int tiled_max_p)
 {
-    if (p <= EK_GRAM_TILED_MAX_P)
-        return EK_GRAM_TILED_ROWS;
-    long rows = EK_GRAM_SLAB_ELEMENTS / p;
-    return rows < EK_GRAM_TILED_ROWS ? EK_GRAM_TILED_ROWS : (int)rows;
+    return p <= tiled_max_p && thread_count(n, p, nthreads, tiled_max_p) > 1;
 }
 
-size_t EK(gram_workspace)(int n, int p, int nthreads)
+static int slab_rows(int p, int tiled)
+{
+    if (tiled)
+        return EK_GRAM_TILED_ROWS;
+    long rows = (p > EK_GRAM_LARGE_P ? EK_GRAM_LARGE_SLAB_ELEMENTS : EK_GRAM_SLAB_ELEMENTS) / p;
+    return rows < EK_GRAM_SHIFT_ROWS ? EK_GRAM_SHIFT_ROWS : (int)rows;
+}
+
+size_t EK(gram_workspace)(int n, int p, int nthreads, int tiled_max_p)
 {
     size_t pp = (size_t)(p > 0 ? p : 1);
-    int nt = thread_count(n, p, nthreads);
+    int nt = thread_count(n, p, nthreads, tiled_max_p);
     /* per thread: a slab buffer and, beyond the first, a Gram matrix */
-    return (size_t)nt * pp * (size_t)slab_rows(p) + (size_t)(nt - 1) * pp * pp;
+    int rows = slab_rows(p, tiled_mode(n, p, nthreads, tiled_max_p));
+    return (size_t)nt * pp * (size_t)rows + (size_t)(nt - 1) * pp * pp;
 }
 
-size_t EK(gram_acc)(int n, int p, int nthreads)
+size_t EK(gram_acc)(int n, int p, int nthreads, int tiled_max_p)
 {
-    return (size_t)(thread_count(n, p, nthreads) + 1) * (size_t)(p > 0 ? p : 1);
+    return (size_t)(thread_count(n, p, nthreads, tiled_max_p) + 1) * (size_t)(p > 0 ? p : 1);
 }
 
 /* g (lower) = sum over all rows of the shifted outer products, sums = the
@@ -149,18 +168,19 @@ size_t EK(gram_acc)(int n, int p, int nthreads)
  * first p), rows shared among threads and added up after the join in a
  * fixed order. */
 static void shifted_gram(int n, int p, const scalar *x, ptrdiff_t rs, ptrdiff_t cs,
-                         const scalar *shift, scalar *g, int ldg, int nthreads, scalar *work,
-                         double *acc)
+                         const scalar *shift, scalar *g, int ldg, int nthreads, int tiled_max_p,
+                         scalar *work, double *acc)
 {
-    int nt = thread_count(n, p, nthreads);
-    int rows = slab_rows(p);
+    int nt = thread_count(n, p, nthreads, tiled_max_p);
+    int tiled = tiled_mode(n, p, nthreads, tiled_max_p);
+    int rows = slab_rows(p, tiled);
     share sh[EK_GRAM_MAX_THREADS];
     int per = (n + nt - 1) / nt;
     size_t pp = (size_t)p;
     scalar *gram_work = work + (size_t)nt * pp * rows;
     for (int t = 0; t < nt; t++) {
         share s = {t * per < n ? t * per : n, (t + 1) * per < n ? (t + 1) * per : n, n, p, rows,
-                   t == 0 ? ldg : p, p <= EK_GRAM_TILED_MAX_P, x, rs, cs, shift,
+                   t == 0 ? ldg : p, tiled, x, rs, cs, shift,
                    t == 0 ? g : gram_work + (size_t)(t - 1) * pp * pp,
                    work + (size_t)t * pp * rows, acc + (size_t)t * pp};
         sh[t] = s;
@@ -212,20 +232,21 @@ static int correct_shift(int n, int p, const double *sums, scalar *mean, scalar 
 }
 
 int EK(centered_gram)(int n, int p, const scalar *x, ptrdiff_t rs, ptrdiff_t cs, int have_mean,
-                      scalar *mean, scalar *g, int ldg, int nthreads, scalar *work, double *acc)
+                      scalar *mean, scalar *g, int ldg, int nthreads, int tiled_max_p,
+                      scalar *work, double *acc)
 {
     if (n < 1 || p < 1 || ldg < p)
         return -1;
-    int nt = thread_count(n, p, nthreads);
+    int nt = thread_count(n, p, nthreads, tiled_max_p);
     double *d = acc + (size_t)nt * p;
     if (have_mean) {
-        shifted_gram(n, p, x, rs, cs, mean, g, ldg, nthreads, work, acc);
+        shifted_gram(n, p, x, rs, cs, mean, g, ldg, nthreads, tiled_max_p, work, acc);
         return 0;
     }
     /* the shift lives in mean during the pass, then in d */
-    first_rows_mean(n < EK_GRAM_TILED_ROWS ? n : EK_GRAM_TILED_ROWS, p, x, rs, cs, mean, acc);
-    shifted_gram(n, p, x, rs, cs, mean, g, ldg, nthreads, work, acc);
+    first_rows_mean(n < EK_GRAM_SHIFT_ROWS ? n : EK_GRAM_SHIFT_ROWS, p, x, rs, cs, mean, acc);
+    shifted_gram(n, p, x, rs, cs, mean, g, ldg, nthreads, tiled_max_p, work, acc);
     if (correct_shift(n, p, acc, mean, g, ldg, d))
-        shifted_gram(n, p, x, rs, cs, mean, g, ldg, nthreads, work, acc);
+        shifted_gram(n, p, x, rs, cs, mean, g, ldg, nthreads, tiled_max_p, work, acc);
     return 0;
 }

@@ -20,17 +20,16 @@
  * centred by the means just found.
  *
  * Symmetry and threads.  A threaded BLAS runs a SYRK with few columns and
- * many rows poorly: OpenBLAS on 2 threads took as long for the SYRK of a
- * 100000 x 300 matrix as for the GEMM with twice its flops, and every one
- * of its synchronization points waits for a descheduled thread on a busy
- * machine.  With at most EK_GRAM_TILED_MAX_P features (gram.c) the rows
- * are therefore shared among eigkit's own threads instead, each adding
- * its slabs to its own Gram matrix (in cache) tile by tile: GEMMs on the
- * lower triangle of 32 x 32 tiles, small enough that the BLAS runs each on
- * its calling thread, which wastes only the upper half of the diagonal
- * tiles.  The threads' matrices are added up after one join, in a fixed
- * order.  With more features the calling thread hands large slabs to the
- * BLAS's SYRK, which threads them well.
+ * many rows poorly on a busy machine: every one of its synchronization
+ * points waits for a descheduled thread.  With at most tiled_max_p
+ * features and more than one thread, the rows are therefore shared among
+ * eigkit's own threads instead, each adding its slabs to its own Gram
+ * matrix (in cache) tile by tile: GEMMs on the lower triangle of
+ * 64 x 16 tiles, small enough that the BLAS runs each on its calling
+ * thread, which wastes only the upper half of the 16 x 16 diagonal
+ * blocks.  The threads' matrices are added up after one join, in a fixed
+ * order.  With more features, or one thread (whose SYRK is faster than its
+ * tiles), the calling thread hands slabs to the BLAS's SYRK.
  */
 #ifndef EK_GRAM_H
 #define EK_GRAM_H
@@ -38,14 +37,15 @@
 
 #define EK_DECLARE_GRAM(p, real)                                                              \
     /* Scalars and doubles of workspace ek_p_centered_gram needs. */                         \
-    size_t ek_##p##_gram_workspace(int n, int p, int nthreads);                              \
-    size_t ek_##p##_gram_acc(int n, int p, int nthreads);                                    \
+    size_t ek_##p##_gram_workspace(int n, int p, int nthreads, int tiled_max_p);             \
+    size_t ek_##p##_gram_acc(int n, int p, int nthreads, int tiled_max_p);                   \
     /* Lower triangle of G (p x p, ld ldg) = Xc^T Xc for X[i, j] = x[i rs + j cs].           \
      * have_mean: mean (p) holds the means; otherwise they are computed into it.             \
+     * Tiles on nthreads threads up to tiled_max_p features, SYRK beyond.                    \
      * Returns 0, or -1 for bad arguments. */                                                 \
     int ek_##p##_centered_gram(int n, int p, const real *x, ptrdiff_t rs, ptrdiff_t cs,       \
                                int have_mean, real *mean, real *g, int ldg, int nthreads,     \
-                               real *work, double *acc);
+                               int tiled_max_p, real *work, double *acc);
 
 EK_DECLARE_GRAM(s, float)
 EK_DECLARE_GRAM(d, double)

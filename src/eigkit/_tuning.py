@@ -171,9 +171,18 @@ TUNABLES = (
             "Spectral clustering's k-means runs in eigkit's kernel on embeddings of at most "
             "this many columns and clusters, in scikit-learn's beyond.",
             "eigkit._ml.kmeans", minimum=1),
-    Tunable("pca_gram_lanczos_min_order", 500, "matrix order",
+    Tunable("pca_gram_tiled_max_features", 512, "features",
+            "The centred Gram matrix of dense data shares its rows among eigkit's threads "
+            "(each adding small GEMM tiles) up to this many features, and hands slabs to the "
+            "BLAS's threaded SYRK beyond (and on one thread).",
+            "eigkit._ml.centered"),
+    Tunable("pca_gram_lanczos_min_order", 400, "matrix order",
             "PCA's exact routes take a few eigenpairs of a Gram matrix above this order from "
             "Lanczos rather than from eigh.",
+            "eigkit.decomposition"),
+    Tunable("pca_gram_krylov_min_order", 1500, "matrix order",
+            "PCA's exact routes take a few eigenpairs of a Gram matrix of at least this order "
+            "from the block-Krylov subset solver rather than from Lanczos.",
             "eigkit.decomposition"),
     Tunable("pca_lanczos_block", 4, "vectors per block",
             "The block size of PCA's Lanczos solver on dense data (its basis grows with it).",

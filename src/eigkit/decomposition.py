@@ -44,6 +44,7 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions  # 
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data  # noqa: E402
 
 from . import _tuning  # noqa: E402
+from ._linalg import krylov_subset  # noqa: E402
 from ._linalg.block_operator import block_operator  # noqa: E402
 from ._ml.centered import (CenteredData, centered_gram, centered_total_variance,  # noqa: E402
                         column_means, covariance_product)
@@ -51,6 +52,7 @@ from ._ml.pca_dimension import infer_dimension  # noqa: E402
 from ._ml.randomized import (auto_power_iterations, orthonormal_rows,  # noqa: E402
                              randomized_svd)
 from ._ml.signs import flip_signs  # noqa: E402
+from ._threads import kernel_threads  # noqa: E402
 from ._ml.variance import (components_for_fraction, explained_variance_ratio,  # noqa: E402
                            noise_variance)
 from .dense import eigh  # noqa: E402
@@ -93,18 +95,40 @@ def _gram_eigen(X, k, side):
 
 def _top_eigenpairs(gram, k):
     """The k largest eigenpairs (all for None) of a Gram matrix whose lower
-    triangle is filled, ascending.  A few pairs of a large matrix come from
-    eigkit's Lanczos on the dense matrix (a few hundred products with it),
-    which is much cheaper than the Householder tridiagonalization that
-    eigkit's subset solver needs first; otherwise eigkit.eigh."""
+    triangle is filled, ascending.
+
+    Few pairs of a small matrix come from eigkit's subset solver
+    (Householder tridiagonalization, bisection, inverse iteration).  Above
+    the order ``pca_gram_lanczos_min_order`` the tridiagonalization costs
+    more than a few hundred products with the matrix: eigkit's Lanczos on
+    the dense matrix; above ``pca_gram_krylov_min_order`` the compiled
+    block-Krylov subset solver, whose blocked products beat the Lanczos
+    products there (it hands back to the subset solver when it does not
+    converge within its budget)."""
     m = gram.shape[0]
     if k is None:
         return eigh(gram, overwrite_a=True, check_finite=False)
     if m <= _tuning.value("pca_gram_lanczos_min_order") or k > m // 4:
         return eigh(gram, overwrite_a=True, check_finite=False, subset_by_index=[m - k, m - 1])
+    if m >= _tuning.value("pca_gram_krylov_min_order"):
+        found = _krylov_top(gram, k)
+        if found is not None:
+            return found
+        return eigh(gram, overwrite_a=True, check_finite=False, subset_by_index=[m - k, m - 1])
     upper = np.triu_indices(m, 1)
     gram[upper] = gram.T[upper]
     return eigsh(gram, k=k, which="LA", rng=0)
+
+
+def _krylov_top(gram, k):
+    """The k largest pairs by the block-Krylov subset solver, or None when
+    it declines (unsafe scale, no convergence within its budget); ``gram``
+    keeps its lower triangle either way."""
+    m = gram.shape[0]
+    plan = krylov_subset.Plan(k, True,
+                              _tuning.value("krylov_subset_budget") * krylov_subset.direct_cost(m))
+    work, _ = krylov_subset.operand(plan, gram, True, gram.dtype, True)
+    return krylov_subset.solve(work, plan, True, kernel_threads())
 
 
 def _solve_covariance(X, k, est, random_state):

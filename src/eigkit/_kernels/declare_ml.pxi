@@ -1,15 +1,16 @@
 # Declarations of the kernels in csrc/ml/ (see the headers for the contracts).
 
 cdef extern from "ml/gram.h" nogil:
-    size_t ek_s_gram_workspace(int n, int p, int nthreads)
-    size_t ek_d_gram_workspace(int n, int p, int nthreads)
-    size_t ek_s_gram_acc(int n, int p, int nthreads)
-    size_t ek_d_gram_acc(int n, int p, int nthreads)
+    size_t ek_s_gram_workspace(int n, int p, int nthreads, int tiled_max_p)
+    size_t ek_d_gram_workspace(int n, int p, int nthreads, int tiled_max_p)
+    size_t ek_s_gram_acc(int n, int p, int nthreads, int tiled_max_p)
+    size_t ek_d_gram_acc(int n, int p, int nthreads, int tiled_max_p)
     int ek_s_centered_gram(int n, int p, const float *x, ptrdiff_t rs, ptrdiff_t cs, int have_mean,
-                           float *mean, float *g, int ldg, int nthreads, float *work, double *acc)
+                           float *mean, float *g, int ldg, int nthreads, int tiled_max_p,
+                           float *work, double *acc)
     int ek_d_centered_gram(int n, int p, const double *x, ptrdiff_t rs, ptrdiff_t cs,
                            int have_mean, double *mean, double *g, int ldg, int nthreads,
-                           double *work, double *acc)
+                           int tiled_max_p, double *work, double *acc)
 
 cdef extern from "ml/covariance_operator.h" nogil:
     int EK_COVARIANCE_MAX_BLOCK

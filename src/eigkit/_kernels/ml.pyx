@@ -9,10 +9,13 @@ include "declare_ml.pxi"
 from . import common  # fills the kernels' BLAS table once, at import
 
 
-def centered_gram(const real_t[:, :] x, real_t[::1] mean, bint have_mean, int nthreads=1):
+def centered_gram(const real_t[:, :] x, real_t[::1] mean, bint have_mean, int nthreads=1,
+                  int tiled_max_features=512):
     """The Gram matrix Xc^T Xc of the column-centred x (any strides), lower
     triangle, Fortran order.  With ``have_mean`` the centring uses ``mean``,
-    otherwise the means are computed into it in the same pass."""
+    otherwise the means are computed into it in the same pass.  Up to
+    ``tiled_max_features`` features the rows are shared among ``nthreads``
+    threads adding GEMM tiles; beyond, slabs go to the BLAS's SYRK."""
     cdef int n = <int>x.shape[0]
     cdef int p = <int>x.shape[1]
     g_arr = np.zeros((p, p), dtype=np.asarray(mean).dtype, order='F')
@@ -23,11 +26,11 @@ def centered_gram(const real_t[:, :] x, real_t[::1] mean, bint have_mean, int nt
     cdef ptrdiff_t cs = x.strides[1] // <ptrdiff_t>sizeof(real_t)
     cdef size_t nwork, nacc
     if real_t is float:
-        nwork = ek_s_gram_workspace(n, p, nthreads)
-        nacc = ek_s_gram_acc(n, p, nthreads)
+        nwork = ek_s_gram_workspace(n, p, nthreads, tiled_max_features)
+        nacc = ek_s_gram_acc(n, p, nthreads, tiled_max_features)
     else:
-        nwork = ek_d_gram_workspace(n, p, nthreads)
-        nacc = ek_d_gram_acc(n, p, nthreads)
+        nwork = ek_d_gram_workspace(n, p, nthreads, tiled_max_features)
+        nacc = ek_d_gram_acc(n, p, nthreads, tiled_max_features)
     cdef void *work = _workspace(nwork * sizeof(real_t) + nacc * sizeof(double))
     cdef double *acc = <double *>(<char *>work + nwork * sizeof(real_t))
     cdef int info
@@ -35,10 +38,10 @@ def centered_gram(const real_t[:, :] x, real_t[::1] mean, bint have_mean, int nt
         with nogil:
             if real_t is float:
                 info = ek_s_centered_gram(n, p, &x[0, 0], rs, cs, have_mean, &mean[0], &g[0, 0], p,
-                                          nthreads, <float *>work, acc)
+                                          nthreads, tiled_max_features, <float *>work, acc)
             else:
                 info = ek_d_centered_gram(n, p, &x[0, 0], rs, cs, have_mean, &mean[0], &g[0, 0], p,
-                                          nthreads, <double *>work, acc)
+                                          nthreads, tiled_max_features, <double *>work, acc)
     finally:
         free(work)
     _raise_for(info, "centered_gram")

@@ -153,7 +153,8 @@ def _dense_feature_gram(X, mean):
     have_mean = mean is not None
     mean = (np.array(mean, dtype=X.dtype) if have_mean
             else np.zeros(X.shape[1], dtype=X.dtype))
-    gram = gram_kernel(X, mean, have_mean, kernel_threads())
+    gram = gram_kernel(X, mean, have_mean, kernel_threads(),
+                       _tuning.value("pca_gram_tiled_max_features"))
     return gram, mean
 
 
