@@ -18,6 +18,7 @@
 #include "common/types.h"
 #include "tridiagonal/bisection.h"
 #include "tridiagonal/divide_conquer.h"
+#include "tridiagonal/inverse_iteration.h"
 #include "tridiagonal/tridiagonal_eigen.h"
 #include "tridiagonal/tridiagonal_qr.h"
 
