@@ -5,7 +5,8 @@
  *      overflows or underflows (xSYEV's scaling);
  *   2. A = Q T Q^H, T real tridiagonal (tridiagonalize.c);
  *   3. T = Q_T W Q_T^T for the selected pairs (tridiagonal_eigen.c);
- *   4. Z = Q Q_T by blocked reflector application; eigenvalues unscaled.
+ *   4. Z = Q Q_T by blocked reflector application (back_transform.c);
+ *      eigenvalues unscaled.
  * Also the Cholesky reduction of the generalized problem (xSYGV).
  *
  * Memory, for all eigenpairs: besides A (which keeps the reflectors in its
@@ -29,6 +30,7 @@
 #include "dense/symmetric_eigen.h"
 #include "tridiagonal/tridiagonal_eigen.h"
 #include "dense/tridiagonalize.h"
+#include "dense/back_transform.h"
 #include "dense/band_reduction.h"
 #include "dense/bulge_chasing.h"
 

@@ -82,6 +82,8 @@ cdef extern from "dense/tridiagonalize.h" nogil:
                             float complex *work, size_t lwork)
     int ek_z_tridiagonalize(int n, double complex *a, int lda, double *d, double *e, double complex *tau,
                             double complex *work, size_t lwork)
+
+cdef extern from "dense/back_transform.h" nogil:
     size_t ek_s_apply_reflectors_workspace(int n, int m)
     size_t ek_d_apply_reflectors_workspace(int n, int m)
     size_t ek_c_apply_reflectors_workspace(int n, int m)
