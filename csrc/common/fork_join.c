@@ -1,6 +1,6 @@
 /*
- * fork_join.c -- nt shares of a job on nt threads, the caller's among them
- * (see fork_join.h).
+ * fork_join.c -- nt shares of a job on nt POSIX threads, the caller's among
+ * them (see fork_join.h).
  */
 #include <pthread.h>
 #include <sched.h>

@@ -1,8 +1,10 @@
 /*
- * symmetric_eigen.h -- the dense Hermitian eigensolver driver:
- * scale, tridiagonalize, solve the tridiagonal problem, transform the
- * eigenvectors back; and the reduction of the generalized problem
- * A x = lambda B x to standard form by Cholesky factorization.
+ * symmetric_eigen.h -- the dense Hermitian eigensolver driver (LAPACK's
+ * xSYEVD / xSYEVX; xSYEVD_2STAGE for eigenvalues by the two-stage
+ * reduction): scale, tridiagonalize, solve the tridiagonal problem,
+ * transform the eigenvectors back; and the reduction of the generalized
+ * problem A x = lambda B x to standard form by Cholesky factorization
+ * (xSYGV).
  */
 #ifndef EK_SYMMETRIC_EIGEN_H
 #define EK_SYMMETRIC_EIGEN_H

@@ -1,6 +1,6 @@
 /*
- * dense_operator.c -- the full-storage Hermitian matrix of a Krylov solve
- * (see dense_operator.h).
+ * dense_operator.c -- the full-storage Hermitian matrix of a Krylov solve:
+ * a triangle mirrored into the other, then GEMM (see dense_operator.h).
  */
 #include "common/types.h"
 #include "krylov/dense_operator.h"

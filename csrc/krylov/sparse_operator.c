@@ -1,6 +1,6 @@
 /*
  * sparse_operator.c -- Y = OP X for a compressed sparse A, OP = A, A^H A or
- * A A^H (see sparse_operator.h).  The structure has been checked once
+ * A A^H, on SciPy's CSR / CSC arrays as they are (see sparse_operator.h).  The structure has been checked once
  * (sparse_structure.c), so the loops index without tests.
  */
 #include "common/types.h"

@@ -1,6 +1,7 @@
 /*
- * tall_skinny.c -- C = X^H Y and Y := beta Y + alpha X C for tall X, Y.
- * See tall_skinny.h for why the rows are cut into slabs.
+ * tall_skinny.c -- C = X^H Y and Y := beta Y + alpha X C for tall X, Y
+ * (BLAS xGEMM's role, in row slabs).  See tall_skinny.h for why the rows
+ * are cut into slabs.
  *
  * Threads: the rows are split into contiguous ranges, one per thread, the
  * calling thread taking the first.  Inner products are summed per thread

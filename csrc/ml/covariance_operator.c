@@ -1,5 +1,6 @@
 /* covariance_operator.c -- Xc^T Xc W and Xc Xc^T W in one pass over X per
- * product (see covariance_operator.h). */
+ * product, centring as X is read: the operator of PCA by Lanczos, without
+ * forming Xc or X^T X (see covariance_operator.h). */
 #include <stdatomic.h>
 #include <string.h>
 #include "common/types.h"

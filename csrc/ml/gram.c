@@ -1,4 +1,5 @@
-/* gram.c -- the Gram matrix of column-centred data in one pass (see gram.h). */
+/* gram.c -- the Gram matrix of column-centred data in one pass, by shifted
+ * data (Chan, Golub, LeVeque 1983) and BLAS xSYRK / xGEMM (see gram.h). */
 #include <string.h>
 #include "common/types.h"
 #include "ml/gram.h"

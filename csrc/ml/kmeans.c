@@ -1,5 +1,6 @@
 /*
- * kmeans.c -- k-means++ seeding and Lloyd iterations (see kmeans.h).
+ * kmeans.c -- greedy k-means++ seeding (Arthur & Vassilvitskii 2007) and
+ * Lloyd iterations (Lloyd 1982), with scikit-learn's rules (see kmeans.h).
  */
 #include "ml/kmeans.h"
 

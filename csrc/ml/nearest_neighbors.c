@@ -1,6 +1,7 @@
 /* nearest_neighbors.c -- exact k nearest neighbours of the rows of a dense
- * matrix: leaves of a median split, GEMM cross terms between leaves that
- * may hold neighbours, bounded heaps (see nearest_neighbors.h). */
+ * matrix, as scikit-learn's kneighbors_graph: leaves of a median split
+ * (Friedman, Bentley, Finkel 1977 kd-tree), GEMM cross terms between leaves
+ * that may hold neighbours, bounded heaps (see nearest_neighbors.h). */
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>

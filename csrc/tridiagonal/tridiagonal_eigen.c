@@ -1,5 +1,6 @@
 /*
- * tridiagonal_eigen.c -- the driver for a real symmetric tridiagonal T.
+ * tridiagonal_eigen.c -- the driver for a real symmetric tridiagonal T
+ * (LAPACK's xSTEVD and xSTEVX).
  *
  * All eigenpairs come from implicit QR below order DC_CROSSOVER and from
  * divide and conquer above it; values only from the root-free QR.  A
