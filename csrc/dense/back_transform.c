@@ -12,11 +12,8 @@
  */
 #include <string.h>
 #include "common/types.h"
+#include "common/tuning.h"
 #include "dense/back_transform.h"
-
-/* Reflectors per block in the back-transformation. */
-#define APPLY_NB 64
-#define APPLY_UNBLOCKED_MAX 128 /* n up to which reflectors are applied one by one */
 
 #define A_(i, j) EK_AT(a, lda, i, j)
 
@@ -90,7 +87,8 @@ static void apply_unblocked(int n, int m, const scalar *a, int lda, const scalar
 size_t EK(apply_reflectors_workspace)(int n, int m)
 {
     /* T (nb x nb) and W (nb x m). */
-    return (size_t)APPLY_NB * APPLY_NB + (size_t)APPLY_NB * (size_t)imax(m, 1);
+    return (size_t)EK_TUNE_APPLY_NB * EK_TUNE_APPLY_NB
+           + (size_t)EK_TUNE_APPLY_NB * (size_t)imax(m, 1);
 }
 
 /* Z := Q Z.  Reflector j acts on rows j+1:n of Z; the n-1 reflectors are
@@ -103,9 +101,9 @@ int EK(apply_reflectors)(int n, int m, const scalar *a, int lda, const scalar *t
         return 0;
     if (lwork < EK(apply_reflectors_workspace)(n, m))
         return -1;
-    const int nb = APPLY_NB, nq = n - 1;
+    const int nb = EK_TUNE_APPLY_NB, nq = n - 1;
     scalar *t = work, *w = work + (size_t)nb * nb;
-    if (n <= APPLY_UNBLOCKED_MAX) {
+    if (n <= EK_TUNE_APPLY_UNBLOCKED_MAX) {
         apply_unblocked(n, m, a, lda, tau, z, ldz, t, w);
         return 0;
     }

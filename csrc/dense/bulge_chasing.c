@@ -38,12 +38,8 @@
 #include "common/types.h"
 #include "common/dot.h"
 #include "common/fork_join.h"
+#include "common/tuning.h"
 #include "dense/bulge_chasing.h"
-
-#define CHASE_MAX_THREADS 16
-/* Orders below which one thread chases alone: the pipeline's start-up
- * and hand-overs cost more than they save. */
-#define CHASE_THREADED_MIN_ORDER 400
 
 static int imin(int x, int y) { return x < y ? x : y; }
 static int imax(int x, int y) { return x > y ? x : y; }
@@ -399,8 +395,8 @@ static void *run_sweeps(void *arg)
  * cannot, the caller chases alone. */
 static void chase_threaded(int n, int b, scalar *a, int ld, scalar *work, int nt)
 {
-    progress prog[CHASE_MAX_THREADS];
-    chase_job jobs[CHASE_MAX_THREADS];
+    progress prog[EK_TUNE_CHASE_MAX_THREADS];
+    chase_job jobs[EK_TUNE_CHASE_MAX_THREADS];
     for (int t = 0; t < nt; t++)
         atomic_init(&prog[t], progress_value(-1, SWEEP_DONE));
     for (int t = 0; t < nt; t++)
@@ -414,8 +410,8 @@ static void chase_threaded(int n, int b, scalar *a, int ld, scalar *work, int nt
 
 static int chase_threads(int n, int b, int nthreads)
 {
-    int nt = nthreads < 1 ? 1 : nthreads > CHASE_MAX_THREADS ? CHASE_MAX_THREADS : nthreads;
-    if (n < CHASE_THREADED_MIN_ORDER || b < 2)
+    int nt = imax(1, imin(nthreads, EK_TUNE_CHASE_MAX_THREADS));
+    if (n < EK_TUNE_CHASE_THREADED_MIN_ORDER || b < 2)
         return 1;
     /* each thread needs a few blocks of band to itself */
     return imin(nt, imax(1, n / (4 * b)));

@@ -27,6 +27,7 @@
  */
 #include <string.h>
 #include "common/types.h"
+#include "common/tuning.h"
 #include "dense/symmetric_eigen.h"
 #include "tridiagonal/tridiagonal_eigen.h"
 #include "dense/tridiagonalize.h"
@@ -261,7 +262,7 @@ static two_stage_layout plan_two_stage(int n, int lda, int nb, const ek_selectio
 {
     two_stage_layout L;
     size_t nn = (size_t)(n > 0 ? n : 1);
-    L.b = nb > 0 ? nb : EK_TWO_STAGE_BAND;
+    L.b = nb > 0 ? nb : EK_TUNE_TWO_STAGE_BAND;
     L.ldab = EK(band_storage_rows)(n, L.b);
     L.nreduce = EK(band_reduce_workspace)(n, L.b);
     L.nchase = EK(band_to_tridiagonal_workspace)(n, L.b, nthreads);

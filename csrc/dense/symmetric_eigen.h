@@ -12,11 +12,6 @@
 #include "common/blas.h"
 #include "common/selection.h"
 
-/* The bandwidth of the two-stage reduction's intermediate band matrix:
- * wide enough for level-3 BLAS speed in stage 1, narrow enough that the
- * O(b n^2) bulge chasing of stage 2 stays small. */
-#define EK_TWO_STAGE_BAND 48
-
 #define EK_DECLARE_SYMMETRIC_EIGEN(p, scalar, real)                                 \
     /* Bytes of workspace ek_p_symmetric_eigen needs. */                           \
     size_t ek_##p##_symmetric_eigen_workspace(int n, int want_vectors,              \
@@ -47,7 +42,7 @@
                                                           int nthreads);            \
     /* Selected eigenvalues of the Hermitian A (lower triangle, overwritten) by    \
      * the two-stage reduction: to band form of bandwidth nb (<= 0: the default    \
-     * EK_TWO_STAGE_BAND), to tridiagonal form by bulge chasing, then the          \
+     * EK_TUNE_TWO_STAGE_BAND), to tridiagonal form by bulge chasing, then the     \
      * tridiagonal solver.  w receives *m ascending eigenvalues.  Returns as       \
      * ek_p_symmetric_eigen does. */                                                \
     int ek_##p##_symmetric_eigvals_two_stage(int n, scalar *a, int lda, int nb,    \

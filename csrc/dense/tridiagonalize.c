@@ -25,13 +25,7 @@
 #include "common/types.h"
 #include "dense/tridiagonalize.h"
 #include "common/dot.h"
-
-/* Panel width of the reduction and the trailing order below which the
- * reduction is unblocked (LAPACK's nb and nx for xSYTRD); the width of the
- * first panels, which cannot live in A's upper triangle. */
-#define TRD_NB 32
-#define TRD_NX 32
-#define TRD_NB_FIRST 16
+#include "common/tuning.h"
 
 #define A_(i, j) EK_AT(a, lda, i, j)
 
@@ -182,19 +176,17 @@ static void reduce_panel(int n, int nb, scalar *a, int lda, real *e, scalar *tau
  * leading dimension ldx).  Row r of X (1 <= r < n - i, row 0 is never
  * used) and column k go to row r - 1 of column n - 2nb + k of A, which is
  * in the strict upper triangle when n - i - 2 < n - 2nb, i.e. 2nb <= i + 1;
- * the widest such panel up to TRD_NB is taken.  The first panels (i below
- * 2 TRD_NB_FIRST - 1) go to the n x 2 TRD_NB_FIRST workspace instead: the
- * narrower width keeps that no larger than LAPACK's n x nb.  The panels are
- * then 16, 16, 16 and 24 columns wide before the first of 32: four
- * trailing updates of lower rank where there were two, about 1 ms at
- * n = 2000. */
+ * the widest such panel up to EK_TUNE_TRD_NB is taken.  The first panels
+ * (i below 2 EK_TUNE_TRD_NB_FIRST - 1) go to the n x 2 EK_TUNE_TRD_NB_FIRST
+ * workspace instead: the narrower width keeps that no larger than LAPACK's
+ * n x nb. */
 static int panel_location(int n, int i, scalar *a, int lda, scalar *work, scalar **x, int *ldx)
 {
-    int nb = imin(TRD_NB, (i + 1) / 2);
-    if (nb < TRD_NB_FIRST) {
+    int nb = imin(EK_TUNE_TRD_NB, (i + 1) / 2);
+    if (nb < EK_TUNE_TRD_NB_FIRST) {
         *x = work;
         *ldx = n;
-        return TRD_NB_FIRST;
+        return EK_TUNE_TRD_NB_FIRST;
     }
     *x = &A_(0, n - 2 * nb) - 1;
     *ldx = lda;
@@ -203,9 +195,9 @@ static int panel_location(int n, int i, scalar *a, int lda, scalar *work, scalar
 
 size_t EK(tridiagonalize_workspace)(int n)
 {
-    /* The first panels' n x 2nb [V W], 4 TRD_NB scalars of coefficients and
-     * TRD_NB of tau when the caller keeps none. */
-    return (size_t)imax(n, 1) * 2 * TRD_NB_FIRST + 5 * TRD_NB;
+    /* The first panels' n x 2nb [V W], 4 EK_TUNE_TRD_NB scalars of
+     * coefficients and EK_TUNE_TRD_NB of tau when the caller keeps none. */
+    return (size_t)imax(n, 1) * 2 * EK_TUNE_TRD_NB_FIRST + 5 * EK_TUNE_TRD_NB;
 }
 
 /* Panels of nb columns while more than nx columns remain: the panel
@@ -219,8 +211,9 @@ int EK(tridiagonalize)(int n, scalar *a, int lda, real *d, real *e, scalar *tau,
         return 0;
     if (lwork < EK(tridiagonalize_workspace)(n))
         return -1;
-    const int nx = imax(TRD_NB, TRD_NX);
-    scalar *buf = work + (size_t)n * 2 * TRD_NB_FIRST, *scratch_tau = buf + 4 * TRD_NB;
+    const int nx = imax(EK_TUNE_TRD_NB, EK_TUNE_TRD_NX);
+    scalar *buf = work + (size_t)n * 2 * EK_TUNE_TRD_NB_FIRST;
+    scalar *scratch_tau = buf + 4 * EK_TUNE_TRD_NB;
     int i = 0;
     while (n - i > nx) {
         int m = n - i, ldx;

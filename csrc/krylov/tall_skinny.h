@@ -19,9 +19,6 @@
 #include <stddef.h>
 #include "common/blas.h"
 
-/* Most threads one call uses. */
-#define EK_TALL_MAX_THREADS 8
-
 #define EK_DECLARE_TALL(p, scalar)                                                            \
     /* Scalars of scratch that ek_p_tall_inner needs. */                                      \
     size_t ek_##p##_tall_scratch(int q, int b);                                               \

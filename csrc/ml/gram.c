@@ -4,20 +4,7 @@
 #include "common/types.h"
 #include "ml/gram.h"
 #include "common/fork_join.h"
-
-/* Tiles of the Gram matrix and slab height in the threaded mode: a tile
- * product has 32 x 32 x 128 = 2^17 multiply-adds, half of OpenBLAS's
- * threshold for threading a GEMM, so each runs on the thread calling it. */
-#define EK_GRAM_TILE 32
-#define EK_GRAM_TILED_ROWS 128
-/* Beyond this many features one thread's Gram matrix leaves the cache:
- * slabs of EK_GRAM_SLAB_ELEMENTS go to the BLAS's own threaded SYRK. */
-#define EK_GRAM_TILED_MAX_P 512
-#define EK_GRAM_SLAB_ELEMENTS (1L << 21)
-/* Below this many multiply-adds per thread, fewer threads. */
-#define EK_GRAM_THREADING_WORK (1L << 22)
-/* Most threads one call uses. */
-#define EK_GRAM_MAX_THREADS 8
+#include "common/tuning.h"
 
 /* SYRK is used here only, and only for real types. */
 static inline void xsyrk(char uplo, char trans, int n, int k, scalar alpha, const scalar *a,
@@ -65,10 +52,10 @@ static void centred_slab(int m, int p, const scalar *x, ptrdiff_t rs, ptrdiff_t 
  * enough for the BLAS to run it on the calling thread. */
 static void add_slab_tiled(int m, int p, const scalar *buf, scalar beta, scalar *g, int ldg)
 {
-    for (int j = 0; j < p; j += EK_GRAM_TILE) {
-        int nj = p - j < EK_GRAM_TILE ? p - j : EK_GRAM_TILE;
-        for (int i = j; i < p; i += EK_GRAM_TILE) {
-            int mi = p - i < EK_GRAM_TILE ? p - i : EK_GRAM_TILE;
+    for (int j = 0; j < p; j += EK_TUNE_GRAM_TILE) {
+        int nj = p - j < EK_TUNE_GRAM_TILE ? p - j : EK_TUNE_GRAM_TILE;
+        for (int i = j; i < p; i += EK_TUNE_GRAM_TILE) {
+            int mi = p - i < EK_TUNE_GRAM_TILE ? p - i : EK_TUNE_GRAM_TILE;
             xgemm('N', 'T', mi, nj, m, 1, buf + i, p, buf + j, p, beta,
                   g + i + (size_t)j * ldg, ldg);
         }
@@ -116,20 +103,21 @@ static void *shifted_gram_rows(void *arg)
 
 static int thread_count(int n, int p, int nthreads)
 {
-    if (p > EK_GRAM_TILED_MAX_P)
+    if (p > EK_TUNE_GRAM_TILED_MAX_P)
         return 1;      /* one caller; the BLAS threads the large SYRKs */
-    int nt = nthreads < 1 ? 1 : nthreads > EK_GRAM_MAX_THREADS ? EK_GRAM_MAX_THREADS : nthreads;
-    while (nt > 1 && (double)n * p * p < (double)EK_GRAM_THREADING_WORK * nt)
+    int nt = nthreads < 1 ? 1 : nthreads > EK_TUNE_GRAM_MAX_THREADS ? EK_TUNE_GRAM_MAX_THREADS
+                                                                     : nthreads;
+    while (nt > 1 && (double)n * p * p < (double)EK_TUNE_GRAM_THREADING_WORK * nt)
         nt--;
     return nt;
 }
 
 static int slab_rows(int p)
 {
-    if (p <= EK_GRAM_TILED_MAX_P)
-        return EK_GRAM_TILED_ROWS;
-    long rows = EK_GRAM_SLAB_ELEMENTS / p;
-    return rows < EK_GRAM_TILED_ROWS ? EK_GRAM_TILED_ROWS : (int)rows;
+    if (p <= EK_TUNE_GRAM_TILED_MAX_P)
+        return EK_TUNE_GRAM_TILED_ROWS;
+    long rows = EK_TUNE_GRAM_SLAB_ELEMENTS / p;
+    return rows < EK_TUNE_GRAM_TILED_ROWS ? EK_TUNE_GRAM_TILED_ROWS : (int)rows;
 }
 
 size_t EK(gram_workspace)(int n, int p, int nthreads)
@@ -155,13 +143,13 @@ static void shifted_gram(int n, int p, const scalar *x, ptrdiff_t rs, ptrdiff_t 
 {
     int nt = thread_count(n, p, nthreads);
     int rows = slab_rows(p);
-    share sh[EK_GRAM_MAX_THREADS];
+    share sh[EK_TUNE_GRAM_MAX_THREADS];
     int per = (n + nt - 1) / nt;
     size_t pp = (size_t)p;
     scalar *gram_work = work + (size_t)nt * pp * rows;
     for (int t = 0; t < nt; t++) {
         share s = {t * per < n ? t * per : n, (t + 1) * per < n ? (t + 1) * per : n, n, p, rows,
-                   t == 0 ? ldg : p, p <= EK_GRAM_TILED_MAX_P, x, rs, cs, shift,
+                   t == 0 ? ldg : p, p <= EK_TUNE_GRAM_TILED_MAX_P, x, rs, cs, shift,
                    t == 0 ? g : gram_work + (size_t)(t - 1) * pp * pp,
                    work + (size_t)t * pp * rows, acc + (size_t)t * pp};
         sh[t] = s;
@@ -224,7 +212,8 @@ int EK(centered_gram)(int n, int p, const scalar *x, ptrdiff_t rs, ptrdiff_t cs,
         return 0;
     }
     /* the shift lives in mean during the pass, then in d */
-    first_rows_mean(n < EK_GRAM_TILED_ROWS ? n : EK_GRAM_TILED_ROWS, p, x, rs, cs, mean, acc);
+    first_rows_mean(n < EK_TUNE_GRAM_TILED_ROWS ? n : EK_TUNE_GRAM_TILED_ROWS, p, x, rs, cs, mean,
+                    acc);
     shifted_gram(n, p, x, rs, cs, mean, g, ldg, nthreads, work, acc);
     if (correct_shift(n, p, acc, mean, g, ldg, d))
         shifted_gram(n, p, x, rs, cs, mean, g, ldg, nthreads, work, acc);

@@ -24,7 +24,7 @@
  * many rows poorly: OpenBLAS on 2 threads took as long for the SYRK of a
  * 100000 x 300 matrix as for the GEMM with twice its flops, and every one
  * of its synchronization points waits for a descheduled thread on a busy
- * machine.  With at most EK_GRAM_TILED_MAX_P features (gram.c) the rows
+ * machine.  With at most EK_TUNE_GRAM_TILED_MAX_P features (gram.c) the rows
  * are therefore shared among eigkit's own threads instead, each adding
  * its slabs to its own Gram matrix (in cache) tile by tile: GEMMs on the
  * lower triangle of 32 x 32 tiles, small enough that the BLAS runs each on

@@ -30,13 +30,14 @@
  */
 #include <string.h>
 #include "common/types.h"
+#include "common/tuning.h"
 #include "tridiagonal/bisection.h"
 #include "tridiagonal/bisection_internal.h"
 
-/* Shifts evaluated per pass over the matrix (eight 16-byte vectors). */
-#define EK_LANES (128 / (int)sizeof(real))
-/* Eigenvalue indices refined together (bounds the interval list). */
-#define EK_CHUNK 128
+/* Shifts evaluated per pass over the matrix. */
+#define EK_LANES (EK_TUNE_BISECT_SHIFT_BYTES / (int)sizeof(real))
+_Static_assert(EK_TUNE_BISECT_SHIFT_BYTES % 16 == 0 && EK_LANES >= 2,
+               "a pass evaluates whole 16-byte vectors of shifts, at least two");
 /* Bisection passes can never exceed this: each pass at least halves an
  * interval of scaled width <= 2^4, and the tolerance is >= safmin. */
 #define EK_MAXPASS (R_MANT - R_MINEXP + 16)
@@ -294,11 +295,11 @@ static void multisect(tchunk *c, const ival *cur, int g, ival *nxt, int *nn)
 }
 
 /* Refine the ranks [c->r0, c->r1) starting from one interval.  At most
- * r1 - r0 <= EK_CHUNK intervals are open at a time (each holds a rank of
- * the chunk, and they are disjoint). */
+ * r1 - r0 <= EK_TUNE_BISECT_CHUNK intervals are open at a time (each holds
+ * a rank of the chunk, and they are disjoint). */
 static void refine_chunk(tchunk *c, ival start)
 {
-    ival bufa[EK_CHUNK], bufb[EK_CHUNK];
+    ival bufa[EK_TUNE_BISECT_CHUNK], bufb[EK_TUNE_BISECT_CHUNK];
     ival *cur = bufa, *nxt = bufb;
     int na = 0;
     settle(c, start.lo, start.hi, start.nlo, start.nhi, cur, &na);
@@ -330,7 +331,7 @@ static void bisect_block(const tblock *b, ival iv, int rfirst, int rlast, real *
     }
     tchunk c = {b, rfirst, rfirst, rlast, rfirst, out, rfirst, iv.lo, iv.nlo};
     while (c.r0 < rlast) {
-        c.r1 = imin(c.r0 + EK_CHUNK, rlast);
+        c.r1 = imin(c.r0 + EK_TUNE_BISECT_CHUNK, rlast);
         c.top = c.r1;
         c.nextlo = iv.lo;
         c.nextn = iv.nlo;

@@ -18,6 +18,7 @@
  */
 #include <string.h>
 #include "common/types.h"
+#include "common/tuning.h"
 #include "tridiagonal/inverse_iteration.h"
 #include "tridiagonal/bisection_internal.h"
 
@@ -185,7 +186,7 @@ static void project_out(const tvblock *vb, real *y, const int *cols, int nc)
 {
     for (int j = 0; j < nc; j++) {
         const real *zc = &EK_AT(vb->z, vb->ldz, vb->row0, cols[j]);
-        if (vb->len >= 64) {  /* BLAS: z_j^T y as a one-column gemv, then axpy */
+        if (vb->len >= EK_TUNE_INVIT_BLAS_MIN_ORDER) {  /* z_j^T y as a one-column gemv */
             real dot;
             xgemv('T', vb->len, 1, 1, zc, vb->ldz, y, 1, 0, &dot, 1);
             xaxpy(vb->len, -dot, zc, 1, y, 1);
