@@ -1,7 +1,8 @@
-"""Tests of csrc/tridiagonal/bisection.c: Sturm counts, bisection by index and by value,
-inverse iteration, on LAPACK-style tridiagonal test matrices (xCHKST's
-types: zero, identity, random, (2, -1), Wilkinson, glued Wilkinson, graded,
-clustered, and entries scaled near overflow and underflow)."""
+"""Tests of csrc/tridiagonal/bisection.c and inverse_iteration.c: Sturm counts,
+bisection by index and by value, inverse iteration, on LAPACK-style
+tridiagonal test matrices (xCHKST's types: zero, identity, random, (2, -1),
+Wilkinson, glued Wilkinson, graded, clustered, and entries scaled near
+overflow and underflow)."""
 import numpy as np
 import pytest
 import scipy.linalg as sl

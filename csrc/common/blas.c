@@ -1,4 +1,5 @@
-/* blas.c -- filling the table of building blocks (see blas.h). */
+/* blas.c -- filling the table of building blocks (see blas.h) with the
+ * entry points of scipy.linalg.cython_blas / cython_lapack. */
 #include <string.h>
 #include "common/blas.h"
 

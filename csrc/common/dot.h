@@ -1,8 +1,8 @@
-/* x^T y for real vectors, with eight partial sums so that it vectorizes;
- * the order of the additions is then fixed by this code, not by the
- * compiler.  Shared by the reductions' inner products (tridiagonalize.c,
- * bulge_chasing.c).  Include after types.h: `real` is the precision's
- * real type. */
+/* dot.h -- x^T y for real vectors (BLAS xDOT's role), with eight partial
+ * sums so that it vectorizes; the order of the additions is then fixed by
+ * this code, not by the compiler.  Shared by the reductions' inner
+ * products (tridiagonalize.c, bulge_chasing.c).  Include after types.h:
+ * `real` is the precision's real type. */
 #ifndef EK_DOT_H
 #define EK_DOT_H
 

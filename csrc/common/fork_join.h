@@ -1,8 +1,9 @@
 /*
  * fork_join.h -- the one way eigkit's kernels share work among their own
  * threads: nt disjoint shares of a job, share 0 on the calling thread and
- * the others on threads started for the call, all joined before return.
- * No pool and no global state, so the kernels stay reentrant.
+ * the others on threads started for the call, all joined before return
+ * (POSIX threads; no pool).  No global state, so the kernels stay
+ * reentrant.
  */
 #ifndef EK_FORK_JOIN_H
 #define EK_FORK_JOIN_H
@@ -16,5 +17,12 @@
  * A share whose thread cannot be started runs on the calling thread once
  * the others have been started. */
 void ek_fork_join(int nt, void *(*job)(void *), void *shares, size_t stride);
+
+/* The same for shares that wait on one another (a pipeline), which must
+ * therefore all run at once: either every share gets a thread of its own
+ * (share 0 the calling one) and 1 is returned, or, if a thread cannot be
+ * started or nt > EK_FORK_JOIN_MAX, no share runs at all and 0 is
+ * returned, for the caller to do the work another way. */
+int ek_fork_join_concurrent(int nt, void *(*job)(void *), void *shares, size_t stride);
 
 #endif

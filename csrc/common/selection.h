@@ -5,6 +5,7 @@
  */
 #ifndef EK_SELECTION_H
 #define EK_SELECTION_H
+#include "common/tuning.h"
 
 enum ek_selection_kind { EK_SELECT_ALL = 0, EK_SELECT_INDEX = 1, EK_SELECT_VALUE = 2 };
 
@@ -18,7 +19,7 @@ typedef struct ek_selection {
  * for all of them and keeping m (tridiagonal_eigen.c says why). */
 static inline int ek_selection_prefers_full_solve(int n, int m)
 {
-    return 4 * (long)m > (long)n;
+    return EK_TUNE_SUBSET_FULL_SOLVE * (long)m > (long)n;
 }
 
 /* Columns of room the eigenvectors of the selection need for order n:

@@ -1,5 +1,6 @@
 /*
- * types.h -- the scalar type a kernel file is compiled for.
+ * types.h -- the scalar type a kernel file is compiled for (LAPACK's S, D,
+ * C, Z precisions) and its machine parameters (xLAMCH).
  *
  * Every kernel file is written once, for a generic `scalar` (the matrix
  * entries) and `real` (its real part: eigenvalues, norms, the tridiagonal

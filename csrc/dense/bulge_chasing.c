@@ -30,20 +30,16 @@
  * t + T, t + 2T, ...  Step j of sweep i touches rows s_j .. s_j + b of
  * columns s_{j-1} .. s_j + b only, so it may run as soon as sweep i - 1
  * has finished its step j + 1; the threads follow each other two blocks
- * apart down the band.
+ * apart down the band, all running at once (ek_fork_join_concurrent).
  */
-#include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
 #include "common/types.h"
-#include "dense/bulge_chasing.h"
 #include "common/dot.h"
-
-#define CHASE_MAX_THREADS 16
-/* Orders below which one thread chases alone: the pipeline's start-up
- * and hand-overs cost more than they save. */
-#define CHASE_THREADED_MIN_ORDER 400
+#include "common/fork_join.h"
+#include "common/tuning.h"
+#include "dense/bulge_chasing.h"
 
 static int imin(int x, int y) { return x < y ? x : y; }
 static int imax(int x, int y) { return x > y ? x : y; }
@@ -384,61 +380,38 @@ typedef struct {
     int n, b, ld, first, stride;
     scalar *a, *work;
     progress *before, *mine;
-    _Atomic int *gate; /* 0 until every thread exists; then 1 (go) or -1 (quit) */
 } chase_job;
 
-static void run_sweeps(const chase_job *job)
+static void *run_sweeps(void *arg)
 {
+    const chase_job *job = arg;
     for (int i = job->first; i < job->n - 2; i += job->stride)
         sweep(job->n, job->b, i, job->a, job->ld, job->work, job->before, job->mine);
-}
-
-static void *chase_run(void *arg)
-{
-    chase_job *job = arg;
-    int g;
-    /* Bounded: the creating thread opens or closes the gate right after
-     * its last pthread_create. */
-    while ((g = atomic_load_explicit(job->gate, memory_order_acquire)) == 0)
-        sched_yield();
-    if (g > 0)
-        run_sweeps(job);
     return NULL;
 }
 
-/* All sweeps on nt threads, thread t after thread t - 1 (mod nt).  If a
- * thread cannot be created, the others quit before any work and the
- * caller chases alone. */
+/* All sweeps on nt threads, thread t after thread t - 1 (mod nt).  Each
+ * waits for the one before it, so they must all run at once: if they
+ * cannot, the caller chases alone. */
 static void chase_threaded(int n, int b, scalar *a, int ld, scalar *work, int nt)
 {
-    progress prog[CHASE_MAX_THREADS];
-    chase_job jobs[CHASE_MAX_THREADS];
-    pthread_t tid[CHASE_MAX_THREADS];
-    int started = 1;
-    _Atomic int gate;
-    atomic_init(&gate, 0);
+    progress prog[EK_TUNE_CHASE_MAX_THREADS];
+    chase_job jobs[EK_TUNE_CHASE_MAX_THREADS];
     for (int t = 0; t < nt; t++)
         atomic_init(&prog[t], progress_value(-1, SWEEP_DONE));
     for (int t = 0; t < nt; t++)
         jobs[t] = (chase_job){n, b, ld, t, nt, a, work + (size_t)t * 3 * b,
-                              &prog[(t + nt - 1) % nt], &prog[t], &gate};
-    while (started < nt && pthread_create(&tid[started], NULL, chase_run, &jobs[started]) == 0)
-        started++;
-    atomic_store_explicit(&gate, started == nt ? 1 : -1, memory_order_release);
-    if (started == nt) {
-        run_sweeps(&jobs[0]);
-    } else {
-        chase_job alone = {n, b, ld, 0, 1, a, work, NULL, NULL, &gate};
+                              &prog[(t + nt - 1) % nt], &prog[t]};
+    if (!ek_fork_join_concurrent(nt, run_sweeps, jobs, sizeof(chase_job))) {
+        chase_job alone = {n, b, ld, 0, 1, a, work, NULL, NULL};
         run_sweeps(&alone);
     }
-    for (int t = 1; t < started; t++)
-        pthread_join(tid[t], NULL);
 }
 
 static int chase_threads(int n, int b, int nthreads)
 {
-    int nt = nthreads < 1 ? 1 : nthreads > CHASE_MAX_THREADS ? CHASE_MAX_THREADS : nthreads;
-    if (n < CHASE_THREADED_MIN_ORDER || b < 2)
+    int nt = imax(1, imin(nthreads, EK_TUNE_CHASE_MAX_THREADS));
+    if (n < EK_TUNE_CHASE_THREADED_MIN_ORDER || b < 2)
         return 1;
     /* each thread needs a few blocks of band to itself */
     return imin(nt, imax(1, n / (4 * b)));

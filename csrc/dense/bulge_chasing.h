@@ -1,7 +1,8 @@
 /*
  * bulge_chasing.h -- stage 2 of the two-stage tridiagonalization: a
  * Hermitian band matrix to real symmetric tridiagonal form with the same
- * eigenvalues, by Householder bulge chasing (LAPACK's xSYTRD_SB2ST).
+ * eigenvalues, by Householder bulge chasing (LAPACK's xSYTRD_SB2ST;
+ * Haidar, Ltaief, Dongarra 2011 two-stage).
  *
  * The band is held in a compact column-major array: A(r, c), r >= c, at
  * ab[c ldab + r - c], with ldab >= ek_p_band_storage_rows(n, b) rows (room

@@ -5,7 +5,8 @@
  *      overflows or underflows (xSYEV's scaling);
  *   2. A = Q T Q^H, T real tridiagonal (tridiagonalize.c);
  *   3. T = Q_T W Q_T^T for the selected pairs (tridiagonal_eigen.c);
- *   4. Z = Q Q_T by blocked reflector application; eigenvalues unscaled.
+ *   4. Z = Q Q_T by blocked reflector application (back_transform.c);
+ *      eigenvalues unscaled.
  * Also the Cholesky reduction of the generalized problem (xSYGV).
  *
  * Memory, for all eigenpairs: besides A (which keeps the reflectors in its
@@ -26,9 +27,11 @@
  */
 #include <string.h>
 #include "common/types.h"
+#include "common/tuning.h"
 #include "dense/symmetric_eigen.h"
 #include "tridiagonal/tridiagonal_eigen.h"
 #include "dense/tridiagonalize.h"
+#include "dense/back_transform.h"
 #include "dense/band_reduction.h"
 #include "dense/bulge_chasing.h"
 
@@ -259,7 +262,7 @@ static two_stage_layout plan_two_stage(int n, int lda, int nb, const ek_selectio
 {
     two_stage_layout L;
     size_t nn = (size_t)(n > 0 ? n : 1);
-    L.b = nb > 0 ? nb : EK_TWO_STAGE_BAND;
+    L.b = nb > 0 ? nb : EK_TUNE_TWO_STAGE_BAND;
     L.ldab = EK(band_storage_rows)(n, L.b);
     L.nreduce = EK(band_reduce_workspace)(n, L.b);
     L.nchase = EK(band_to_tridiagonal_workspace)(n, L.b, nthreads);

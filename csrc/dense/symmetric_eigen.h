@@ -1,19 +1,16 @@
 /*
- * symmetric_eigen.h -- the dense Hermitian eigensolver driver:
- * scale, tridiagonalize, solve the tridiagonal problem, transform the
- * eigenvectors back; and the reduction of the generalized problem
- * A x = lambda B x to standard form by Cholesky factorization.
+ * symmetric_eigen.h -- the dense Hermitian eigensolver driver (LAPACK's
+ * xSYEVD / xSYEVX; xSYEVD_2STAGE for eigenvalues by the two-stage
+ * reduction): scale, tridiagonalize, solve the tridiagonal problem,
+ * transform the eigenvectors back; and the reduction of the generalized
+ * problem A x = lambda B x to standard form by Cholesky factorization
+ * (xSYGV).
  */
 #ifndef EK_SYMMETRIC_EIGEN_H
 #define EK_SYMMETRIC_EIGEN_H
 #include <stddef.h>
 #include "common/blas.h"
 #include "common/selection.h"
-
-/* The bandwidth of the two-stage reduction's intermediate band matrix:
- * wide enough for level-3 BLAS speed in stage 1, narrow enough that the
- * O(b n^2) bulge chasing of stage 2 stays small. */
-#define EK_TWO_STAGE_BAND 48
 
 #define EK_DECLARE_SYMMETRIC_EIGEN(p, scalar, real)                                 \
     /* Bytes of workspace ek_p_symmetric_eigen needs. */                           \
@@ -45,7 +42,7 @@
                                                           int nthreads);            \
     /* Selected eigenvalues of the Hermitian A (lower triangle, overwritten) by    \
      * the two-stage reduction: to band form of bandwidth nb (<= 0: the default    \
-     * EK_TWO_STAGE_BAND), to tridiagonal form by bulge chasing, then the          \
+     * EK_TUNE_TWO_STAGE_BAND), to tridiagonal form by bulge chasing, then the     \
      * tridiagonal solver.  w receives *m ascending eigenvalues.  Returns as       \
      * ek_p_symmetric_eigen does. */                                                \
     int ek_##p##_symmetric_eigvals_two_stage(int n, scalar *a, int lda, int nb,    \

@@ -1,6 +1,7 @@
 /*
  * tridiagonalize.h -- Householder reduction of a Hermitian matrix to real
- * symmetric tridiagonal form, and applying the reflectors back.
+ * symmetric tridiagonal form (LAPACK's xSYTRD/xHETRD); back_transform.h
+ * applies the reflectors back.
  *
  * A = Q T Q^H with Q = H(0) H(1) ... H(n-2), H(i) = I - tau_i v_i v_i^H,
  * v_i(0:i) = 0, v_i(i+1) = 1, v_i(i+2:n) stored in A(i+2:n, i): the lower
@@ -23,14 +24,7 @@
      * upper triangle is overwritten (panel workspace).  Returns 0, or -1 if      \
      * lwork is too small. */                                                       \
     int ek_##p##_tridiagonalize(int n, scalar *a, int lda, real *d, real *e,       \
-                                scalar *tau, scalar *work, size_t lwork);           \
-    /* Scalars of workspace ek_p_apply_reflectors needs for an n x m Z. */         \
-    size_t ek_##p##_apply_reflectors_workspace(int n, int m);                       \
-    /* Z := Q Z for the n x m matrix Z, Q as left by ek_p_tridiagonalize,          \
-     * in blocks (compact WY).  Returns 0, or -1 if lwork is too small. */         \
-    int ek_##p##_apply_reflectors(int n, int m, const scalar *a, int lda,          \
-                                  const scalar *tau, scalar *z, int ldz,           \
-                                  scalar *work, size_t lwork);
+                                scalar *tau, scalar *work, size_t lwork);
 
 EK_DECLARE_TRIDIAGONALIZE(s, float, float)
 EK_DECLARE_TRIDIAGONALIZE(d, double, double)

@@ -1,6 +1,7 @@
 /*
  * dense_krylov.c -- extreme eigenpairs of a dense Hermitian matrix by block
- * Lanczos under a work budget, with a certificate (see dense_krylov.h).
+ * Lanczos (Wu & Simon 2000 thick restart) under a work budget, certified
+ * by LAPACK's test ratios (see dense_krylov.h).
  */
 #include <math.h>
 #include <string.h>

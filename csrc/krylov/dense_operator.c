@@ -1,14 +1,10 @@
 /*
- * dense_operator.c -- the full-storage Hermitian matrix of a Krylov solve
- * (see dense_operator.h).
+ * dense_operator.c -- the full-storage Hermitian matrix of a Krylov solve:
+ * a triangle mirrored into the other, then GEMM (see dense_operator.h).
  */
 #include "common/types.h"
+#include "common/tuning.h"
 #include "krylov/dense_operator.h"
-
-/* Tile edge of the mirroring pass: a source and a target tile of doubles
- * (2 x 32 KiB complex) stay in the second-level cache while the target is
- * written column by column. */
-#define TILE 64
 
 static real entry_size(scalar x)
 {
@@ -21,10 +17,10 @@ real EK(hermitian_fill)(int n, scalar *a, int lda, char uplo)
     int from_lower = uplo == 'L' || uplo == 'l';
     real big = 0;
     int finite = 1;
-    for (int j0 = 0; j0 < n; j0 += TILE) {
-        int j1 = j0 + TILE < n ? j0 + TILE : n;
-        for (int i0 = j0; i0 < n; i0 += TILE) {
-            int i1 = i0 + TILE < n ? i0 + TILE : n;
+    for (int j0 = 0; j0 < n; j0 += EK_TUNE_MIRROR_TILE) {
+        int j1 = j0 + EK_TUNE_MIRROR_TILE < n ? j0 + EK_TUNE_MIRROR_TILE : n;
+        for (int i0 = j0; i0 < n; i0 += EK_TUNE_MIRROR_TILE) {
+            int i1 = i0 + EK_TUNE_MIRROR_TILE < n ? i0 + EK_TUNE_MIRROR_TILE : n;
             /* the tile pair (i0:i1, j0:j1) of the lower triangle and its
              * mirror (j0:j1, i0:i1): the source is read along its columns */
             for (int q = from_lower ? j0 : i0; q < (from_lower ? j1 : i1); q++)

@@ -1,6 +1,7 @@
 /*
  * dense_operator.h -- a dense Hermitian matrix as the operator of a Krylov
- * solver: Y = A X for blocks X of a few columns.
+ * solver: Y = A X for blocks X of a few columns, by BLAS xGEMM on the full
+ * matrix rather than xSYMM / xHEMM on one triangle.
  *
  * eigh's input is one triangle.  A Krylov solve applies A to a block some
  * twenty times, and GEMM on the full matrix runs those products faster

@@ -1,6 +1,6 @@
 /*
- * lanczos.c -- thick-restart block Lanczos, reverse communication.
- * See lanczos.h for the protocol and the method.
+ * lanczos.c -- thick-restart block Lanczos (Wu & Simon 2000), reverse
+ * communication.  See lanczos.h for the protocol and the method.
  *
  * Layout of the basis V (n x vcols, ld n), and of BV = B V when the
  * problem is generalized (BV aliases V otherwise):

@@ -1,5 +1,6 @@
 /*
- * lanczos.h -- thick-restart block Lanczos in reverse communication.
+ * lanczos.h -- thick-restart block Lanczos in reverse communication
+ * (Wu & Simon 2000; ARPACK's reverse-communication interface).
  *
  * Finds k eigenpairs of an operator OP that is self-adjoint in the inner
  * product <x, y>_B = x^H B y (B = I for the standard problem).  The kernel

@@ -1,6 +1,7 @@
 /*
  * lanczos_internal.h -- what the Lanczos recurrence (lanczos.c) and the
- * end-of-cycle code (thick_restart.c) share.  Not part of the kernel API.
+ * end-of-cycle code of the Wu & Simon thick restart (thick_restart.c)
+ * share.  Not part of the kernel API.
  */
 #ifndef EK_LANCZOS_INTERNAL_H
 #define EK_LANCZOS_INTERNAL_H

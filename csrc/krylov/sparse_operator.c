@@ -1,20 +1,14 @@
 /*
  * sparse_operator.c -- Y = OP X for a compressed sparse A, OP = A, A^H A or
- * A A^H (see sparse_operator.h).  The structure has been checked once
+ * A A^H, on SciPy's CSR / CSC arrays as they are (see sparse_operator.h).  The structure has been checked once
  * (sparse_structure.c), so the loops index without tests.
  */
 #include "common/types.h"
 #include "common/fork_join.h"
+#include "common/tuning.h"
 #include "krylov/sparse_operator.h"
 
-/* Columns of X per pass over A: four running sums per line stay in
- * registers, and a default Lanczos block (2) or a widened one (up to 8)
- * reads A once or twice. */
-#define COLS_PER_PASS 4
 #define MAX_THREADS EK_FORK_JOIN_MAX
-/* Below this many multiply-adds per thread a product runs on the calling
- * thread: starting a thread costs some tens of microseconds. */
-#define THREADING_WORK (1L << 17)
 
 /* One product with A or A^H: a gather or a scatter over the major lines of
  * a, possibly with conjugated entries, of the block columns [c0, c1); a
@@ -33,7 +27,8 @@ typedef struct {
 #define CONJUGATED(v) EK_CONJ(v)
 
 /* y_i = sum_p value(a_p) x_{idx p} over major line i's entries, for lines
- * r0..r1-1 and the block columns c0 .. c0 + nc - 1 (nc <= COLS_PER_PASS). */
+ * r0..r1-1 and the block columns c0 .. c0 + nc - 1
+ * (nc <= EK_TUNE_SPARSE_COLS_PER_PASS). */
 #define GATHER(name, itype, value)                                                       \
     static void name(const share *s, int c0, int nc)                                     \
     {                                                                                    \
@@ -43,7 +38,7 @@ typedef struct {
         scalar *y = s->y + (size_t)c0 * s->ldy;                                          \
         size_t ldx = (size_t)s->ldx, ldy = (size_t)s->ldy;                               \
         for (int i = s->r0; i < s->r1; i++) {                                            \
-            scalar acc[COLS_PER_PASS] = {0};                                             \
+            scalar acc[EK_TUNE_SPARSE_COLS_PER_PASS] = {0};                              \
             for (itype p = ptr[i]; p < ptr[i + 1]; p++) {                                \
                 scalar v = value(val[p]);                                                \
                 const scalar *xj = x + idx[p];                                           \
@@ -69,7 +64,7 @@ typedef struct {
             for (int i = 0; i < s->a->nminor; i++)                                       \
                 y[i + c * ldy] = 0;                                                      \
         for (int j = 0; j < s->a->nmajor; j++) {                                         \
-            scalar xj[COLS_PER_PASS];                                                    \
+            scalar xj[EK_TUNE_SPARSE_COLS_PER_PASS];                                     \
             for (int c = 0; c < nc; c++)                                                 \
                 xj[c] = x[j + c * ldx];                                                  \
             for (itype p = ptr[j]; p < ptr[j + 1]; p++) {                                \
@@ -105,8 +100,9 @@ static void *product_share(void *arg)
 {
     const share *s = arg;
     pass_fn pass = pass_for(s);
-    for (int c0 = s->c0; c0 < s->c1; c0 += COLS_PER_PASS)
-        pass(s, c0, s->c1 - c0 < COLS_PER_PASS ? s->c1 - c0 : COLS_PER_PASS);
+    for (int c0 = s->c0; c0 < s->c1; c0 += EK_TUNE_SPARSE_COLS_PER_PASS)
+        pass(s, c0, s->c1 - c0 < EK_TUNE_SPARSE_COLS_PER_PASS ? s->c1 - c0
+                                                               : EK_TUNE_SPARSE_COLS_PER_PASS);
     return NULL;
 }
 
@@ -133,7 +129,7 @@ static int thread_count(const ek_compressed *a, int gather, int ncols, int nthre
 {
     double work = (double)(offset_at(a, a->nmajor) + a->nmajor) * ncols;
     int nt = nthreads < MAX_THREADS ? nthreads : MAX_THREADS;
-    while (nt > 1 && work < (double)THREADING_WORK * nt)
+    while (nt > 1 && work < (double)EK_TUNE_SPARSE_THREADING_WORK * nt)
         nt--;
     if (!gather && nt > ncols)
         nt = ncols;

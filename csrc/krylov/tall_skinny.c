@@ -1,6 +1,7 @@
 /*
- * tall_skinny.c -- C = X^H Y and Y := beta Y + alpha X C for tall X, Y.
- * See tall_skinny.h for why the rows are cut into slabs.
+ * tall_skinny.c -- C = X^H Y and Y := beta Y + alpha X C for tall X, Y
+ * (BLAS xGEMM's role, in row slabs).  See tall_skinny.h for why the rows
+ * are cut into slabs.
  *
  * Threads: the rows are split into contiguous ranges, one per thread, the
  * calling thread taking the first.  Inner products are summed per thread
@@ -10,18 +11,15 @@
 #include <string.h>
 #include "common/types.h"
 #include "common/fork_join.h"
+#include "common/tuning.h"
 #include "krylov/tall_skinny.h"
-
-/* Below this many multiply-adds a call stays on the calling thread: a
- * thread start costs about as much as 10^5 memory-bound multiply-adds. */
-#define THREADING_WORK (1 << 20)
 
 /* Rows per BLAS call: under OpenBLAS's thresholds for threading a GEMM
  * (m n k > 2^18) and a GEMM forwarded to GEMV (m n > 9216), with margin. */
 static int slab_rows(int q, int b)
 {
     long width = (long)q * (b > 1 ? b : 1);
-    long limit = b > 1 ? (1L << 17) : 8192L;
+    long limit = b > 1 ? EK_TUNE_TALL_SLAB_GEMM_WORK : EK_TUNE_TALL_SLAB_GEMV_WORK;
     long rows = limit / (width > 0 ? width : 1);
     rows -= rows % 8;
     return rows < 8 ? 8 : (int)rows;
@@ -30,10 +28,11 @@ static int slab_rows(int q, int b)
 static int thread_count(int n, int q, int b, int nthreads)
 {
     double work = (double)n * q * b;
-    int nt = nthreads < 1 ? 1 : nthreads > EK_TALL_MAX_THREADS ? EK_TALL_MAX_THREADS : nthreads;
-    while (nt > 1 && work < (double)THREADING_WORK * nt)
+    int nt = nthreads < 1 ? 1 : nthreads > EK_TUNE_TALL_MAX_THREADS ? EK_TUNE_TALL_MAX_THREADS
+                                                                     : nthreads;
+    while (nt > 1 && work < (double)EK_TUNE_TALL_THREADING_WORK * nt)
         nt--;
-    while (nt > 1 && n / nt < 64)
+    while (nt > 1 && n / nt < EK_TUNE_TALL_MIN_ROWS_PER_THREAD)
         nt--;
     return nt;
 }
@@ -72,16 +71,10 @@ static void inner_rows(const share *s)
 #define EK_TALL_CLONES
 #endif
 
-/* Widest block whose combination is done here rather than by the BLAS. */
-#define OWN_COMBINE_MAX_B 8
-
 /* Y (m x b) := beta Y + alpha X C for a slab small enough that Y stays in
  * the first-level cache, taking X four columns at a time.  A GEMM kernel
  * walks the q columns of X together (q streams through memory, since X is
- * column-major with ld n); here each pass reads four columns contiguously.
- * Profiled on the 2-D Laplacian solve (q about 60, b = 2), this loop took
- * half the samples OpenBLAS's small-matrix GEMM kernel took for the same
- * products. */
+ * column-major with ld n); here each pass reads four columns contiguously. */
 EK_TALL_CLONES static void combine_slab(int m, int q, int b, scalar alpha, const scalar *X, int ldx,
                          const int *cols, const scalar *C, int ldc, scalar beta, scalar *Y,
                          int ldy)
@@ -123,8 +116,9 @@ EK_TALL_CLONES static void combine_slab(int m, int q, int b, scalar alpha, const
  * cols, if given: only the own loop gathers them). */
 static void combine_rows(const share *s)
 {
-    int own = s->b <= OWN_COMBINE_MAX_B || s->cols != NULL;
-    int step = own ? (s->b < 256 ? 2048 / s->b : 8) : slab_rows(s->q, s->b);
+    int own = s->b <= EK_TUNE_TALL_OWN_COMBINE_MAX_B || s->cols != NULL;
+    int own_step = EK_TUNE_TALL_COMBINE_SLAB / s->b > 8 ? EK_TUNE_TALL_COMBINE_SLAB / s->b : 8;
+    int step = own ? own_step : slab_rows(s->q, s->b);
     for (int r = s->r0; r < s->r1; r += step) {
         int m = s->r1 - r < step ? s->r1 - r : step;
         if (own)
@@ -151,7 +145,7 @@ static void split_rows(share *sh, int nt, int n)
 
 size_t EK(tall_scratch)(int q, int b)
 {
-    return (size_t)EK_TALL_MAX_THREADS * (size_t)(q > 0 ? q : 1) * (size_t)(b > 0 ? b : 1);
+    return (size_t)EK_TUNE_TALL_MAX_THREADS * (size_t)(q > 0 ? q : 1) * (size_t)(b > 0 ? b : 1);
 }
 
 void EK(tall_inner)(int n, int q, int b, const scalar *X, int ldx, const scalar *Y, int ldy,
@@ -161,7 +155,7 @@ void EK(tall_inner)(int n, int q, int b, const scalar *X, int ldx, const scalar 
         return;
     int nt = thread_count(n, q, b, nthreads);
     size_t part = (size_t)q * b;
-    share sh[EK_TALL_MAX_THREADS];
+    share sh[EK_TUNE_TALL_MAX_THREADS];
     split_rows(sh, nt, n);
     for (int t = 0; t < nt; t++) {
         sh[t].q = q; sh[t].b = b; sh[t].X = X; sh[t].ldx = ldx; sh[t].Y = Y; sh[t].ldy = ldy;
@@ -198,7 +192,7 @@ void EK(tall_combine_cols)(int n, int q, const int *cols, int b, scalar alpha, c
         return;
     }
     int nt = thread_count(n, q, b, nthreads);
-    share sh[EK_TALL_MAX_THREADS];
+    share sh[EK_TUNE_TALL_MAX_THREADS];
     split_rows(sh, nt, n);
     for (int t = 0; t < nt; t++) {
         sh[t].q = q; sh[t].b = b; sh[t].X = X; sh[t].ldx = ldx; sh[t].C = C; sh[t].ldc = ldc;

@@ -2,7 +2,7 @@
  * tall_skinny.h -- products with a tall, skinny operand, as the Krylov
  * solvers need them: the inner products C = X^H Y of a basis X (n x q)
  * with a block Y (n x b), and the combinations Y := beta Y + alpha X C,
- * with n much larger than q and b.
+ * with n much larger than q and b (BLAS xGEMM's role).
  *
  * Why not one GEMM call: such a GEMM is memory-bound, and a threaded BLAS
  * runs it as hundreds of small steps with a barrier after each (OpenBLAS
@@ -18,9 +18,6 @@
 #define EK_TALL_SKINNY_H
 #include <stddef.h>
 #include "common/blas.h"
-
-/* Most threads one call uses. */
-#define EK_TALL_MAX_THREADS 8
 
 #define EK_DECLARE_TALL(p, scalar)                                                            \
     /* Scalars of scratch that ek_p_tall_inner needs. */                                      \

@@ -1,28 +1,12 @@
 /* covariance_operator.c -- Xc^T Xc W and Xc Xc^T W in one pass over X per
- * product (see covariance_operator.h). */
+ * product, centring as X is read: the operator of PCA by Lanczos, without
+ * forming Xc or X^T X (see covariance_operator.h). */
 #include <stdatomic.h>
 #include <string.h>
 #include "common/types.h"
 #include "common/fork_join.h"
+#include "common/tuning.h"
 #include "ml/covariance_operator.h"
-
-/* Rows whose dot products with COV_GROUP_COLS columns of W are formed
- * together (their accumulators fill the vector registers). */
-#define COV_GROUP_ROWS 4
-#define COV_GROUP_COLS 4
-/* Rows of a slab: read from memory by the dot products, then again from
- * cache by the update of the accumulator. */
-#define COV_SLAB_ROWS 8
-/* Chunks of rows with their own accumulator: at most COV_MAX_CHUNKS, of
- * at least COV_CHUNK_MIN_ROWS rows (adding up an accumulator costs about
- * what as many rows cost per column of W). */
-#define COV_MAX_CHUNKS 8
-#define COV_CHUNK_MIN_ROWS 64
-/* Below this many multiply-adds (n p b) per thread, fewer threads. */
-#define COV_THREADING_WORK (1L << 20)
-/* The samples side's accumulation runs over column blocks whose part of
- * the accumulator (block x b) stays in the L1 cache. */
-#define COV_COLUMN_BLOCK_BYTES (1 << 15)
 
 static int imin(int x, int y) { return x < y ? x : y; }
 
@@ -72,19 +56,20 @@ typedef scalar vec;
 #endif
 
 /* y[i + c ldy] = sum_j (x_i[j] - m[j]) w[j + c ldw], i < R rows of x
- * (stride ldx), c < C columns of w; R <= COV_GROUP_ROWS, C <= COV_GROUP_COLS. */
+ * (stride ldx), c < C columns of w; R <= EK_TUNE_COV_GROUP_ROWS,
+ * C <= EK_TUNE_COV_GROUP_COLS. */
 COV_KERNEL void group_dots(const int R, const int C, int p, const scalar *x, ptrdiff_t ldx,
                            const scalar *m, const scalar *w, ptrdiff_t ldw, scalar *y,
                            ptrdiff_t ldy)
 {
-    vec acc[COV_GROUP_ROWS][COV_GROUP_COLS];
+    vec acc[EK_TUNE_COV_GROUP_ROWS][EK_TUNE_COV_GROUP_COLS];
     for (int i = 0; i < R; i++)
         for (int c = 0; c < C; c++)
             acc[i][c] = (vec){0};
     int j = 0;
     for (; j <= p - VL; j += VL) {
         vec mv = VLOAD(m + j);
-        vec xv[COV_GROUP_ROWS];
+        vec xv[EK_TUNE_COV_GROUP_ROWS];
         for (int i = 0; i < R; i++)
             xv[i] = VLOAD(x + i * ldx + j) - mv;
         for (int c = 0; c < C; c++) {
@@ -110,8 +95,8 @@ COV_KERNEL void rows_dots(const int R, int p, int b, const scalar *x, ptrdiff_t 
                           ptrdiff_t ldy)
 {
     int c = 0;
-    for (; c + COV_GROUP_COLS <= b; c += COV_GROUP_COLS)
-        group_dots(R, COV_GROUP_COLS, p, x, ldx, m, w + c * ldw, ldw, y + c * ldy, ldy);
+    for (; c + EK_TUNE_COV_GROUP_COLS <= b; c += EK_TUNE_COV_GROUP_COLS)
+        group_dots(R, EK_TUNE_COV_GROUP_COLS, p, x, ldx, m, w + c * ldw, ldw, y + c * ldy, ldy);
     if (b - c >= 2) {
         group_dots(R, 2, p, x, ldx, m, w + c * ldw, ldw, y + c * ldy, ldy);
         c += 2;
@@ -125,14 +110,14 @@ COV_KERNEL void slab_dots(int R, int p, int b, const scalar *x, ptrdiff_t ldx, c
                           const scalar *w, ptrdiff_t ldw, scalar *y, ptrdiff_t ldy)
 {
     int i = 0;
-    for (; i + COV_GROUP_ROWS <= R; i += COV_GROUP_ROWS)
-        rows_dots(COV_GROUP_ROWS, p, b, x + i * ldx, ldx, m, w, ldw, y + i, ldy);
+    for (; i + EK_TUNE_COV_GROUP_ROWS <= R; i += EK_TUNE_COV_GROUP_ROWS)
+        rows_dots(EK_TUNE_COV_GROUP_ROWS, p, b, x + i * ldx, ldx, m, w, ldw, y + i, ldy);
     for (; i < R; i++)
         rows_dots(1, p, b, x + i * ldx, ldx, m, w, ldw, y + i, ldy);
 }
 
 /* acc[j + c lda] += sum_{i < R} (x_i[j] - m[j]) y[i + c ldy] for
- * j0 <= j < j1, c < b; R <= COV_SLAB_ROWS. */
+ * j0 <= j < j1, c < b; R <= EK_TUNE_COV_SLAB_ROWS. */
 COV_KERNEL void slab_update(const int R, int j0, int j1, int b, const scalar *x, ptrdiff_t ldx,
                             const scalar *m, const scalar *y, ptrdiff_t ldy, scalar *acc,
                             ptrdiff_t lda)
@@ -140,7 +125,7 @@ COV_KERNEL void slab_update(const int R, int j0, int j1, int b, const scalar *x,
     int j = j0;
     for (; j <= j1 - VL; j += VL) {
         vec mv = VLOAD(m + j);
-        vec xv[COV_SLAB_ROWS];
+        vec xv[EK_TUNE_COV_SLAB_ROWS];
         for (int i = 0; i < R; i++)
             xv[i] = VLOAD(x + i * ldx + j) - mv;
         for (int c = 0; c < b; c++) {
@@ -153,7 +138,7 @@ COV_KERNEL void slab_update(const int R, int j0, int j1, int b, const scalar *x,
         }
     }
     for (; j < j1; j++) {
-        scalar xs[COV_SLAB_ROWS];
+        scalar xs[EK_TUNE_COV_SLAB_ROWS];
         for (int i = 0; i < R; i++)
             xs[i] = x[i * ldx + j] - m[j];
         for (int c = 0; c < b; c++) {
@@ -210,16 +195,17 @@ static COV_CLONES void features_chunk(const problem *pb, int c)
     int p = pb->p, b = pb->b;
     ptrdiff_t lda;
     scalar *acc = chunk_acc(pb, c, pb->y, pb->ldy, &lda);
-    scalar ybuf[COV_SLAB_ROWS * EK_COVARIANCE_MAX_BLOCK];
+    scalar ybuf[EK_TUNE_COV_SLAB_ROWS * EK_COVARIANCE_MAX_BLOCK];
     zero_columns(p, b, acc, lda);
-    for (int s = r0; s < r1; s += COV_SLAB_ROWS) {
-        int R = imin(COV_SLAB_ROWS, r1 - s);
+    for (int s = r0; s < r1; s += EK_TUNE_COV_SLAB_ROWS) {
+        int R = imin(EK_TUNE_COV_SLAB_ROWS, r1 - s);
         const scalar *xs = pb->x + s * pb->ldx;
-        slab_dots(R, p, b, xs, pb->ldx, pb->m, pb->w, pb->ldw, ybuf, COV_SLAB_ROWS);
-        if (R == COV_SLAB_ROWS)
-            slab_update(COV_SLAB_ROWS, 0, p, b, xs, pb->ldx, pb->m, ybuf, COV_SLAB_ROWS, acc, lda);
+        slab_dots(R, p, b, xs, pb->ldx, pb->m, pb->w, pb->ldw, ybuf, EK_TUNE_COV_SLAB_ROWS);
+        if (R == EK_TUNE_COV_SLAB_ROWS)
+            slab_update(EK_TUNE_COV_SLAB_ROWS, 0, p, b, xs, pb->ldx, pb->m, ybuf,
+                        EK_TUNE_COV_SLAB_ROWS, acc, lda);
         else
-            slab_update(R, 0, p, b, xs, pb->ldx, pb->m, ybuf, COV_SLAB_ROWS, acc, lda);
+            slab_update(R, 0, p, b, xs, pb->ldx, pb->m, ybuf, EK_TUNE_COV_SLAB_ROWS, acc, lda);
     }
 }
 
@@ -230,17 +216,17 @@ static COV_CLONES void samples_transposed_chunk(const problem *pb, int c)
     int p = pb->p, b = pb->b;
     ptrdiff_t lda;
     scalar *acc = chunk_acc(pb, c, pb->z, p, &lda);
-    int block = COV_COLUMN_BLOCK_BYTES / (int)sizeof(scalar) / b / VL * VL;
+    int block = EK_TUNE_COV_COLUMN_BLOCK_BYTES / (int)sizeof(scalar) / b / VL * VL;
     block = block < VL ? VL : block;
     zero_columns(p, b, acc, lda);
     for (int j0 = 0; j0 < p; j0 += block) {
         int j1 = imin(j0 + block, p);
-        for (int s = r0; s < r1; s += COV_SLAB_ROWS) {
-            int R = imin(COV_SLAB_ROWS, r1 - s);
+        for (int s = r0; s < r1; s += EK_TUNE_COV_SLAB_ROWS) {
+            int R = imin(EK_TUNE_COV_SLAB_ROWS, r1 - s);
             const scalar *xs = pb->x + s * pb->ldx;
-            if (R == COV_SLAB_ROWS)
-                slab_update(COV_SLAB_ROWS, j0, j1, b, xs, pb->ldx, pb->m, pb->w + s, pb->ldw,
-                            acc, lda);
+            if (R == EK_TUNE_COV_SLAB_ROWS)
+                slab_update(EK_TUNE_COV_SLAB_ROWS, j0, j1, b, xs, pb->ldx, pb->m, pb->w + s,
+                            pb->ldw, acc, lda);
             else
                 slab_update(R, j0, j1, b, xs, pb->ldx, pb->m, pb->w + s, pb->ldw, acc, lda);
         }
@@ -295,14 +281,14 @@ static void add_chunks(const problem *pb, scalar *acc, ptrdiff_t lda)
 
 static int chunk_count(int n)
 {
-    int c = n / COV_CHUNK_MIN_ROWS;
-    return c < 1 ? 1 : c > COV_MAX_CHUNKS ? COV_MAX_CHUNKS : c;
+    int c = n / EK_TUNE_COV_CHUNK_MIN_ROWS;
+    return c < 1 ? 1 : c > EK_TUNE_COV_MAX_CHUNKS ? EK_TUNE_COV_MAX_CHUNKS : c;
 }
 
 static int thread_count(int n, int p, int b, int nthreads, int nchunks)
 {
     int nt = nthreads < 1 ? 1 : imin(nthreads, nchunks);
-    while (nt > 1 && (double)n * p * b < (double)COV_THREADING_WORK * nt)
+    while (nt > 1 && (double)n * p * b < (double)EK_TUNE_COV_THREADING_WORK * nt)
         nt--;
     return nt;
 }
@@ -324,7 +310,8 @@ int EK(covariance_product)(int side, int n, int p, const scalar *x, ptrdiff_t ld
         return -1;
     int nchunks = chunk_count(n);
     int rows_per_chunk = (n + nchunks - 1) / nchunks;
-    rows_per_chunk = (rows_per_chunk + COV_SLAB_ROWS - 1) / COV_SLAB_ROWS * COV_SLAB_ROWS;
+    rows_per_chunk = (rows_per_chunk + EK_TUNE_COV_SLAB_ROWS - 1) / EK_TUNE_COV_SLAB_ROWS
+                     * EK_TUNE_COV_SLAB_ROWS;
     problem pb = {n, p, b, nchunks, rows_per_chunk, x, ldx, mean, w, ldw, y, ldy,
                   side == EK_COVARIANCE_FEATURES ? NULL : work,
                   side == EK_COVARIANCE_FEATURES ? work : work + (size_t)p * b};

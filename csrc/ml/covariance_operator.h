@@ -1,6 +1,7 @@
 /*
  * covariance_operator.h -- the implicit covariance operator of column-
- * centred data applied to a block of vectors:
+ * centred data applied to a block of vectors (the operator of PCA by
+ * Lanczos):
  *     features side   Y = Xc^T (Xc W)    (W, Y: p x b)
  *     samples side    Y = Xc (Xc^T W)    (W, Y: n x b)
  * with Xc = X - 1 m^T, X an n x p row-major matrix (row stride ldx) and m

@@ -1,32 +1,14 @@
-/* gram.c -- the Gram matrix of column-centred data in one pass (see gram.h). */
+/* gram.c -- the Gram matrix of column-centred data in one pass, by shifted
+ * data (Chan, Golub, LeVeque 1983) and BLAS xSYRK / xGEMM (see gram.h). */
 #include <string.h>
 #include "common/types.h"
 #include "ml/gram.h"
 #include "common/fork_join.h"
 
-/* Tiles of the Gram matrix and slab height in the threaded mode: a tile
- * product has 64 x 16 x 256 = 2^18 multiply-adds, OpenBLAS's threshold for
- * threading a GEMM, so each runs on the thread calling it.  As few calls
- * as that allows (a call costs microseconds of packing and setup), and
- * narrow column panels, because the upper half of each diagonal block is
- * computed for nothing: 32 x 32 x 128 tiles took 1.7 times as long as one
- * thread's SYRK at 20000 x 300, and 2.3 times at 100000 x 50. */
-#define EK_GRAM_TILE_M 64
-#define EK_GRAM_TILE_N 16
-#define EK_GRAM_TILED_ROWS 256
+#include "common/tuning.h"
+
 /* The rows whose means shift the data when no means are given. */
 #define EK_GRAM_SHIFT_ROWS 128
-/* The SYRK mode's slabs: about EK_GRAM_SLAB_ELEMENTS entries up to
- * EK_GRAM_LARGE_P features (a slab in the second-level cache, re-read by
- * the SYRK from there), EK_GRAM_LARGE_SLAB_ELEMENTS beyond (each SYRK call
- * reads and writes all of G: tall slabs amortize that). */
-#define EK_GRAM_SLAB_ELEMENTS (1L << 18)
-#define EK_GRAM_LARGE_SLAB_ELEMENTS (1L << 21)
-#define EK_GRAM_LARGE_P 512
-/* Below this many multiply-adds per thread, fewer threads. */
-#define EK_GRAM_THREADING_WORK (1L << 22)
-/* Most threads one call uses. */
-#define EK_GRAM_MAX_THREADS 8
 
 /* SYRK is used here only, and only for real types. */
 static inline void xsyrk(char uplo, char trans, int n, int k, scalar alpha, const scalar *a,
@@ -74,10 +56,10 @@ static void centred_slab(int m, int p, const scalar *x, ptrdiff_t rs, ptrdiff_t 
  * enough for the BLAS to run it on the calling thread. */
 static void add_slab_tiled(int m, int p, const scalar *buf, scalar beta, scalar *g, int ldg)
 {
-    for (int j = 0; j < p; j += EK_GRAM_TILE_N) {
-        int nj = p - j < EK_GRAM_TILE_N ? p - j : EK_GRAM_TILE_N;
-        for (int i = j; i < p; i += EK_GRAM_TILE_M) {
-            int mi = p - i < EK_GRAM_TILE_M ? p - i : EK_GRAM_TILE_M;
+    for (int j = 0; j < p; j += EK_TUNE_GRAM_TILE_N) {
+        int nj = p - j < EK_TUNE_GRAM_TILE_N ? p - j : EK_TUNE_GRAM_TILE_N;
+        for (int i = j; i < p; i += EK_TUNE_GRAM_TILE_M) {
+            int mi = p - i < EK_TUNE_GRAM_TILE_M ? p - i : EK_TUNE_GRAM_TILE_M;
             xgemm('N', 'T', mi, nj, m, 1, buf + i, p, buf + j, p, beta,
                   g + i + (size_t)j * ldg, ldg);
         }
@@ -127,8 +109,9 @@ static int thread_count(int n, int p, int nthreads, int tiled_max_p)
 {
     if (p > tiled_max_p)
         return 1;      /* one caller; the BLAS threads the large SYRKs */
-    int nt = nthreads < 1 ? 1 : nthreads > EK_GRAM_MAX_THREADS ? EK_GRAM_MAX_THREADS : nthreads;
-    while (nt > 1 && (double)n * p * p < (double)EK_GRAM_THREADING_WORK * nt)
+    int nt = nthreads < 1 ? 1 : nthreads > EK_TUNE_GRAM_MAX_THREADS ? EK_TUNE_GRAM_MAX_THREADS
+                                                                     : nthreads;
+    while (nt > 1 && (double)n * p * p < (double)EK_TUNE_GRAM_THREADING_WORK * nt)
         nt--;
     return nt;
 }
@@ -144,8 +127,8 @@ static int tiled_mode(int n, int p, int nthreads, int tiled_max_p)
 static int slab_rows(int p, int tiled)
 {
     if (tiled)
-        return EK_GRAM_TILED_ROWS;
-    long rows = (p > EK_GRAM_LARGE_P ? EK_GRAM_LARGE_SLAB_ELEMENTS : EK_GRAM_SLAB_ELEMENTS) / p;
+        return EK_TUNE_GRAM_TILED_ROWS;
+    long rows = (p > EK_TUNE_GRAM_LARGE_P ? EK_TUNE_GRAM_LARGE_SLAB_ELEMENTS : EK_TUNE_GRAM_SLAB_ELEMENTS) / p;
     return rows < EK_GRAM_SHIFT_ROWS ? EK_GRAM_SHIFT_ROWS : (int)rows;
 }
 
@@ -174,7 +157,7 @@ static void shifted_gram(int n, int p, const scalar *x, ptrdiff_t rs, ptrdiff_t 
     int nt = thread_count(n, p, nthreads, tiled_max_p);
     int tiled = tiled_mode(n, p, nthreads, tiled_max_p);
     int rows = slab_rows(p, tiled);
-    share sh[EK_GRAM_MAX_THREADS];
+    share sh[EK_TUNE_GRAM_MAX_THREADS];
     int per = (n + nt - 1) / nt;
     size_t pp = (size_t)p;
     scalar *gram_work = work + (size_t)nt * pp * rows;

@@ -1,6 +1,7 @@
 /*
  * gram.h -- the Gram matrix of column-centred data, Xc^T Xc with
- * Xc = X - 1 m^T, reading X once.
+ * Xc = X - 1 m^T, reading X once (the shifted-data algorithm of Chan,
+ * Golub, LeVeque, "Algorithms for computing the sample variance", 1983).
  *
  * X (n samples x p features) is read in slabs of rows.  Each slab is
  * copied into a buffer that stays in cache, centred on the way, and its

@@ -1,5 +1,6 @@
 /*
- * kmeans.c -- k-means++ seeding and Lloyd iterations (see kmeans.h).
+ * kmeans.c -- greedy k-means++ seeding (Arthur & Vassilvitskii 2007) and
+ * Lloyd iterations (Lloyd 1982), with scikit-learn's rules (see kmeans.h).
  */
 #include "ml/kmeans.h"
 
@@ -7,15 +8,13 @@
 #include <string.h>
 
 #include "common/fork_join.h"
+#include "common/tuning.h"
 
-/* Points per chunk: the unit of work of a thread and of the partial sums,
- * which are added in chunk order (the result is the same for any number of
- * threads). */
-#define EK_KMEANS_CHUNK 4096
-
+/* Chunks are the unit of work of a thread and of the partial sums, which
+ * are added in chunk order: the result is the same for any thread count. */
 static int chunk_count(int n)
 {
-    return (n + EK_KMEANS_CHUNK - 1) / EK_KMEANS_CHUNK;
+    return (n + EK_TUNE_KMEANS_CHUNK - 1) / EK_TUNE_KMEANS_CHUNK;
 }
 
 static double squared_distance(int d, const double *a, const double *b)
@@ -152,8 +151,8 @@ static void assign_chunk(const assign_share *s, int chunk)
 {
     const ek_kmeans_problem *p = s->p;
     int d = p->d, k = p->k;
-    int lo = chunk * EK_KMEANS_CHUNK;
-    int hi = lo + EK_KMEANS_CHUNK < p->n ? lo + EK_KMEANS_CHUNK : p->n;
+    int lo = chunk * EK_TUNE_KMEANS_CHUNK;
+    int hi = lo + EK_TUNE_KMEANS_CHUNK < p->n ? lo + EK_TUNE_KMEANS_CHUNK : p->n;
     double *sums = s->sums + (size_t)chunk * k * d;
     double *counts = s->counts + (size_t)chunk * k;
     memset(sums, 0, (size_t)k * d * sizeof(double));

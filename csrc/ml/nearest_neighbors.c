@@ -1,25 +1,14 @@
 /* nearest_neighbors.c -- exact k nearest neighbours of the rows of a dense
- * matrix: leaves of a median split, GEMM cross terms between leaves that
- * may hold neighbours, bounded heaps (see nearest_neighbors.h). */
+ * matrix, as scikit-learn's kneighbors_graph: leaves of a median split
+ * (Friedman, Bentley, Finkel 1977 kd-tree), GEMM cross terms between leaves
+ * that may hold neighbours, bounded heaps (see nearest_neighbors.h). */
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include "common/types.h"
 #include "common/fork_join.h"
+#include "common/tuning.h"
 #include "ml/nearest_neighbors.h"
-
-/* Most multiply-adds of one leaf-by-leaf GEMM in the threaded mode: half
- * of OpenBLAS's threshold for threading a GEMM (2^18), so that each runs
- * on the thread that calls it. */
-#define KNN_TILE_WORK (1L << 17)
-/* With more features than this the GEMMs dominate: one thread hands
- * leaves of KNN_LARGE_LEAF rows to the BLAS, which threads them. */
-#define KNN_OWN_THREADS_MAX_D 64
-#define KNN_LARGE_LEAF 256
-/* Entries tested together before any is looked at one by one. */
-#define KNN_CHUNK 16
-/* Below this many multiply-adds (n^2 d) per thread, fewer threads. */
-#define KNN_THREADING_WORK (1L << 22)
 
 #if defined(__x86_64__) && !defined(__clang__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
@@ -37,6 +26,7 @@ typedef scalar vec __attribute__((vector_size(32)));
 typedef scalar vec_unaligned __attribute__((vector_size(32), aligned(sizeof(scalar)), may_alias));
 #define VL ((int)(32 / sizeof(scalar)))
 #define VLOAD(p) (*(const vec_unaligned *)(p))
+_Static_assert(EK_TUNE_KNN_CHUNK % VL == 0, "a chunk is whole vectors");
 #else
 #define KNN_INLINE static inline
 #endif
@@ -59,18 +49,20 @@ typedef struct {
 static plan make_plan(int n, int d, int nthreads)
 {
     plan pl;
-    if (d > KNN_OWN_THREADS_MAX_D) {
-        pl.leaf = imin(KNN_LARGE_LEAF, n);
+    if (d > EK_TUNE_KNN_OWN_THREADS_MAX_D) {
+        pl.leaf = imin(EK_TUNE_KNN_LARGE_LEAF, n);
         pl.nthreads = 1;
     } else {
         /* square tiles: the fewest operand entries read per multiply-add */
-        int leaf = (int)sqrt((double)KNN_TILE_WORK / d) / KNN_CHUNK * KNN_CHUNK;
-        pl.leaf = imin(leaf < KNN_CHUNK ? KNN_CHUNK : leaf, n);
+        int leaf = (int)sqrt((double)EK_TUNE_KNN_TILE_WORK / d) / EK_TUNE_KNN_CHUNK
+                   * EK_TUNE_KNN_CHUNK;
+        pl.leaf = imin(leaf < EK_TUNE_KNN_CHUNK ? EK_TUNE_KNN_CHUNK : leaf, n);
         pl.nthreads = nthreads < 1 ? 1 : imin(nthreads, EK_FORK_JOIN_MAX);
     }
     pl.nleaves = (n + pl.leaf - 1) / pl.leaf;
     pl.nthreads = imin(pl.nthreads, pl.nleaves);
-    while (pl.nthreads > 1 && (double)n * n * d < (double)KNN_THREADING_WORK * pl.nthreads)
+    while (pl.nthreads > 1
+           && (double)n * n * d < (double)EK_TUNE_KNN_THREADING_WORK * pl.nthreads)
         pl.nthreads--;
     return pl;
 }
@@ -269,20 +261,20 @@ KNN_INLINE void replace_root(scalar *hv, int *hi, int m, scalar v, int j)
     hi[pos] = j;
 }
 
-/* Whether any of col[l] + norm[l] <= bound, l < KNN_CHUNK. */
+/* Whether any of col[l] + norm[l] <= bound, l < EK_TUNE_KNN_CHUNK. */
 KNN_INLINE int chunk_hit(const scalar *restrict col, const scalar *restrict norm, scalar bound)
 {
 #if defined(__GNUC__)
     vec b = bound - (vec){0};
     __typeof__(VLOAD(col) < b) hit = VLOAD(col) + VLOAD(norm) <= b;
-    for (int l = VL; l < KNN_CHUNK; l += VL)
+    for (int l = VL; l < EK_TUNE_KNN_CHUNK; l += VL)
         hit |= VLOAD(col + l) + VLOAD(norm + l) <= b;
     for (int l = 1; l < VL; l++)
         hit[0] |= hit[l];
     return hit[0] != 0;
 #else
     int hit = 0;
-    for (int l = 0; l < KNN_CHUNK; l++)
+    for (int l = 0; l < EK_TUNE_KNN_CHUNK; l++)
         hit |= col[l] + norm[l] <= bound;
     return hit;
 #endif
@@ -301,10 +293,10 @@ KNN_INLINE void scan(const scalar *restrict col, const scalar *restrict norm,
                      const int *restrict idx, int nr, scalar *hv, int *hi, int m)
 {
     int j = 0;
-    for (; j + KNN_CHUNK <= nr; j += KNN_CHUNK) {
+    for (; j + EK_TUNE_KNN_CHUNK <= nr; j += EK_TUNE_KNN_CHUNK) {
         if (!chunk_hit(col + j, norm + j, hv[0]))
             continue;
-        for (int l = j; l < j + KNN_CHUNK; l++)
+        for (int l = j; l < j + EK_TUNE_KNN_CHUNK; l++)
             offer(hv, hi, m, col[l] + norm[l], idx[l]);
     }
     for (; j < nr; j++)

@@ -5,7 +5,7 @@
  *
  * Leaves.  The rows are ordered by a median split along the widest
  * coordinate into leaves of a few dozen to a few hundred rows (a kd-tree's
- * leaves, without the tree), each with a centre and the radius of a ball
+ * leaves, without the tree: Friedman, Bentley, Finkel 1977), each with a centre and the radius of a ball
  * holding its rows.  For a leaf of queries, the reference leaves are
  * visited nearest centre first; a reference leaf whose ball lies farther
  * from a query than that query's current candidates is skipped for it,

@@ -1,10 +1,9 @@
 /*
- * bisection.h -- selected eigenpairs of a real symmetric tridiagonal T:
- * Sturm-count bisection for the eigenvalues (Kahan; Demmel, Dhillon, Ren,
- * "On the correctness of some bisection-like parallel eigenvalue
- * algorithms in floating point arithmetic", 1995), and inverse iteration
- * with reorthogonalization inside clusters for the eigenvectors (Wilkinson;
- * Jessup & Ipsen 1992; LAPACK's xSTEIN).
+ * bisection.h -- selected eigenvalues of a real symmetric tridiagonal T by
+ * Sturm-count bisection (Kahan; Demmel, Dhillon, Ren, "On the correctness
+ * of some bisection-like parallel eigenvalue algorithms in floating point
+ * arithmetic", 1995; LAPACK's xSTEBZ).  Their eigenvectors:
+ * inverse_iteration.h.
  */
 #ifndef EK_BISECTION_H
 #define EK_BISECTION_H
@@ -29,19 +28,7 @@
      * (room for n); *m receives their number (0 if T holds Inf/NaN).  abstol as  \
      * above.  Returns 0. */                                                       \
     int ek_##p##_eigvals_by_value(int n, const real *d, const real *e, real vl,     \
-                                  real vu, real abstol, int *m, real *w);           \
-    /* Reals / ints of workspace ek_p_inverse_iteration needs. */                  \
-    size_t ek_##p##_inverse_iteration_workspace(int n);                             \
-    size_t ek_##p##_inverse_iteration_iworkspace(int n);                            \
-    /* Eigenvectors for the m ascending eigenvalues w of T into the n x m Z,       \
-     * orthonormal, each of unit norm with its largest entry positive.  Works   \
-     * per unreduced block (each w is matched to a block by Sturm counts), so    \
-     * no block information is needed.  Deterministic (fixed-seed start         \
-     * vectors).  Returns 0, k > 0 if k vectors failed to converge (they are     \
-     * still normalised), or -1 if m > n.  Inf/NaN in T or w give NaN vectors. */ \
-    int ek_##p##_inverse_iteration(int n, const real *d, const real *e, int m,      \
-                                   const real *w, real *z, int ldz, real *work,     \
-                                   int *iwork);
+                                  real vu, real abstol, int *m, real *w);
 
 EK_DECLARE_BISECTION(s, float)
 EK_DECLARE_BISECTION(d, double)

@@ -8,8 +8,8 @@
  *  1. T is split into independent blocks where an off-diagonal is
  *     negligible, |e_i| <= u sqrt|d_i| sqrt|d_{i+1}| (xSTEDC), and every
  *     block is scaled to max-norm 1.
- *  2. A block is torn (Cuppen 1981) into leaves of at most LEAF rows: at a
- *     cut between rows p-1 and p with coupling beta = e_{p-1},
+ *  2. A block is torn (Cuppen 1981) into leaves of at most EK_TUNE_DC_LEAF
+ *     rows: at a cut between rows p-1 and p with coupling beta = e_{p-1},
  *         T = diag(T1 - |beta| e_last e_last^T, T2 - |beta| e_1 e_1^T)
  *             + |beta| v v^T,      v = (e_last; sign(beta) e_1),
  *     so only d_{p-1} and d_p change.  The leaves are solved by implicit
@@ -38,11 +38,11 @@
  *     d_i - lambda_j and then U (k x k) are formed there, in the leading
  *     k x k corner of the merge's block of Z (as xLAED3 forms U in Q), and
  *     the products read U from a copy of as many of its columns as the
- *     scratch holds (n^2 / UPDATE_SHARE reals: all of U but in the merges
- *     of the last levels, which take a few products each).  Beyond Z the
- *     workspace is thus about (1/2 + 1/UPDATE_SHARE) n^2 reals, where a
- *     separate k x k U would add up to n^2 (and xLAED3's copy of the rows
- *     of U, n^2 / 2).
+ *     scratch holds (n^2 / EK_TUNE_DC_UPDATE_SHARE reals: all of U but in
+ *     the merges of the last levels, which take a few products each).
+ *     Beyond Z the workspace is thus about (1/2 + 1/EK_TUNE_DC_UPDATE_SHARE)
+ *     n^2 reals, where a separate k x k U would add up to n^2 (and xLAED3's
+ *     copy of the rows of U, n^2 / 2).
  *  4. Within a subproblem the eigenvalues are kept unsorted with a
  *     permutation to ascending order (xLAED1's INDXQ); at the very end all
  *     are sorted and the columns of Z permuted once.
@@ -53,13 +53,10 @@
 #include <string.h>
 #include "common/types.h"
 #include "common/fork_join.h"
+#include "common/tuning.h"
 #include "tridiagonal/tridiagonal_qr.h"
 #include "tridiagonal/divide_conquer.h"
 
-#define LEAF 32              /* largest leaf solved by QR */
-#define DC_MAX_THREADS 8     /* threads sharing the secular equations */
-#define PARALLEL_MIN_K 96    /* fewer roots than this: no threads */
-#define UPDATE_SHARE 4       /* the update's copy of U holds n / UPDATE_SHARE columns of n */
 #define MODEL_STEPS 64       /* rational steps before forced bisections */
 #define SECULAR_MAX_STEPS 4000 /* > bisections to exhaust any bracket */
 
@@ -96,21 +93,21 @@ enum { TOP = 0, DENSE = 1, BOTTOM = 2 };   /* xLAED2's column types */
 /* Reals: the packed non-deflated columns (at most m max(n1, n2) <=
  * n ceil(n/2), since each column mixed by a rotation is paired with a
  * deflated one), six vectors, the scratch (a vector per thread during the
- * secular sweeps, n / UPDATE_SHARE columns of U during the products), and the
- * QR of a leaf.  U itself lives in Z (file comment). */
+ * secular sweeps, n / EK_TUNE_DC_UPDATE_SHARE columns of U during the
+ * products), and the QR of a leaf.  U itself lives in Z (file comment). */
 static size_t packed_reals(int n) { return (size_t)n * (size_t)((n + 1) / 2 + 1); }
 
 static size_t scratch_columns(int n)
 {
-    size_t share = ((size_t)n + UPDATE_SHARE - 1) / UPDATE_SHARE;
-    return share > DC_MAX_THREADS ? share : DC_MAX_THREADS;
+    size_t share = ((size_t)n + EK_TUNE_DC_UPDATE_SHARE - 1) / EK_TUNE_DC_UPDATE_SHARE;
+    return share > EK_TUNE_DC_MAX_THREADS ? share : EK_TUNE_DC_MAX_THREADS;
 }
 
 size_t EK(divide_conquer_workspace)(int n)
 {
     size_t nn = (size_t)(n > 1 ? n : 1);
     return packed_reals((int)nn) + (6 + scratch_columns((int)nn)) * nn
-           + EK(tridiagonal_qr_workspace)(LEAF);
+           + EK(tridiagonal_qr_workspace)(EK_TUNE_DC_LEAF);
 }
 
 /* Ints: ten vectors of n (one of n+1) and the leaf boundaries (n+2). */
@@ -156,7 +153,7 @@ static void carve(dc_ctx *c, int n, real *work, int *iwork)
     c->vec = work;                work += nn;
     c->tmp = work;                work += scratch_columns((int)nn) * nn;
     c->qrwork = work;
-    c->nqrwork = EK(tridiagonal_qr_workspace)(LEAF);
+    c->nqrwork = EK(tridiagonal_qr_workspace)(EK_TUNE_DC_LEAF);
     c->perm = iwork;   iwork += nn;
     c->order = iwork;  iwork += nn;
     c->ctype = iwork;  iwork += nn;
@@ -542,10 +539,11 @@ static void *secular_job_run(void *arg)
 static void run_phase(const secular *p, int phase, int nthreads, real *tmp, size_t tmpstride)
 {
     int k = p->k;
-    int nt = nthreads < 1 ? 1 : nthreads > DC_MAX_THREADS ? DC_MAX_THREADS : nthreads;
-    if (k < PARALLEL_MIN_K)
+    int nt = nthreads < 1 ? 1 : nthreads > EK_TUNE_DC_MAX_THREADS ? EK_TUNE_DC_MAX_THREADS
+                                                                 : nthreads;
+    if (k < EK_TUNE_DC_PARALLEL_MIN_K)
         nt = 1;
-    secular_job jobs[DC_MAX_THREADS];
+    secular_job jobs[EK_TUNE_DC_MAX_THREADS];
     for (int t = 0; t < nt; t++)
         jobs[t] = (secular_job){p, phase, (int)((long)k * t / nt), (int)((long)k * (t + 1) / nt),
                                 tmp + (size_t)t * tmpstride};
@@ -798,14 +796,14 @@ static int solve_leaf(const dc_ctx *c, int lo, int m)
     return EK(tridiagonal_qr)(m, c->d + lo, c->e + lo, zb, c->ldz, c->qrwork, c->nqrwork, 1);
 }
 
-/* Tear [lo, lo+m) into 2^L leaves of at most LEAF rows, boundaries
- * b_t = floor(t m / 2^L), so that the subproblems of every level are
- * unions of siblings: d_{p-1} and d_p lose |e_{p-1}| at each cut p
- * (Cuppen).  Leaves are solved, then siblings merged level by level. */
+/* Tear [lo, lo+m) into 2^L leaves of at most EK_TUNE_DC_LEAF rows,
+ * boundaries b_t = floor(t m / 2^L), so that the subproblems of every
+ * level are unions of siblings: d_{p-1} and d_p lose |e_{p-1}| at each
+ * cut p (Cuppen).  Leaves are solved, then siblings merged level by level. */
 static int solve_torn(const dc_ctx *c, int lo, int m)
 {
     int levels = 0;
-    while (levels < 30 && (m + (1 << levels) - 1) >> levels > LEAF)
+    while (levels < 30 && (m + (1 << levels) - 1) >> levels > EK_TUNE_DC_LEAF)
         levels++;
     const int nl = 1 << levels;
     int *b = c->bounds;
@@ -854,7 +852,7 @@ static int solve_block(const dc_ctx *c, int lo, int m)
         d[i] /= big;
     for (int i = 0; i < m - 1; i++)
         e[i] /= big;
-    int info = m <= LEAF ? solve_leaf(c, lo, m) : solve_torn(c, lo, m);
+    int info = m <= EK_TUNE_DC_LEAF ? solve_leaf(c, lo, m) : solve_torn(c, lo, m);
     for (int i = 0; i < m; i++)
         d[i] *= big;
     return info;

@@ -26,10 +26,10 @@
 #include <string.h>
 #include "common/types.h"
 #include "common/fork_join.h"
+#include "common/tuning.h"
 #include "tridiagonal/rotations.h"
 
 #define KB 4  /* sweeps per wavefront pass (columns in registers: KB + 1) */
-#define PFD 8 /* columns ahead that the first pass prefetches */
 
 #if defined(__GNUC__)
 #define EK_PREFETCH(ptr) __builtin_prefetch((ptr), 1, 3)
@@ -109,7 +109,8 @@ typedef struct {
  * p+1 enters the window and column p-KB+1, now final, leaves (times its
  * scale, if given).  A segment starts by loading the window (columns
  * pb-3 .. pb) and ends by storing it back unfinished.  pf (if not NULL):
- * the strip, whose column p+1+PFD is prefetched at step p. */
+ * the strip, whose column p + 1 + EK_TUNE_ROT_PREFETCH is prefetched at
+ * step p. */
 #define DEFINE_WAVE_PASS(NAME, V, NV, STEP, LOAD, STORE, ROT, ATTR)       \
     ATTR static void NAME(int n, int kk, rot_view rv, real *z, ptrdiff_t cs, \
                           const real *scale, const real *pf, int pb, int pe) \
@@ -132,9 +133,10 @@ typedef struct {
                 real *col_ = z + (ptrdiff_t)(p + 1) * cs;                 \
                 EK_UNROLL for (int v = 0; v < NV; v++)                    \
                     x[KB][v] = LOAD(col_ + v * STEP);                     \
-                if (pf && p + 1 + PFD < n)                                \
+                if (pf && p + 1 + EK_TUNE_ROT_PREFETCH < n)               \
                     EK_UNROLL for (int v = 0; v < NV; v++)                \
-                        EK_PREFETCH(pf + (ptrdiff_t)(p + 1 + PFD) * cs + v * STEP); \
+                        EK_PREFETCH(pf + (ptrdiff_t)(p + 1 + EK_TUNE_ROT_PREFETCH) * cs \
+                                    + v * STEP);                          \
             }                                                             \
             WAVE_ROT(ROT, V, NV, 0);                                      \
             WAVE_ROT(ROT, V, NV, 1);                                      \
@@ -212,7 +214,7 @@ static rot_view sweeps_from(rot_view r, int j0)
 typedef void (*pass_fn)(int, int, rot_view, real *, ptrdiff_t, const real *, const real *, int,
                         int);
 
-#define SEG 32 /* steps per segment of a pass */
+_Static_assert(EK_TUNE_ROT_SEGMENT >= KB + 1, "ROT_SEGMENT must exceed the sweeps of a pass");
 
 /* The view of columns c0, c0+1, ... only. */
 static rot_view from_column(rot_view r, int c0)
@@ -244,21 +246,23 @@ static void live_columns(rot_view rv, int n, int r0, int r1, int *c0, int *c1)
 }
 
 /* All k sweeps on one strip of n columns (z: its first row, column 0).
- * The passes (KB sweeps each) go in segments of SEG steps, pass g one
- * segment behind pass g-1: it needs pass g-1's columns up to p+1 final,
- * done at its step p+KB, and SEG >= KB+1 keeps it there.  So only about
- * (k/KB) SEG columns of the strip are in use at a time, in L2 whatever n
- * is, and the strip comes from memory once.  The first pass prefetches
- * PFD columns ahead (pf = zs), the last applies the column scales. */
+ * The passes (KB sweeps each) go in segments of seg_len =
+ * EK_TUNE_ROT_SEGMENT steps, pass g one segment behind pass g-1: it needs
+ * pass g-1's columns up to p+1 final, done at its step p+KB, and
+ * seg_len >= KB+1 keeps it there.  So only about (k/KB) seg_len columns of
+ * the strip are in use at a time, in L2 whatever n is, and the strip comes
+ * from memory once.  The first pass prefetches EK_TUNE_ROT_PREFETCH columns
+ * ahead (pf = zs), the last applies the column scales. */
 static void strip_all_sweeps(pass_fn pass, int n, int k, rot_view sv, real *zs, ptrdiff_t cs,
                              const real *pf)
 {
-    int total = n + KB - 1, nseg = (total + SEG - 1) / SEG, groups = (k + KB - 1) / KB;
+    const int seg_len = EK_TUNE_ROT_SEGMENT;
+    int total = n + KB - 1, nseg = (total + seg_len - 1) / seg_len, groups = (k + KB - 1) / KB;
     for (int t = 0; t < nseg + groups - 1; t++)
         for (int g = t - nseg + 1 > 0 ? t - nseg + 1 : 0; g < groups && g <= t; g++) {
-            int j = g * KB, seg = t - g, pe = (seg + 1) * SEG;
+            int j = g * KB, seg = t - g, pe = (seg + 1) * seg_len;
             pass(n, k - j < KB ? k - j : KB, sweeps_from(sv, j), zs, cs,
-                 j + KB >= k ? sv.scale : NULL, g == 0 ? pf : NULL, seg * SEG,
+                 j + KB >= k ? sv.scale : NULL, g == 0 ? pf : NULL, seg * seg_len,
                  pe < total ? pe : total);
         }
 }
@@ -316,8 +320,7 @@ static void *row_job_run(void *arg)
     return NULL;
 }
 
-#define EK_MAX_THREADS 64
-#define CHUNK (8 * VL) /* rows: the grain of the division among threads */
+#define CHUNK (EK_TUNE_ROT_CHUNK * VL) /* rows: the grain of the division among threads */
 
 /* Work of rows r0 .. r1-1: their live columns, plus one for the call. */
 static double rows_work(rot_view rv, int n, int r0, int r1)
@@ -353,7 +356,7 @@ static void split_rows(rot_view rv, int m, int n, int nt, int *bounds)
  * to the caller. */
 static void apply_threaded(rot_kind kind, int m, int n, int k, rot_view r, real *z, ptrdiff_t cs, int nthreads)
 {
-    int nt = nthreads < 1 ? 1 : nthreads > EK_MAX_THREADS ? EK_MAX_THREADS : nthreads;
+    int nt = nthreads < 1 ? 1 : nthreads > EK_FORK_JOIN_MAX ? EK_FORK_JOIN_MAX : nthreads;
     int chunks = (m + CHUNK - 1) / CHUNK;
     if (nt > chunks)
         nt = chunks;
@@ -361,8 +364,8 @@ static void apply_threaded(rot_kind kind, int m, int n, int k, rot_view r, real 
         apply_rows(kind, 0, m, n, k, r, z, cs);
         return;
     }
-    row_job jobs[EK_MAX_THREADS];
-    int bounds[EK_MAX_THREADS + 1];
+    row_job jobs[EK_FORK_JOIN_MAX];
+    int bounds[EK_FORK_JOIN_MAX + 1];
     split_rows(r, m, n, nt, bounds);
     for (int t = 0; t < nt; t++)
         jobs[t] = (row_job){kind, bounds[t], bounds[t + 1], n, k, r, z, cs};

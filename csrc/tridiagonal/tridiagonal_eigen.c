@@ -1,30 +1,29 @@
 /*
- * tridiagonal_eigen.c -- the driver for a real symmetric tridiagonal T.
+ * tridiagonal_eigen.c -- the driver for a real symmetric tridiagonal T
+ * (LAPACK's xSTEVD and xSTEVX).
  *
- * All eigenpairs come from implicit QR below order DC_CROSSOVER and from
- * divide and conquer above it; values only from the root-free QR.  A
- * selection (index range or value interval) comes from Sturm bisection,
- * and its vectors from inverse iteration, so that k eigenpairs of T cost
- * O(n k) rather than the O(n^3) of the full solve with vectors
+ * All eigenpairs come from implicit QR below order EK_TUNE_DC_CROSSOVER
+ * and from divide and conquer above it; values only from the root-free
+ * QR.  A selection (index range or value interval) comes from Sturm
+ * bisection, and its vectors from inverse iteration, so that k eigenpairs
+ * of T cost O(n k) rather than the O(n^3) of the full solve with vectors
  * (LAPACK's xSTEBZ + xSTEIN, as used by xSYEVX).
  *
  * Inverse iteration must orthogonalize each vector against its cluster,
  * and on a dense spectrum every eigenvalue chains into one cluster: its
- * cost grows like n m^2 in BLAS-1 work.  A selection of more than a
- * quarter of the spectrum is therefore taken from the full solve instead
- * (selection.h gives it room for n vectors).
+ * cost grows like n m^2 in BLAS-1 work.  A selection of more than
+ * n / EK_TUNE_SUBSET_FULL_SOLVE pairs (a quarter of the spectrum) is
+ * therefore taken from the full solve instead (selection.h gives it room
+ * for n vectors).
  */
 #include <string.h>
 #include "common/types.h"
+#include "common/tuning.h"
 #include "tridiagonal/bisection.h"
 #include "tridiagonal/divide_conquer.h"
+#include "tridiagonal/inverse_iteration.h"
 #include "tridiagonal/tridiagonal_eigen.h"
 #include "tridiagonal/tridiagonal_qr.h"
-
-/* All eigenvectors of T of order >= DC_CROSSOVER come from divide and
- * conquer (divide_conquer.h), smaller ones from QR: measured on random
- * tridiagonals from dsytrd, DC overtakes QR between 50 and 100. */
-#define DC_CROSSOVER 64
 
 static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
 
@@ -40,7 +39,7 @@ static size_t dc_reals(int n)
 static size_t reals_for_all(int n)
 {
     size_t qr = EK(tridiagonal_qr_workspace)(n);
-    return n >= DC_CROSSOVER ? max_size(qr, dc_reals(n)) : qr;
+    return n >= EK_TUNE_DC_CROSSOVER ? max_size(qr, dc_reals(n)) : qr;
 }
 
 /* Reals of workspace beyond the copies of d and e.  A selection with room
@@ -74,8 +73,8 @@ static void set_identity(int n, real *z, int ldz)
 }
 
 /* All eigenvalues, and with want_vectors all eigenvectors, by QR, or by
- * divide and conquer from order DC_CROSSOVER (when the workspace has room
- * for it, which tridiagonal_eigen_workspace provides). */
+ * divide and conquer from order EK_TUNE_DC_CROSSOVER (when the workspace
+ * has room for it, which tridiagonal_eigen_workspace provides). */
 static int solve_all(int n, const real *d, const real *e, int want_vectors, real *w,
                      real *z, int ldz, real *work, size_t nwork, int nthreads)
 {
@@ -85,7 +84,7 @@ static int solve_all(int n, const real *d, const real *e, int want_vectors, real
         memcpy(ework, e, (size_t)(n - 1) * sizeof(real));
     if (!want_vectors)
         return EK(tridiagonal_eigvals)(n, w, ework);
-    if (n >= DC_CROSSOVER && nwork >= (size_t)n + dc_reals(n)) {
+    if (n >= EK_TUNE_DC_CROSSOVER && nwork >= (size_t)n + dc_reals(n)) {
         size_t lwork = EK(divide_conquer_workspace)(n);
         int *iwork = (int *)(work + n + lwork);
         return EK(divide_conquer)(n, w, ework, z, ldz, work + n, lwork, iwork,

@@ -1,8 +1,9 @@
 /*
- * tridiagonal_eigen.h -- the driver for a real symmetric tridiagonal T:
+ * tridiagonal_eigen.h -- the driver for a real symmetric tridiagonal T
+ * (LAPACK's xSTEVD and xSTEVX):
  * all eigenpairs by implicit QR (tridiagonal_qr.h) or, from a moderate
  * order on, divide and conquer (divide_conquer.h), a selection by
- * bisection and inverse iteration (bisection.h).
+ * bisection and inverse iteration (bisection.h, inverse_iteration.h).
  */
 #ifndef EK_TRIDIAGONAL_EIGEN_H
 #define EK_TRIDIAGONAL_EIGEN_H

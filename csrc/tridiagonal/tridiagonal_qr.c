@@ -33,11 +33,11 @@
 #include <math.h>
 #include <stddef.h>
 #include "common/types.h"
+#include "common/tuning.h"
 #include "tridiagonal/rotations.h"
 #include "tridiagonal/tridiagonal_qr.h"
 
 #define MAXIT 30     /* sweeps per eigenvalue allowed, in total 30 n */
-#define BATCH 64     /* sweeps stored before they are applied to Z */
 
 /* ------------------------------------------------------------------ */
 /* machine constants                                                   */
@@ -425,8 +425,8 @@ int EK(tridiagonal_eigvals)(int n, real *d, real *e)
 
 typedef struct {
     int n, k, backward, full;
-    int lo, hi, lo_j[BATCH], hi_j[BATCH];
-    real *pc, *qc, *rc; /* (n-1) x BATCH each */
+    int lo, hi, lo_j[EK_TUNE_QR_BATCH], hi_j[EK_TUNE_QR_BATCH];
+    real *pc, *qc, *rc; /* (n-1) x EK_TUNE_QR_BATCH each */
     real *sc;           /* n column scales, 1 outside a pending batch */
     int *top, *bot;     /* n: nonzero rows of each column of Z */
     real *z;
@@ -435,7 +435,7 @@ typedef struct {
 
 static void batch_init(batch *b, int n, real *work, real *z, int ldz, int nthreads)
 {
-    size_t nb = (size_t)(n - 1) * BATCH;
+    size_t nb = (size_t)(n - 1) * EK_TUNE_QR_BATCH;
     b->n = n; b->k = 0; b->backward = 0; b->full = 0;
     b->lo = n; b->hi = -1;
     b->pc = work; b->qc = work + nb; b->rc = work + 2 * nb; b->sc = work + 3 * nb;
@@ -482,7 +482,7 @@ static void batch_flush(batch *b)
 /* Open a new sweep (column k of the tables) in the given direction. */
 static void batch_open(batch *b, int backward)
 {
-    if (b->k > 0 && (b->k == BATCH || b->full || b->backward != backward))
+    if (b->k > 0 && (b->k == EK_TUNE_QR_BATCH || b->full || b->backward != backward))
         batch_flush(b);
     b->backward = backward;
     b->lo_j[b->k] = b->n;
@@ -627,7 +627,7 @@ size_t EK(tridiagonal_qr_workspace)(int n)
 {
     size_t nn = (size_t)(n > 1 ? n : 2);
     size_t ints = (2 * nn * sizeof(int) + sizeof(real) - 1) / sizeof(real);
-    return 3 * (nn - 1) * BATCH + nn + ints;
+    return 3 * (nn - 1) * EK_TUNE_QR_BATCH + nn + ints;
 }
 
 int EK(tridiagonal_qr)(int n, real *d, real *e, real *z, int ldz, real *work, size_t lwork,

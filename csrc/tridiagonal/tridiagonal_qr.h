@@ -1,7 +1,7 @@
 /*
  * tridiagonal_qr.h -- eigenvalues and eigenvectors of a real symmetric
  * tridiagonal matrix T by the implicit QR/QL algorithm with Wilkinson
- * shifts and deflation.
+ * shifts and deflation (LAPACK's xSTERF and xSTEQR).
  *
  * Values only: the root-free (Pal-Walker-Kahan) variant, O(n^2).
  * Vectors: the rotations of several sweeps are stored and applied to Z in

@@ -1,5 +1,6 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
-"""The kernels' BLAS/LAPACK table and what the build was.
+"""The kernels' BLAS/LAPACK table and what the build was (its options and
+compiled tunables).
 
 At import this module fills the table of building blocks that every C
 kernel calls through (csrc/common/blas.h) with the entry points of
@@ -139,14 +140,21 @@ def build_info():
             "sanitizers": bool(EK_SANITIZE), "rotation_kernels": ek_simd_paths().decode()}
 
 
-def compiled_tunables():
-    """The tunables fixed when the kernels were compiled, read-only.
+cdef extern from "common/tuning.h":
+    ctypedef struct ek_tunable:
+        const char *name
+        const char *unit
+        const char *decides
+        long long value
+    const ek_tunable *ek_compiled_tunables(int *count)
 
-    Returns
-    -------
-    list of dict
-        One dict per tunable, with keys ``"name"``, ``"value"``, ``"unit"``,
-        ``"decides"`` (what it decides, one sentence) and ``"where"`` (the
-        kernel that reads it).  This build records none.
-    """
-    return []
+def compiled_tunables():
+    """The compiled tunables of the C kernels as this build set them (the
+    defaults of csrc/common/tuning.h unless the build was given
+    EIGKIT_C_TUNING): a list of dicts with keys name, value, unit,
+    decides and where."""
+    cdef int count = 0
+    cdef const ek_tunable *t = ek_compiled_tunables(&count)
+    return [{"name": t[i].name.decode(), "value": int(t[i].value), "unit": t[i].unit.decode(),
+             "decides": t[i].decides.decode(), "where": "csrc/common/tuning.h"}
+            for i in range(count)]

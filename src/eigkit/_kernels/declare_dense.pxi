@@ -24,8 +24,10 @@ cdef extern from "dense/symmetric_eigen.h" nogil:
     void ek_z_generalized_recover(int itype, int n, int m, const double complex *b, int ldb,
                                   double complex *z, int ldz)
 
+cdef extern from "common/tuning.h":
+    int EK_TUNE_TWO_STAGE_BAND
+
 cdef extern from "dense/symmetric_eigen.h" nogil:
-    int EK_TWO_STAGE_BAND
     size_t ek_s_symmetric_eigvals_two_stage_workspace(int n, int lda, int nb,
                                                       const ek_selection *sel, int nthreads)
     size_t ek_d_symmetric_eigvals_two_stage_workspace(int n, int lda, int nb,
@@ -82,6 +84,8 @@ cdef extern from "dense/tridiagonalize.h" nogil:
                             float complex *work, size_t lwork)
     int ek_z_tridiagonalize(int n, double complex *a, int lda, double *d, double *e, double complex *tau,
                             double complex *work, size_t lwork)
+
+cdef extern from "dense/back_transform.h" nogil:
     size_t ek_s_apply_reflectors_workspace(int n, int m)
     size_t ek_d_apply_reflectors_workspace(int n, int m)
     size_t ek_c_apply_reflectors_workspace(int n, int m)

@@ -43,6 +43,8 @@ cdef extern from "tridiagonal/bisection.h" nogil:
                               int *m, float *w)
     int ek_d_eigvals_by_value(int n, const double *d, const double *e, double vl, double vu, double abstol,
                               int *m, double *w)
+
+cdef extern from "tridiagonal/inverse_iteration.h" nogil:
     size_t ek_s_inverse_iteration_workspace(int n)
     size_t ek_d_inverse_iteration_workspace(int n)
     size_t ek_s_inverse_iteration_iworkspace(int n)

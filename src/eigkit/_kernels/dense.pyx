@@ -68,7 +68,7 @@ def symmetric_eigen(scalar_t[::1, :] a, bint want_vectors, int kind=0, int il=0,
         return w_out, None
     return w_out, z_full[:, :m]
 
-TWO_STAGE_BAND = EK_TWO_STAGE_BAND
+TWO_STAGE_BAND = EK_TUNE_TWO_STAGE_BAND
 
 def symmetric_eigvals_two_stage(scalar_t[::1, :] a, int kind=0, int il=0, int iu=-1,
                                 double vl=0.0, double vu=0.0, int bandwidth=0, int nthreads=1):
