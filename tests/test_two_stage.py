@@ -192,7 +192,7 @@ def test_dispatch_by_order(monkeypatch, tune):
         calls.append(args[0].shape[0])
         return real_kernel(*args)
     monkeypatch.setattr(dense_kernels, "symmetric_eigvals_two_stage", spy)
-    tune(two_stage_min_order=20)
+    tune(two_stage_min_order=20, batched_max_order=0)   # not the batched kernel's orders
     a = hermitian("random", 20, np.float64, seed=2)
     eigkit.eigvalsh(a[:19, :19])
     eigkit.eigh(a)
