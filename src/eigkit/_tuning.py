@@ -112,7 +112,7 @@ TUNABLES = (
     Tunable("two_stage_bandwidth", 0, "matrix columns (0: the compiled default)",
             "The width of the band form the two-stage reduction goes through.",
             "eigkit.dense"),
-    Tunable("batched_max_order", 64, "matrix order",
+    Tunable("batched_max_order", 96, "matrix order",
             "eigh / eigvalsh of one matrix, or of a stack of them, for standard problems and all "
             "eigenvalues, go to the batched kernel up to this order (one compiled call for the "
             "whole stack, threads sharing the matrices); larger orders solve one matrix at a "

@@ -53,15 +53,14 @@ def _validated(a, check_finite):
     return arr
 
 
-_LAPACK_CHARS = frozenset("fdFD")
-# The order of the entries of the tunables given by precision.
+# LAPACK's precisions, in the order of the tunables given by precision.
 _PRECISIONS = "fdFD"
 
 
 def _working_dtype(*arrays):
     """The LAPACK precision SciPy would pick for these arrays."""
     present = [x for x in arrays if x is not None]
-    if len(present) == 1 and present[0].dtype.char in _LAPACK_CHARS \
+    if len(present) == 1 and present[0].dtype.char in _PRECISIONS \
             and present[0].dtype.isnative:
         return present[0].dtype          # what find_best_blas_type returns, sooner
     return np.dtype(find_best_blas_type(present)[1])
@@ -174,7 +173,7 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
         chosen by `lower` is read.  Stacks of matrices (``(..., M, M)``)
         are accepted as in SciPy.  For standard problems and all
         eigenvalues, a stack (or a single matrix) of order at most
-        ``batched_max_order`` (64) is solved in one compiled call, threads
+        ``batched_max_order`` (96) is solved in one compiled call, threads
         sharing the matrices: cyclic Jacobi on many matrices at once for
         the smallest orders, Householder reduction and implicit QR beyond.
         Other stacks are solved one matrix at a time.
@@ -220,7 +219,7 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
         orthogonality tests pass, abandoned for the direct solver as soon
         as its work, done or predicted, exceeds a fraction of the direct
         solver's (a flat spectrum: a random matrix).  Standard problems of
-        order 64 and less, all eigenpairs, whatever the driver, go to the
+        order 96 and less, all eigenpairs, whatever the driver, go to the
         batched kernel described under `a`.  These orders and limits are
         the defaults of tunables (``two_stage_min_order``,
         ``krylov_subset_*``, ``batched_*``; see
