@@ -190,7 +190,7 @@ def test_an_override_changes_the_decision_at_the_next_call(two_stage_calls):
     a = hermitian("random", 30, np.float64, seed=3)
     expected = eigkit.eigvalsh(a)
     assert calls == []
-    with config.tunables(two_stage_min_order=30):
+    with config.tunables(two_stage_min_order=30, batched_max_order=0):
         w = eigkit.eigvalsh(a)
     assert calls == [30]
     np.testing.assert_allclose(w, expected, rtol=0, atol=1e-12 * np.abs(expected).max())

@@ -181,7 +181,7 @@ def test_dispatch_by_order(two_stage_calls, tune):
     """From the crossover order on, eigenvalues only (never vectors) take
     the two-stage path."""
     calls = two_stage_calls
-    tune(two_stage_min_order=20)
+    tune(two_stage_min_order=20, batched_max_order=0)   # not the batched kernel's orders
     a = hermitian("random", 20, np.float64, seed=2)
     eigkit.eigvalsh(a[:19, :19])
     eigkit.eigh(a)

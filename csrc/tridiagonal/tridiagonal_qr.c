@@ -13,7 +13,10 @@
  *    Quintana-Orti, ACM TOMS 40(3), 2014), as scaled ("fast") rotations
  *    of two FMAs a row, skipping the parts of Z that stay zero.  (Applying
  *    a batch in a thread of its own while the next is recorded was tried:
- *    with the rows split statically it was slower on two cores.)
+ *    with the rows split statically it was slower on two cores.)  For
+ *    the batched solver's small matrices (ek_p_tridiagonal_qr_small) each
+ *    rotation goes to Z as it is made: at a few dozen rows the batches'
+ *    bookkeeping cost more than the rotations.
  *
  * Splitting (as in xSTEQR): T splits at e_i when
  *     |e_i| <= sqrt|d_i| sqrt|d_{i+1}| eps,
@@ -211,13 +214,22 @@ static void make_rotation(real f, real g, real *c, real *s, real *r)
     *c = EK_FABS(fs) / h; *s = gs / rr; *r = rr * u;
 }
 
+/* sqrt(1 + x^2), without a call of libm's hypot (a tenth of the root-free
+ * solver's time at n = 8): beyond |x| = 1/eps the 1 no longer counts, and
+ * x^2 overflows only far beyond that.  NaN and Inf pass through. */
+static real hypot_one(real x)
+{
+    real ax = EK_FABS(x);
+    return ax < 1 / EK_EPS ? EK_SQRT(1 + ax * ax) : ax;
+}
+
 /* Wilkinson-type shift of xSTEQR for the top of block [l, m] of view v:
  * the eigenvalue of the leading 2x2 closer to D(l), as
  * D(m) - sigma with g = (D(l+1) - D(l)) / (2 E(l)). */
 static real ql_shift(view v, int l, int m)
 {
     real p = D(v, l), g = (D(v, l + 1) - p) / (2 * E(v, l));
-    real r = EK_HYPOT(g, (real)1);
+    real r = hypot_one(g);
     return D(v, m) - p + E(v, l) / (g + sign_of(r, g));
 }
 
@@ -324,7 +336,7 @@ static real rootfree_shift(view v, int l)
 {
     real rte = EK_SQRT(E(v, l)), p = D(v, l);
     real sigma = (D(v, l + 1) - p) / (2 * rte);
-    real r = EK_HYPOT(sigma, (real)1);
+    real r = hypot_one(sigma);
     return p - rte / (sigma + sign_of(r, sigma));
 }
 
@@ -425,6 +437,7 @@ int EK(tridiagonal_eigvals)(int n, real *d, real *e)
 
 typedef struct {
     int n, k, backward, full;
+    int direct;         /* apply each rotation at once (no tables) */
     int lo, hi, lo_j[EK_TUNE_QR_BATCH], hi_j[EK_TUNE_QR_BATCH];
     real *pc, *qc, *rc; /* (n-1) x EK_TUNE_QR_BATCH each */
     real *sc;           /* n column scales, 1 outside a pending batch */
@@ -436,7 +449,7 @@ typedef struct {
 static void batch_init(batch *b, int n, real *work, real *z, int ldz, int nthreads)
 {
     size_t nb = (size_t)(n - 1) * EK_TUNE_QR_BATCH;
-    b->n = n; b->k = 0; b->backward = 0; b->full = 0;
+    b->n = n; b->k = 0; b->backward = 0; b->full = 0; b->direct = 0;
     b->lo = n; b->hi = -1;
     b->pc = work; b->qc = work + nb; b->rc = work + 2 * nb; b->sc = work + 3 * nb;
     b->top = (int *)(b->sc + n);
@@ -479,9 +492,40 @@ static void batch_flush(batch *b)
     b->hi = -1;
 }
 
+/* The direct mode, for small n: each rotation goes to Z as it is made,
+ * over all rows.  Without tables or zero structure it needs no workspace;
+ * for a few dozen rows the wavefronts' bookkeeping cost more than the
+ * rotations they apply. */
+static void batch_init_direct(batch *b, int n, real *z, int ldz)
+{
+    b->n = n; b->k = 0; b->backward = 0; b->full = 0; b->direct = 1;
+    b->z = z; b->ldz = ldz; b->nthreads = 1;
+}
+
+#if defined(__x86_64__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define ROTATE_CLONES __attribute__((target_clones("avx2,fma", "default")))
+#endif
+#endif
+#ifndef ROTATE_CLONES
+#define ROTATE_CLONES
+#endif
+
+static ROTATE_CLONES void rotate_now(const batch *b, int i, real c, real s)
+{
+    real *x = b->z + (ptrdiff_t)i * b->ldz, *y = x + b->ldz;
+    for (int r = 0; r < b->n; r++) {
+        real xr = x[r], yr = y[r];
+        x[r] = c * xr + s * yr;
+        y[r] = c * yr - s * xr;
+    }
+}
+
 /* Open a new sweep (column k of the tables) in the given direction. */
 static void batch_open(batch *b, int backward)
 {
+    if (b->direct)
+        return;
     if (b->k > 0 && (b->k == EK_TUNE_QR_BATCH || b->full || b->backward != backward))
         batch_flush(b);
     b->backward = backward;
@@ -492,6 +536,10 @@ static void batch_open(batch *b, int backward)
 /* Record [z_i, z_{i+1}] := [z_i, z_{i+1}] [c -s; s c] in scaled form. */
 static void batch_put(batch *b, int i, real c, real s)
 {
+    if (b->direct) {
+        rotate_now(b, i, c, s);
+        return;
+    }
     int j = b->k;
     ptrdiff_t at = i + (ptrdiff_t)j * (b->n - 1);
     real d1 = b->sc[i], d2 = b->sc[i + 1], rho = d2 / d1;
@@ -519,6 +567,8 @@ static void batch_put(batch *b, int i, real c, real s)
 
 static void batch_close(batch *b)
 {
+    if (b->direct)
+        return;
     int j = b->k;
     if (b->hi_j[j] < b->lo_j[j])
         return;
@@ -630,16 +680,11 @@ size_t EK(tridiagonal_qr_workspace)(int n)
     return 3 * (nn - 1) * EK_TUNE_QR_BATCH + nn + ints;
 }
 
-int EK(tridiagonal_qr)(int n, real *d, real *e, real *z, int ldz, real *work, size_t lwork,
-                       int nthreads)
+/* QL/QR on every unreduced block, rotations going through b; returns as
+ * ek_p_tridiagonal_qr. */
+static int qr_all_blocks(int n, real *d, real *e, real *z, int ldz, batch *b)
 {
-    if (n <= 1)
-        return 0;
-    if (lwork < EK(tridiagonal_qr_workspace)(n))
-        return -1;
     const consts k = machine();
-    batch b;
-    batch_init(&b, n, work, z, ldz, nthreads);
     int maxit = MAXIT * n, jtot = 0, failed = 0;
     for (int l1 = 0; l1 < n && !failed;) {
         if (l1 > 0)
@@ -657,13 +702,34 @@ int EK(tridiagonal_qr)(int n, real *d, real *e, real *z, int ldz, real *work, si
         }
         real to = scale_block(d, e, a, bb, anorm, &k);
         view v = EK_FABS(d[bb]) >= EK_FABS(d[a]) ? forward_view(d, e) : reversed_view(d, e, bb);
-        failed = v.rev ? ql_block(v, 0, bb - a, &k, &b, &jtot, maxit)
-                       : ql_block(v, a, bb, &k, &b, &jtot, maxit);
+        failed = v.rev ? ql_block(v, 0, bb - a, &k, b, &jtot, maxit)
+                       : ql_block(v, a, bb, &k, b, &jtot, maxit);
         unscale_block(d, e, a, bb, anorm, to);
     }
-    batch_flush(&b);
+    batch_flush(b);
     if (failed)
         return count_nonzero(n, e);
     sort_with_vectors(n, d, z, ldz);
     return 0;
+}
+
+int EK(tridiagonal_qr)(int n, real *d, real *e, real *z, int ldz, real *work, size_t lwork,
+                       int nthreads)
+{
+    if (n <= 1)
+        return 0;
+    if (lwork < EK(tridiagonal_qr_workspace)(n))
+        return -1;
+    batch b;
+    batch_init(&b, n, work, z, ldz, nthreads);
+    return qr_all_blocks(n, d, e, z, ldz, &b);
+}
+
+int EK(tridiagonal_qr_small)(int n, real *d, real *e, real *z, int ldz)
+{
+    if (n <= 1)
+        return 0;
+    batch b;
+    batch_init_direct(&b, n, z, ldz);
+    return qr_all_blocks(n, d, e, z, ldz, &b);
 }

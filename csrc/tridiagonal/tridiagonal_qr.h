@@ -5,7 +5,8 @@
  *
  * Values only: the root-free (Pal-Walker-Kahan) variant, O(n^2).
  * Vectors: the rotations of several sweeps are stored and applied to Z in
- * cache-blocked wavefronts (rotations.h), never one at a time.
+ * cache-blocked wavefronts (rotations.h); for the small matrices of the
+ * batched solver (a few dozen rows), one at a time as they are made.
  *
  * Return value of both: 0 on success, or k > 0 when k off-diagonal entries
  * had not converged to zero after 30 n iterations (LAPACK's xSTEQR bound).
@@ -24,7 +25,10 @@
      * Z Q, columns in the order of w.  Returns as above, or -1 if lwork is        \
      * too small.  nthreads >= 1 threads may share the rotation work. */           \
     int ek_##p##_tridiagonal_qr(int n, real *d, real *e, real *z, int ldz,          \
-                                real *work, size_t lwork, int nthreads);
+                                real *work, size_t lwork, int nthreads);          \
+    /* The same for small n (a few dozen), without workspace: each rotation       \
+     * is applied to Z as it is made, one thread. */                               \
+    int ek_##p##_tridiagonal_qr_small(int n, real *d, real *e, real *z, int ldz);
 
 EK_DECLARE_TRIDIAGONAL_QR(s, float)
 EK_DECLARE_TRIDIAGONAL_QR(d, double)

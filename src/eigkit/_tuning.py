@@ -112,6 +112,18 @@ TUNABLES = (
     Tunable("two_stage_bandwidth", 0, "matrix columns (0: the compiled default)",
             "The width of the band form the two-stage reduction goes through.",
             "eigkit.dense"),
+    Tunable("batched_max_order", 96, "matrix order",
+            "eigh / eigvalsh of one matrix, or of a stack of them, for standard problems and all "
+            "eigenvalues, go to the batched kernel up to this order (one compiled call for the "
+            "whole stack, threads sharing the matrices); larger orders solve one matrix at a "
+            "time.",
+            "eigkit.dense"),
+    Tunable("batched_jacobi_max_order", (26, 15, 16, 10),
+            "matrix order, by precision (float32, float64, complex64, complex128; a table)",
+            "The batched kernel takes stacks of at most this order by cyclic Jacobi, several "
+            "matrices in lockstep, larger ones (and single matrices) by Householder "
+            "tridiagonalization and implicit QR.",
+            "eigkit.dense"),
     Tunable("krylov_subset_min_order", 2500, "matrix order",
             "eigh tries block Lanczos for a subset at one end of the spectrum only from this "
             "order on.",

@@ -53,9 +53,17 @@ def _validated(a, check_finite):
     return arr
 
 
+# LAPACK's precisions, in the order of the tunables given by precision.
+_PRECISIONS = "fdFD"
+
+
 def _working_dtype(*arrays):
     """The LAPACK precision SciPy would pick for these arrays."""
-    return np.dtype(find_best_blas_type([x for x in arrays if x is not None])[1])
+    present = [x for x in arrays if x is not None]
+    if len(present) == 1 and present[0].dtype.char in _PRECISIONS \
+            and present[0].dtype.isnative:
+        return present[0].dtype          # what find_best_blas_type returns, sooner
+    return np.dtype(find_best_blas_type(present)[1])
 
 
 def _lower_fortran(arr, lower, dtype, may_overwrite):
@@ -163,7 +171,12 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
     a : (M, M) array_like
         A complex Hermitian or real symmetric matrix.  Only the triangle
         chosen by `lower` is read.  Stacks of matrices (``(..., M, M)``)
-        are solved one by one, as in SciPy.
+        are accepted as in SciPy.  For standard problems and all
+        eigenvalues, a stack (or a single matrix) of order at most
+        ``batched_max_order`` (96) is solved in one compiled call, threads
+        sharing the matrices: cyclic Jacobi on many matrices at once for
+        the smallest orders, Householder reduction and implicit QR beyond.
+        Other stacks are solved one matrix at a time.
     b : (M, M) array_like, optional
         A complex Hermitian or real symmetric positive definite matrix.
     lower : bool, optional
@@ -205,9 +218,12 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
         on GEMM products: kept only if LAPACK's residual and
         orthogonality tests pass, abandoned for the direct solver as soon
         as its work, done or predicted, exceeds a fraction of the direct
-        solver's (a flat spectrum: a random matrix).  These orders and
-        limits are the defaults of tunables (``two_stage_min_order``,
-        ``krylov_subset_*``; see :func:`eigkit.config.set_tunables`).
+        solver's (a flat spectrum: a random matrix).  Standard problems of
+        order 96 and less, all eigenpairs, whatever the driver, go to the
+        batched kernel described under `a`.  These orders and limits are
+        the defaults of tunables (``two_stage_min_order``,
+        ``krylov_subset_*``, ``batched_*``; see
+        :func:`eigkit.config.set_tunables`).
 
     Returns
     -------
@@ -255,9 +271,48 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
         return _eigh_single(a, a2, b, b2, lower, eigvals_only, overwrite_a, overwrite_b,
                             type, subset_by_index, subset_by_value)
 
+    if b1 is None and not subset and _batched_kernel_takes(a1):
+        return _eigh_stack(a1, lower, eigvals_only)
     if a1.ndim > 2 or (b1 is not None and b1.ndim > 2):
         return _batched(core, a1, b1)
     return core(a1, b1)
+
+
+def _batched_kernel_takes(a1):
+    """Whether a1, one matrix or a stack of them (standard problems, all
+    eigenpairs), goes to the batched kernel: square matrices of order 1 to
+    ``batched_max_order``.  Anything else, malformed input included (whose
+    errors the other paths raise as SciPy does), takes the other paths."""
+    if a1.ndim < 2:
+        return False
+    n = a1.shape[-1]
+    return a1.shape[-2] == n and 0 < n <= _tuning.value("batched_max_order")
+
+
+def _eigh_stack(a1, lower, eigvals_only):
+    """eigh of the matrix a1, or of every matrix of the stack a1, in one
+    kernel call: the eigenvalues (batch shape + (n,)) and, unless
+    eigvals_only, the eigenvectors (batch shape + (n, n)), as SciPy shapes
+    them (a single matrix's in Fortran order, as LAPACK leaves them)."""
+    batch_shape, n = a1.shape[:-2], a1.shape[-1]
+    count = math.prod(batch_shape)
+    if count == 0:
+        raise ValueError("`eigh` does not support zero-size batches.")
+    dtype = _working_dtype(a1)
+    # the kernel reads any whole-element strides in place (broadcast
+    # stacks included): only a conversion, or odd memory, costs a copy
+    stack = a1.reshape((count, n, n))
+    if stack.dtype != dtype or not stack.flags.aligned \
+            or any(st % dtype.itemsize for st in stack.strides):
+        stack = stack.astype(dtype)
+    # the kernel starts threads only for this much work: below it the
+    # thread count is not worth asking for
+    nthreads = kernel_threads() if count * n ** 3 > _dense_kernels.BATCHED_SHARE_MIN_WORK else 1
+    jacobi_max = _tuning.value("batched_jacobi_max_order")[_PRECISIONS.index(dtype.char)]
+    w, v = _dense_kernels.batched_eigen(stack, not eigvals_only, lower, jacobi_max, nthreads,
+                                        fortran_vectors=a1.ndim == 2)
+    w = w.reshape(batch_shape + (n,))
+    return w if eigvals_only else (w, v.reshape(batch_shape + (n, n)))
 
 
 def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, itype,

@@ -98,3 +98,28 @@ cdef extern from "dense/back_transform.h" nogil:
                               float complex *z, int ldz, float complex *work, size_t lwork)
     int ek_z_apply_reflectors(int n, int m, const double complex *a, int lda, const double complex *tau,
                               double complex *z, int ldz, double complex *work, size_t lwork)
+
+cdef extern from "dense/batched.h" nogil:
+    ptrdiff_t EK_BATCHED_SHARE_MIN_WORK
+    ctypedef struct ek_stack_layout:
+        ptrdiff_t matrix
+        ptrdiff_t row
+        ptrdiff_t col
+    size_t ek_s_batched_eigen_workspace(int n, int jacobi_max, int nthreads)
+    size_t ek_d_batched_eigen_workspace(int n, int jacobi_max, int nthreads)
+    size_t ek_c_batched_eigen_workspace(int n, int jacobi_max, int nthreads)
+    size_t ek_z_batched_eigen_workspace(int n, int jacobi_max, int nthreads)
+    ptrdiff_t ek_s_batched_eigen(int n, ptrdiff_t count, const float *a, ek_stack_layout inl, int lower,
+                                 int want_vectors, float *w, float *v, ek_stack_layout outl,
+                                 int jacobi_max, void *work, size_t nbytes, int nthreads)
+    ptrdiff_t ek_d_batched_eigen(int n, ptrdiff_t count, const double *a, ek_stack_layout inl, int lower,
+                                 int want_vectors, double *w, double *v, ek_stack_layout outl,
+                                 int jacobi_max, void *work, size_t nbytes, int nthreads)
+    ptrdiff_t ek_c_batched_eigen(int n, ptrdiff_t count, const float complex *a, ek_stack_layout inl,
+                                 int lower, int want_vectors, float *w, float complex *v,
+                                 ek_stack_layout outl, int jacobi_max, void *work, size_t nbytes,
+                                 int nthreads)
+    ptrdiff_t ek_z_batched_eigen(int n, ptrdiff_t count, const double complex *a, ek_stack_layout inl,
+                                 int lower, int want_vectors, double *w, double complex *v,
+                                 ek_stack_layout outl, int jacobi_max, void *work, size_t nbytes,
+                                 int nthreads)

@@ -163,5 +163,88 @@ def generalized_recover(int itype, scalar_t[::1, :] b, scalar_t[::1, :] z):
             ek_z_generalized_recover(itype, n, m, &b[0, 0], ldb, &z[0, 0], ldz)
 
 
+cdef ek_stack_layout _stack_layout(Py_ssize_t *strides, Py_ssize_t itemsize):
+    """The layout, in elements, of a (count, n, n) array with these byte strides."""
+    cdef ek_stack_layout layout
+    layout.matrix = strides[0] // itemsize
+    layout.row = strides[1] // itemsize
+    layout.col = strides[2] // itemsize
+    return layout
+
+BATCHED_SHARE_MIN_WORK = EK_BATCHED_SHARE_MIN_WORK
+
+def batched_eigen(const scalar_t[:, :, :] a, bint want_vectors, bint lower=True,
+                  int jacobi_max=14, int nthreads=1, bint fortran_vectors=False):
+    """Eigenvalues, and eigenvectors if ``want_vectors``, of every matrix of
+    the (count, n, n) stack ``a`` (any strides that are whole elements; not
+    modified), read from its lower triangle if ``lower``, else the upper.
+    Orders up to ``jacobi_max`` are solved by Jacobi, larger ones by
+    tridiagonalization and QR.  Returns ``(w, v)``: w (count, n) ascending,
+    v (count, n, n) with the eigenvectors in columns (None without
+    vectors), each matrix in Fortran order if ``fortran_vectors``, else C
+    order.  Raises LinAlgError if a matrix held NaN or Inf (n >= 2) or
+    did not converge."""
+    cdef Py_ssize_t count = a.shape[0]
+    cdef int n = <int>a.shape[1]
+    if a.shape[2] != a.shape[1]:
+        raise ValueError('expected square "a" matrix')
+    dtype = np.asarray(a).dtype
+    w_arr = np.empty((count, n), dtype=_real_dtype(dtype))
+    v_shape = (int(count), n, n) if want_vectors else (1, 1, 1)
+    v_arr = np.empty(v_shape, dtype=dtype)
+    if fortran_vectors:
+        v_arr = v_arr.transpose(0, 2, 1)
+    if count == 0 or n == 0:
+        return w_arr, (v_arr if want_vectors else None)
+    cdef scalar_t[:, :, :] v = v_arr
+    cdef ek_stack_layout inl = _stack_layout(a.strides, sizeof(scalar_t))
+    cdef ek_stack_layout outl = _stack_layout(v.strides, sizeof(scalar_t))
+    cdef const scalar_t *ap = &a[0, 0, 0]
+    cdef scalar_t *vp = &v[0, 0, 0]
+    cdef float[:, ::1] ws
+    cdef double[:, ::1] wd
+    cdef float *wsp = NULL
+    cdef double *wdp = NULL
+    if scalar_t is float or scalar_t is cython.floatcomplex:
+        ws = w_arr
+        wsp = &ws[0, 0]
+    else:
+        wd = w_arr
+        wdp = &wd[0, 0]
+    cdef size_t nbytes
+    if scalar_t is float:
+        nbytes = ek_s_batched_eigen_workspace(n, jacobi_max, nthreads)
+    elif scalar_t is double:
+        nbytes = ek_d_batched_eigen_workspace(n, jacobi_max, nthreads)
+    elif scalar_t is cython.floatcomplex:
+        nbytes = ek_c_batched_eigen_workspace(n, jacobi_max, nthreads)
+    else:
+        nbytes = ek_z_batched_eigen_workspace(n, jacobi_max, nthreads)
+    cdef void *work = _workspace(nbytes)
+    cdef ptrdiff_t failed = 0
+    try:
+        with nogil:
+            if scalar_t is float:
+                failed = ek_s_batched_eigen(n, count, ap, inl, lower, want_vectors, wsp, vp, outl,
+                                            jacobi_max, work, nbytes, nthreads)
+            elif scalar_t is double:
+                failed = ek_d_batched_eigen(n, count, ap, inl, lower, want_vectors, wdp, vp, outl,
+                                            jacobi_max, work, nbytes, nthreads)
+            elif scalar_t is cython.floatcomplex:
+                failed = ek_c_batched_eigen(n, count, ap, inl, lower, want_vectors, wsp, vp, outl,
+                                            jacobi_max, work, nbytes, nthreads)
+            else:
+                failed = ek_z_batched_eigen(n, count, ap, inl, lower, want_vectors, wdp, vp, outl,
+                                            jacobi_max, work, nbytes, nthreads)
+    finally:
+        free(work)
+    if failed < 0:
+        raise RuntimeError(f"eigkit internal error in batched_eigen (code {failed}); "
+                           "please report it")
+    if failed > 0:
+        raise LinAlgError(f"eigh failed for {failed} of {count} matrices: NaN or Inf in the input, "
+                          "or the iteration did not converge.")
+    return w_arr, (v_arr if want_vectors else None)
+
 # ---------------------------------------------------------------------------
 # Single kernels, for the tests.
