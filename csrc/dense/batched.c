@@ -532,34 +532,6 @@ EK_ALWAYS_INLINE scalar make_reflector(int len, scalar *x, real *beta)
     return (b - alpha) / b;
 }
 
-/* conj(v)^T x with independent partial sums, so that the additions
- * pipeline instead of waiting for one another. */
-EK_ALWAYS_INLINE scalar dot_conj(int len, const scalar *v, const scalar *x)
-{
-#if EK_IS_COMPLEX
-    real re[4] = {0, 0, 0, 0}, im[4] = {0, 0, 0, 0};
-    int i = 0;
-    for (; i + 3 < len; i += 4)
-        for (int k = 0; k < 4; k++) {
-            real vr = EK_RE(v[i + k]), vi = EK_IM(v[i + k]);
-            real xr = EK_RE(x[i + k]), xi = EK_IM(x[i + k]);
-            re[k] += vr * xr + vi * xi;
-            im[k] += vr * xi - vi * xr;
-        }
-    for (; i < len; i++) {
-        real vr = EK_RE(v[i]), vi = EK_IM(v[i]), xr = EK_RE(x[i]), xi = EK_IM(x[i]);
-        re[0] += vr * xr + vi * xi;
-        im[0] += vr * xi - vi * xr;
-    }
-    scalar s;
-    __real__ s = (re[0] + re[1]) + (re[2] + re[3]);
-    __imag__ s = (im[0] + im[1]) + (im[2] + im[3]);
-    return s;
-#else
-    return real_dot8(len, v, x);
-#endif
-}
-
 /* B := H^H B H for the trailing len x len block B (full Hermitian,
  * leading dimension ld), H = I - tau v v^H: with y = tau B v and
  * w = y - (1/2) tau (y^H v) v, H^H B H = B - v w^H - w v^H (as in

@@ -32,35 +32,6 @@
 static int imin(int x, int y) { return x < y ? x : y; }
 static int imax(int x, int y) { return x > y ? x : y; }
 
-/* conj(x)^T y with several partial sums, so that it pipelines (and avoids
- * the library call of a complex multiply). */
-static scalar dotc(int n, const scalar *x, const scalar *y)
-{
-#if EK_IS_COMPLEX
-    real re[2] = {0, 0}, im[2] = {0, 0};
-    int i = 0;
-    for (; i + 1 < n; i += 2)
-        for (int k = 0; k < 2; k++) {
-            real xr = EK_RE(x[i + k]), xi = EK_IM(x[i + k]);
-            real yr = EK_RE(y[i + k]), yi = EK_IM(y[i + k]);
-            re[k] += xr * yr + xi * yi;
-            im[k] += xr * yi - xi * yr;
-        }
-    for (; i < n; i++) {
-        real xr = EK_RE(x[i]), xi = EK_IM(x[i]), yr = EK_RE(y[i]), yi = EK_IM(y[i]);
-        re[0] += xr * yr + xi * yi;
-        im[0] += xr * yi - xi * yr;
-    }
-    real sr = re[0] + re[1], si = im[0] + im[1];
-    scalar s;
-    __real__ s = sr;
-    __imag__ s = si;
-    return s;
-#else
-    return real_dot8(n, x, y);
-#endif
-}
-
 /* ------------------------------------------------------------------ */
 /* Unblocked reduction (xSYTD2/xHETD2, uplo = 'L').                    */
 
@@ -82,7 +53,7 @@ static void reduce_unblocked(int n, scalar *a, int lda, real *d, real *e, scalar
         if (tc != 0) {
             *v = 1;
             xhemv('L', len, tc, &A_(c + 1, c + 1), lda, v, 1, 0, y, 1);
-            scalar alpha = -(real)0.5 * tc * dotc(len, y, v);
+            scalar alpha = -(real)0.5 * tc * dot_conj(len, y, v);
             xaxpy(len, alpha, v, 1, y, 1);
             xher2k('L', 'N', len, 1, -1, v, len, y, len, 1, &A_(c + 1, c + 1), lda);
             *v = e[c];
@@ -147,7 +118,7 @@ static void panel_w_column(int n, int c, const scalar *a, int lda, scalar *x, in
         xgemv('N', len, 2 * c, -1, &X_(c + 1, 0), ldx, t, 1, 1, y, 1);
     }
     xscal(len, tc, y, 1);
-    scalar alpha = -(real)0.5 * tc * dotc(len, y, v);
+    scalar alpha = -(real)0.5 * tc * dot_conj(len, y, v);
     xaxpy(len, alpha, v, 1, y, 1);
 }
 
