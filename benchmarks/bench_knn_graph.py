@@ -1,5 +1,5 @@
-"""The k-nearest-neighbour graph and the spectral clustering it feeds
-(issue 4): eigkit against scikit-learn on the ``spectral`` case of
+"""The k-nearest-neighbour graph and the spectral clustering it feeds:
+eigkit against scikit-learn on the ``spectral`` case of
 eigkit.bench.ml_cases (6 blobs in 10 dimensions, 10 neighbours).
 
 Usage: PYTHONPATH=src python3 benchmarks/bench_knn_graph.py [sizes] [--rounds R]
