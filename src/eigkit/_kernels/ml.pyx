@@ -31,8 +31,11 @@ def centered_gram(const real_t[:, :] x, real_t[::1] mean, bint have_mean, int nt
     else:
         nwork = ek_d_gram_workspace(n, p, nthreads, tiled_max_features)
         nacc = ek_d_gram_acc(n, p, nthreads, tiled_max_features)
-    cdef void *work = _workspace(nwork * sizeof(real_t) + nacc * sizeof(double))
-    cdef double *acc = <double *>(<char *>work + nwork * sizeof(real_t))
+    # the double accumulators follow the work array, on a 64-byte boundary
+    # (a float32 work array may end at any multiple of 4 bytes)
+    cdef size_t acc_offset = (nwork * sizeof(real_t) + 63) // 64 * 64
+    cdef void *work = _workspace(acc_offset + nacc * sizeof(double))
+    cdef double *acc = <double *>(<char *>work + acc_offset)
     cdef int info
     try:
         with nogil:
