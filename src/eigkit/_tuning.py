@@ -183,7 +183,7 @@ TUNABLES = (
             "Spectral clustering's k-means runs in eigkit's kernel on embeddings of at most "
             "this many columns and clusters, in scikit-learn's beyond.",
             "eigkit._ml.kmeans", minimum=1),
-    Tunable("pca_gram_tiled_max_features", 512, "features",
+    Tunable("pca_gram_tiled_max_features", 0, "features",
             "The centred Gram matrix of dense data shares its rows among eigkit's threads "
             "(each adding small GEMM tiles) up to this many features, and hands slabs to the "
             "BLAS's threaded SYRK beyond (and on one thread).",
