@@ -42,10 +42,10 @@ def _extra_columns(results):
     elif label:
         lines.append(f"{label}: work done; fewer is less work")
     refs = sorted({k for r in results for k in r.agreement})
-    for ref in refs:
-        lines.append(f"dw/{ref}: largest eigenvalue difference from {ref}'s answer over ||A||; "
-                     "large with small residuals means one solver missed copies of a multiple "
-                     "eigenvalue")
+    if refs:
+        lines.append(f"{', '.join('dw/' + ref for ref in refs)}: largest eigenvalue difference "
+                     "from that contender's answer over ||A||; large with small residuals means "
+                     "one of the two missed copies of a multiple eigenvalue")
     return lines
 
 
