@@ -147,3 +147,14 @@ def test_run_prints_legends_and_verdict(tmp_path, capsys):
     assert "- accuracy: " in md and "below 1 eigkit is faster" in md
     doc = report.read_json(out / "results.json")
     assert all(r.accuracy_limit == 60 and r.warnings == {} for r in doc["results"])
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["bench", "--help"]])
+def test_help_is_plain_text(argv, capsys):
+    from eigkit.__main__ import main
+    try:
+        main(argv)
+    except SystemExit as exc:
+        assert exc.code == 0
+    text = capsys.readouterr().out
+    assert "eigkit bench" in text and "``" not in text and ":func:" not in text

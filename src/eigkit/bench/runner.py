@@ -258,11 +258,13 @@ def _results(problem, suite_name, contenders, data, answers, warm, times, calls,
     """One :class:`Result` per contender: its times, and its answer
     scored for accuracy."""
     notes = {name: getattr(ans, "note", "") or "" for name, ans in answers.items()}
-    agreement = problem.agreement(data, answers) if problem.agreement else {}
+    with recorded(logs.get(problem.ours, {})):
+        agreement = problem.agreement(data, answers) if problem.agreement else {}
     results = []
     for c in contenders:
         ans = answers[c.name]
-        acc = float(problem.accuracy(data, ans))
+        with recorded(logs[c.name]):
+            acc = float(problem.accuracy(data, ans))
         ts = times[c.name] or [warm[c.name]]
         results.append(Result(
             suite=suite_name, case=problem.case, n=problem.n, contender=c.name,
