@@ -158,3 +158,14 @@ def test_help_is_plain_text(argv, capsys):
         assert exc.code == 0
     text = capsys.readouterr().out
     assert "eigkit bench" in text and "``" not in text and ":func:" not in text
+
+
+def test_closing_lines_list_the_collected_warnings():
+    rows = [result("a", "eigkit", 1.0), result("a", "sklearn", 2.0,
+                                                  warnings={"UserWarning: Graph is not fully "
+                                                            "connected": 7})]
+    lines = report.closing_lines(rows)
+    assert lines[0].startswith("Verdict: eigkit was faster than the best other in 1 of 1")
+    assert lines[-2].startswith("Warnings raised by the contenders")
+    assert lines[-1] == "  UserWarning: Graph is not fully connected (sklearn x7)"
+    assert not any(line.startswith("Warnings") for line in report.closing_lines(rows[:1]))
