@@ -135,6 +135,11 @@ def test_documented_crossovers_are_the_defaults():
     for row in KERNEL_TABLE:
         for words, number in re.findall(r"(order(?: up to| above)?) (\d+)", row[0]):
             assert int(number) == orders[words], row[0]
+    guide = " ".join(_page("guide/choosing_a_solver.rst").split())
+    assert int(re.search(r"QR below n = (\d+)", guide).group(1)) == compiled["DC_CROSSOVER"]
+    assert int(re.search(r"from n = (\d+) on", guide).group(1)) == orders["order"]
+    divisor = compiled["SUBSET_FULL_SOLVE"]
+    assert "Up to a quarter of the spectrum" in guide and divisor == 4
 
 
 # ---------------------------------------------------------------------------
