@@ -127,7 +127,8 @@ def test_verdict_counts_wins_and_checks():
     assert lines[0] == ("Verdict: eigkit was faster than the best other in 2 of 3 problems; "
                         f"geometric mean of eigkit / best other {gm:.2f}.")
     assert lines[1] == "Every eigkit answer passed its accuracy check."
-    assert lines[2] == "Other contenders' answers failed their check 1 times (marked '!')."
+    assert lines[2] == ("1 answers of the other contenders (eigkit's alternative solvers "
+                        "included) failed their check (marked '!').")
     failing = verdict([result("a", "eigkit", 1.0, accuracy=1.0, ok=False),
                        result("a", "scipy", 2.0)])
     assert failing[1] == ("eigkit's answer failed its accuracy check or was missing in 1 "

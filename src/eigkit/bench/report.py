@@ -290,7 +290,8 @@ def markdown_report(document, plots=()):
         info = document["suites"].get(suite, {})
         lines += ["", f"## {suite}", "", info.get("description", ""), "",
                   f"- sizes {_sizes_text(settings.get('sizes', {}).get(suite))}, "
-                  f"{settings.get('repeat', {}).get(suite)} timed round(s) after the warm-up"]
+                  f"{settings.get('repeat', {}).get(suite)} timed round(s) after the warm-up "
+                  "(more for calls whose rounds had not settled)"]
         lines += [f"- {note}" for note in info.get("notes", [])]
         # a suite whose cases each have their own sizes reads best one problem a row
         per_case_sizes = isinstance(settings.get("sizes", {}).get(suite), dict)

@@ -34,6 +34,6 @@ def verdict(results, ours="eigkit"):
     others = sum(1 for group in group_results(results).values() for r in group
                  if r.contender != ours and not r.note and not r.accuracy_ok)
     if others:
-        lines.append(f"Other contenders' answers failed their check {others} times "
-                     "(marked '!').")
+        lines.append(f"{others} answers of the other contenders ({ours}'s alternative solvers "
+                     "included) failed their check (marked '!').")
     return lines
