@@ -247,7 +247,16 @@ def run_problem(problem, suite_name, repeat=5, pause=PAUSE_SECONDS, tick=None,
 def settled(times):
     """Whether the median of ``times`` is stable: a call of
     :data:`STABLE_MAX_SECONDS` or more, or rounds whose median absolute
-    deviation is at most :data:`STABLE_SPREAD` of their median."""
+    deviation is at most :data:`STABLE_SPREAD` of their median.
+
+    Examples
+    --------
+    >>> from eigkit.bench.runner import settled
+    >>> settled([0.010, 0.011, 0.010, 0.030, 0.010])   # one disturbed round
+    True
+    >>> settled([0.010, 0.020, 0.010, 0.020, 0.030])
+    False
+    """
     mid = statistics.median(times)
     if mid >= STABLE_MAX_SECONDS or mid <= 0:
         return True

@@ -13,7 +13,19 @@ import warnings
 @contextlib.contextmanager
 def recorded(log):
     """Record the warnings raised inside the block into ``log``, a dict
-    ``"Category: message" -> count``, instead of showing them."""
+    ``"Category: message" -> count``, instead of showing them.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from eigkit.bench.warning_log import recorded
+    >>> log = {}
+    >>> with recorded(log):
+    ...     for _ in range(3):
+    ...         warnings.warn("Graph is not fully connected")
+    >>> log
+    {'UserWarning: Graph is not fully connected': 3}
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
