@@ -183,20 +183,22 @@ def test_progress_ticks_add_up_to_the_bound(clock):
 # results.json
 
 def test_results_json_schema_is_versioned(tmp_path):
-    assert report.SCHEMA == "eigkit-bench/2"
+    assert report.SCHEMA == "eigkit-bench/3"
     out = tmp_path / "run"
     assert cli.main(["--suite", "dense", "--sizes", "20", "--cases", "eigvalsh", "--repeat", "2",
-                     "--pause", "0", "--round-time", "0.005", "--no-progress",
-                     "--out", str(out)]) == 0
+                     "--max-rounds", "2", "--pause", "0", "--round-time", "0.005",
+                     "--no-progress", "--out", str(out)]) == 0
     doc = json.loads((out / "results.json").read_text())
-    assert doc["schema"] == "eigkit-bench/2"
+    assert doc["schema"] == "eigkit-bench/3"
     assert doc["settings"]["round_time"] == 0.005 and doc["settings"]["repeat"] == {"dense": 2}
     for row in doc["results"]:
-        assert set(row) >= {"median", "times", "calls_per_round", "warmup"}
+        assert set(row) >= {"median", "times", "calls_per_round", "warmup", "accuracy_limit",
+                            "warnings"}
         assert len(row["times"]) == 2 and row["calls_per_round"] >= 1 and row["warmup"] > 0
     # a file of the previous schema (one call per round, no warm-up time) still reads
     old = dict(doc, schema="eigkit-bench/1",
-               results=[{k: v for k, v in row.items() if k not in ("calls_per_round", "warmup")}
+               results=[{k: v for k, v in row.items()
+                         if k not in ("calls_per_round", "warmup", "accuracy_limit", "warnings")}
                         for row in doc["results"]])
     (tmp_path / "old.json").write_text(json.dumps(old))
     rows = report.read_json(tmp_path / "old.json")["results"]
@@ -205,7 +207,8 @@ def test_results_json_schema_is_versioned(tmp_path):
 
 
 def test_bad_timing_options(capsys):
-    for argv in (["--repeat", "0"], ["--round-time", "0"], ["--pause", "-1"]):
+    for argv in (["--repeat", "0"], ["--round-time", "0"], ["--pause", "-1"],
+                 ["--max-rounds", "0"]):
         with pytest.raises(SystemExit) as exc:
             cli.main(argv)
         assert exc.value.code == 2

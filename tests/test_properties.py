@@ -175,8 +175,8 @@ def test_eigsh_residuals(problem):
 
 # With many more examples hypothesis finds clustered spectra where the
 # kernel's residual estimate is far below the true residual (true relative
-# residuals up to 2e-6 seen, with an estimate of 1e-27); see the report of
-# issue 6.  The derandomized examples here pass.
+# residuals up to 2e-6 seen, with an estimate of 1e-27).  The derandomized
+# examples here pass.
 @PROFILE
 @given(problem=sparse_problems(clustered=True))
 def test_eigsh_residuals_clustered(problem):
@@ -201,8 +201,8 @@ def _check_eigsh(problem):
     wide = a.astype(np.complex128 if dtype.kind == "c" else np.float64)
     anorm = np.abs(wide).max()
     exact = np.linalg.eigvalsh(wide / anorm)
-    # The relative residual bound of the sparse tests (issue 3: 1e-8 in
-    # double precision); the kernel's own estimate can be far smaller than
+    # The relative residual bound of the sparse tests (1e-8 in double
+    # precision); the kernel's own estimate can be far smaller than
     # the true residual on tight clusters, so the true one is checked.
     tol = max(1e3 * a.shape[0] * ulp(dtype), 1e-8 if ulp(dtype) < 1e-10 else 0)
     r = (wide / anorm) @ z - z * (w / anorm)

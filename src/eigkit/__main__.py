@@ -1,11 +1,12 @@
-"""``eigkit`` / ``python -m eigkit``: the command line.
+"""The eigkit command line (also python -m eigkit).
 
     eigkit bench [options]     time eigkit against SciPy, NumPy, scikit-learn
+    eigkit bench --help        the options of eigkit bench
     eigkit config              the BLAS in use, the build options and the tunables
 
-With no subcommand, the options go to ``bench`` (``python -m eigkit
---suite dense`` is ``eigkit bench --suite dense``); with no arguments at
-all, ``eigkit`` runs ``eigkit bench --quick``.
+With no subcommand, the options go to bench ("python -m eigkit --suite
+dense" is "eigkit bench --suite dense"); with no arguments at all, eigkit
+runs "eigkit bench --quick".
 """
 import sys
 

@@ -70,7 +70,7 @@ def residual_ratio(a, result):
 
 
 def make_value_agreement(reference):
-    """max |w - w_ref| / (||A||_1 n ulp) against a LAPACK reference."""
+    """``max |w - w_ref| / (||A||_1 n ulp)`` against a LAPACK reference."""
     def agreement(a, w):
         ref = reference(a)
         anorm = np.abs(a).sum(axis=0).max()

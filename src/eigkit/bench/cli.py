@@ -1,10 +1,13 @@
-"""``eigkit bench``: time eigkit against SciPy, NumPy and scikit-learn on
-built-in problems, with an accuracy figure beside every time.
+"""eigkit bench: time eigkit against SciPy, NumPy and scikit-learn on
+built-in problems, with an accuracy check beside every time.
 
     eigkit bench --quick                      # the main suites, small sizes
     eigkit bench --suite dense --sizes 500,1000,2000 --out results/
     eigkit bench --suite sweep                # eigkit / best other from n = 10 up
     eigkit bench --compare old/results.json new/results.json
+
+Each table ends with a legend and the run with a verdict: below 1,
+"eigkit / best other" means eigkit was faster.
 """
 import argparse
 import contextlib
@@ -49,6 +52,10 @@ def build_parser():
                         help="timed rounds per contender after the warm-up (default 5); a "
                              "round of a short call is a batch of calls lasting --round-time; "
                              "calls of seconds get fewer rounds, calls over 30 s none")
+    parser.add_argument("--max-rounds", type=int, default=None,
+                        help="the most timed rounds of a call under 1 s whose rounds still "
+                             "spread by over 10%% around their median (default 3 x --repeat; "
+                             "set it to --repeat for exactly --repeat rounds)")
     parser.add_argument("--round-time", type=float, default=ROUND_SECONDS,
                         help=f"seconds a round of a short call lasts at least (default "
                              f"{ROUND_SECONDS}): calls shorter than this are repeated back "
@@ -189,7 +196,8 @@ def _run(plan, args):
             for problem in problems:
                 bar.set_description(f"{suite.name} {problem.case} n={problem.n}")
                 results += run_problem(problem, suite.name, repeat=repeat, pause=args.pause,
-                                       tick=bar.update, round_time=args.round_time)
+                                       tick=bar.update, round_time=args.round_time,
+                                       max_rounds=args.max_rounds)
     finally:
         bar.close()
     return results
@@ -227,6 +235,8 @@ def main(argv=None):
             parser.error("--threads needs threadpoolctl: pip install 'eigkit[bench]'")
     if args.repeat is not None and args.repeat < 1:
         parser.error("--repeat must be a positive integer")
+    if args.max_rounds is not None and args.max_rounds < 1:
+        parser.error("--max-rounds must be a positive integer")
     if args.round_time <= 0 or args.pause < 0:
         parser.error("--round-time must be positive and --pause not negative")
     suites, skipped = _chosen_suites(parser, args.suite, args.quick)
@@ -234,15 +244,18 @@ def main(argv=None):
     argv_text = sys.argv[1:] if argv is None else argv
     settings.update(command="eigkit bench " + shlex.join(argv_text), quick=args.quick,
                     threads=args.threads, pause=args.pause, round_time=args.round_time,
+                    max_rounds=args.max_rounds,
                     skipped=skipped)
     with thread_limit(args.threads):
         env = environment.collect()
         for line in environment.describe(env) + [f"skipped: {s}" for s in skipped]:
             print(line)
         results = _run(plan, args)
-    from .report import terminal_table
+    from .report import closing_lines, terminal_table
     print(terminal_table(results, summary_suites={s.name for s, _, _ in plan
                                                   if s.table == "summary"}))
+    print()
+    print("\n".join(closing_lines(results)))
     if args.out:
         drawn = _write_outputs(args.out, results, settings, env, [p[0] for p in plan])
         print(f"wrote {os.path.join(args.out, 'results.json')}, report.md"

@@ -9,18 +9,23 @@ median to the best other contender's.
 Schema ``eigkit-bench/2`` added to every result ``calls_per_round`` (the
 back-to-back calls of each timed round; ``times`` are per call) and
 ``warmup`` (the warm-up call's seconds), and to the settings
-``round_time``.  Files of schema ``eigkit-bench/1`` (one call per round)
+``round_time``.  Schema ``eigkit-bench/3`` added to every result
+``accuracy_limit`` (the check passes below it) and ``warnings`` (the
+warnings its calls raised, message -> count).  Files of the older schemas
 are still read.
 """
 import json
 import math
 
 from . import environment
+from .legend import legend
 from .runner import Result, geometric_mean, group_results, ratio_to_best_other, summarize
+from .verdict import verdict
+from .warning_log import summary_lines
 
-SCHEMA = "eigkit-bench/2"
+SCHEMA = "eigkit-bench/3"
 #: older schemas :func:`read_json` still reads
-READABLE_SCHEMAS = (SCHEMA, "eigkit-bench/1")
+READABLE_SCHEMAS = (SCHEMA, "eigkit-bench/2", "eigkit-bench/1")
 
 
 # ---------------------------------------------------------------------------
@@ -76,6 +81,9 @@ def read_json(path):
         row = dict(row)
         for key in ("median", "accuracy"):
             row[key] = _none_to_nan(row[key])
+        if "accuracy_limit" in row:   # schema 3; JSON stores an infinite limit as null
+            row["accuracy_limit"] = math.inf if row["accuracy_limit"] is None \
+                else row["accuracy_limit"]
         row.setdefault("calls_per_round", 1)   # schema 1: one call per round
         row["agreement"] = {k: _none_to_nan(v) for k, v in row.get("agreement", {}).items()}
         rows.append(Result(**row))
@@ -201,9 +209,22 @@ def terminal_table(results, summary_suites=()):
             heads, rows = suite_rows(rs)
             table = _aligned(heads, rows)
         gm = geometric_mean(row["ratio"] for row in summarize(rs))
+        key = "\n".join("  " + line for line in legend(rs, summary=suite in summary_suites))
         blocks.append(f"== {suite} ==\n{table}\n"
-                      f"geometric mean of eigkit / best other: {_fmt(gm, '.2f')}")
+                      f"geometric mean of eigkit / best other: {_fmt(gm, '.2f')}\n"
+                      f"Legend:\n{key}")
     return "\n\n".join(blocks)
+
+
+def closing_lines(results):
+    """What ends a run's output: the verdict, then the warnings the
+    contenders raised (each distinct message once)."""
+    lines = verdict(results)
+    warned = summary_lines(results)
+    if warned:
+        lines += ["Warnings raised by the contenders (collected, not shown while running):"]
+        lines += ["  " + line for line in warned]
+    return lines
 
 
 def _markdown(heads, rows):
@@ -254,34 +275,38 @@ def markdown_report(document, plots=()):
              f"Command: `{settings.get('command', 'eigkit bench')}`", "",
              "## Environment", ""]
     lines += [f"- {line}" for line in environment.describe(document["environment"])]
-    lines += ["", "## How to read this", "",
+    lines += ["", "## Verdict", ""] + verdict(results)
+    lines += ["", "## How it was timed", "",
               "Each contender was called once as a warm-up (its answer is the one scored for "
               "accuracy), then timed in interleaved rounds (round-robin over the contenders, "
               "their order rotated each round) with a "
               f"{settings.get('pause', 0.3)} s pause before every round. A call shorter "
               f"than {settings.get('round_time', 0.1)} s is repeated back to back within a "
               "round until the round lasts that long, and the round's time is divided among "
-              "its calls (**rounds** is rounds x calls per round); calls of seconds get fewer "
-              "rounds. Times are per call, the median over the rounds, in seconds. "
-              "**eigkit / best other** is eigkit's median over the "
-              "fastest other contender that returned an answer: below 1 eigkit is faster. "
-              "**vs eigkit** is each contender's median over eigkit's. An accuracy marked `!` "
-              "failed its check (see each suite's notes); a ratio marked `(accuracy!)` means "
-              "eigkit's own answer failed it. On a shared machine a few per cent is noise."]
+              "its calls; calls of seconds get fewer rounds, and calls under a second whose "
+              "rounds still spread by over 10 % get more. Times are per call, the median "
+              "over the rounds, in seconds. On a shared machine a few per cent is noise."]
     for suite, rs in _by_suite(results).items():
         info = document["suites"].get(suite, {})
         lines += ["", f"## {suite}", "", info.get("description", ""), "",
                   f"- sizes {_sizes_text(settings.get('sizes', {}).get(suite))}, "
-                  f"{settings.get('repeat', {}).get(suite)} timed round(s) after the warm-up"]
+                  f"{settings.get('repeat', {}).get(suite)} timed round(s) after the warm-up "
+                  "(more for calls whose rounds had not settled)"]
         lines += [f"- {note}" for note in info.get("notes", [])]
         # a suite whose cases each have their own sizes reads best one problem a row
         per_case_sizes = isinstance(settings.get("sizes", {}).get(suite), dict)
         heads, rows = summary_rows(rs) if per_case_sizes else ratio_matrix(rs)
         gm = geometric_mean(row["ratio"] for row in summarize(rs))
-        lines += ["", "eigkit / best other:", "", _markdown(heads, rows), "",
+        lines += ["", "eigkit / best other (below 1 eigkit is faster; `(accuracy!)`: eigkit's "
+                  "answer failed its check):", "", _markdown(heads, rows), "",
                   f"Geometric mean: {_fmt(gm, '.2f')}", ""]
         lines += [f"![{p['title']}]({p['file']})" for p in plots if p["suite"] == suite]
         heads, rows = suite_rows(rs)
         lines += ["", "<details><summary>All contenders</summary>", "",
-                  _markdown(heads, rows), "", "</details>"]
+                  _markdown(heads, rows), ""]
+        lines += [f"- {line}" for line in legend(rs)]
+        lines += ["", "</details>"]
+    warned = summary_lines(results)
+    if warned:
+        lines += ["", "## Warnings raised by the contenders", ""] + [f"- {w}" for w in warned]
     return "\n".join(lines) + "\n"

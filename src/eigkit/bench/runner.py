@@ -16,6 +16,15 @@ call.  The calls are then timed in *rounds*:
   fewer, at least one); a call whose warm-up took :data:`SLOW_SECONDS` or
   more is not called again.
 
+When the rounds of a call shorter than :data:`STABLE_MAX_SECONDS` spread
+by more than :data:`STABLE_SPREAD` around their median (the median absolute
+deviation over the median), more rounds follow, up to
+:data:`MAX_ROUNDS_FACTOR` times the planned number: a median read off five
+rounds of which two were disturbed is not yet the call's time.
+
+Warnings raised inside the calls are recorded per contender
+(:mod:`eigkit.bench.warning_log`), not printed.
+
 The rounds of the contenders are interleaved, the order of the contenders
 rotated by one each round, so that a slow drift of the machine (another
 process, the clock) is shared by every contender and none is always first
@@ -37,6 +46,8 @@ import statistics
 import time
 from dataclasses import asdict, dataclass, field
 
+from .warning_log import recorded
+
 PAUSE_SECONDS = 0.3
 ROUND_SECONDS = 0.1        # a round of a short call lasts at least this long
 LONG_TIMING_SECONDS = 20.0  # the rounds of a long call add up to about this much
@@ -44,6 +55,9 @@ SLOW_SECONDS = 30.0        # a contender whose warm-up took this long is timed o
 MAX_CALLS_PER_ROUND = 1_000_000
 RECHECK_SECONDS = 1.0      # a warm-up shorter than this is checked by one more call
 CALIBRATION_TRIES = 4
+STABLE_MAX_SECONDS = 1.0   # calls shorter than this get rounds until their median is stable
+STABLE_SPREAD = 0.1        # ... i.e. their median absolute deviation is this fraction or less
+MAX_ROUNDS_FACTOR = 3      # ... but at most this many times the planned rounds
 
 
 @dataclass
@@ -69,6 +83,8 @@ class Result:
     note: str = ""        # '' when the answer is usable, else why not ('timeout', 'n/a', ...)
     calls_per_round: int = 1
     warmup: float = None  # seconds of the warm-up call (first-call costs included)
+    accuracy_limit: float = math.inf   # the accuracy check passes below this
+    warnings: dict = field(default_factory=dict)   # "Category: message" -> count
 
     def to_dict(self):
         return asdict(self)
@@ -157,7 +173,7 @@ def rounds_needed(problem, repeat):
 
 
 def run_problem(problem, suite_name, repeat=5, pause=PAUSE_SECONDS, tick=None,
-                round_time=ROUND_SECONDS):
+                round_time=ROUND_SECONDS, max_rounds=None):
     """Time every eligible contender of ``problem``.
 
     Parameters
@@ -168,7 +184,8 @@ def run_problem(problem, suite_name, repeat=5, pause=PAUSE_SECONDS, tick=None,
         Recorded in every :class:`Result`.
     repeat : int
         Timed rounds per contender (fewer for calls of several seconds,
-        see :func:`rounds_for`).
+        see :func:`rounds_for`; more for calls whose rounds have not
+        settled, see :func:`settled`).
     pause : float
         Seconds of sleep before every timed round.
     tick : callable, optional
@@ -176,6 +193,9 @@ def run_problem(problem, suite_name, repeat=5, pause=PAUSE_SECONDS, tick=None,
     round_time : float
         The shortest round of a short call, in seconds (see
         :func:`calibrate`).
+    max_rounds : int, optional
+        The most rounds a contender whose rounds have not settled gets
+        (default :data:`MAX_ROUNDS_FACTOR` times ``repeat``).
 
     Returns
     -------
@@ -184,37 +204,76 @@ def run_problem(problem, suite_name, repeat=5, pause=PAUSE_SECONDS, tick=None,
         whose warm-up answer carries a note (timeout, failure, not
         applicable) is not called again; its time is the warm-up's.
     """
-    data = problem.setup()
     contenders = problem.eligible()
+    logs = {c.name: {} for c in contenders}
+    with recorded(logs.get(problem.ours, {})):
+        data = problem.setup()
     warm, answers, calls, rounds = {}, {}, {}, {}
     for c in contenders:
-        warm[c.name], answers[c.name] = _timed(c.run, data)
-        notes_now = getattr(answers[c.name], "note", "") or ""
-        if notes_now or warm[c.name] >= SLOW_SECONDS:
-            calls[c.name], rounds[c.name] = 1, 0
-        else:
-            # right after its own warm-up: the threads now spinning are its own
-            calls[c.name], per_call = calibrate(c.run, data, warm[c.name], round_time)
-            rounds[c.name] = rounds_for(per_call, repeat, round_time)
+        with recorded(logs[c.name]):
+            warm[c.name], answers[c.name] = _timed(c.run, data)
+            notes_now = getattr(answers[c.name], "note", "") or ""
+            if notes_now or warm[c.name] >= SLOW_SECONDS:
+                calls[c.name], rounds[c.name] = 1, 0
+            else:
+                # right after its own warm-up: the threads now spinning are its own
+                calls[c.name], per_call = calibrate(c.run, data, warm[c.name], round_time)
+                rounds[c.name] = rounds_for(per_call, repeat, round_time)
         if tick:
             tick(1)
-    notes = {name: getattr(ans, "note", "") or "" for name, ans in answers.items()}
     times = {c.name: [] for c in contenders}
     timed = [c for c in contenders if rounds[c.name] > 0]
-    for r in range(max((rounds[c.name] for c in timed), default=0)):
-        for c in rotated(timed, r):
-            if r < rounds[c.name]:
-                time.sleep(pause)
+
+    def one_round(r, chosen):
+        for c in rotated(chosen, r):
+            time.sleep(pause)
+            with recorded(logs[c.name]):
                 times[c.name].append(_batch(c.run, data, calls[c.name]) / calls[c.name])
-                if tick:
-                    tick(1)
+            if tick:
+                tick(1)
+
+    for r in range(max((rounds[c.name] for c in timed), default=0)):
+        one_round(r, [c for c in timed if r < rounds[c.name]])
     if tick:   # the rounds skipped above
         tick(sum(repeat - rounds[c.name] for c in contenders))
-    agreement = problem.agreement(data, answers) if problem.agreement else {}
+    for r in range(repeat, MAX_ROUNDS_FACTOR * repeat if max_rounds is None else max_rounds):
+        unsettled = [c for c in timed if rounds[c.name] == repeat and not settled(times[c.name])]
+        if not unsettled:
+            break
+        one_round(r, unsettled)
+    return _results(problem, suite_name, contenders, data, answers, warm, times, calls, logs)
+
+
+def settled(times):
+    """Whether the median of ``times`` is stable: a call of
+    :data:`STABLE_MAX_SECONDS` or more, or rounds whose median absolute
+    deviation is at most :data:`STABLE_SPREAD` of their median.
+
+    Examples
+    --------
+    >>> from eigkit.bench.runner import settled
+    >>> settled([0.010, 0.011, 0.010, 0.030, 0.010])   # one disturbed round
+    True
+    >>> settled([0.010, 0.020, 0.010, 0.020, 0.030])
+    False
+    """
+    mid = statistics.median(times)
+    if mid >= STABLE_MAX_SECONDS or mid <= 0:
+        return True
+    return statistics.median(abs(t - mid) for t in times) <= STABLE_SPREAD * mid
+
+
+def _results(problem, suite_name, contenders, data, answers, warm, times, calls, logs):
+    """One :class:`Result` per contender: its times, and its answer
+    scored for accuracy."""
+    notes = {name: getattr(ans, "note", "") or "" for name, ans in answers.items()}
+    with recorded(logs.get(problem.ours, {})):
+        agreement = problem.agreement(data, answers) if problem.agreement else {}
     results = []
     for c in contenders:
         ans = answers[c.name]
-        acc = float(problem.accuracy(data, ans))
+        with recorded(logs[c.name]):
+            acc = float(problem.accuracy(data, ans))
         ts = times[c.name] or [warm[c.name]]
         results.append(Result(
             suite=suite_name, case=problem.case, n=problem.n, contender=c.name,
@@ -223,7 +282,8 @@ def run_problem(problem, suite_name, repeat=5, pause=PAUSE_SECONDS, tick=None,
             agreement=agreement.get(c.name, {}),
             work=None if problem.work is None else int(problem.work(ans)),
             work_label=problem.work_label,
-            note=notes[c.name], calls_per_round=calls[c.name], warmup=warm[c.name]))
+            note=notes[c.name], calls_per_round=calls[c.name], warmup=warm[c.name],
+            accuracy_limit=float(problem.accuracy_limit), warnings=logs[c.name]))
     return results
 
 

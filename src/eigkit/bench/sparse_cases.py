@@ -330,7 +330,7 @@ def max_relative_residual(a, answer, anorm):
 
 
 def value_disagreement(w, ref, anorm):
-    """max |w - w_ref| / ||A||est (both ascending, same length), nan if
+    """``max |w - w_ref| / ||A||est`` (both ascending, same length), nan if
     either is missing."""
     if w is None or ref is None or len(w) != len(ref):
         return float("nan")
