@@ -1,0 +1,143 @@
+"""A pytest plugin that runs SciPy's own tests of the functions eigkit
+replaces, with :func:`eigkit.patch_scipy` active.
+
+Usage, from any directory, with eigkit and pytest installed (``.ci/upstream``
+does this)::
+
+    PYTHONPATH=tests/upstream python -m pytest -p eigkit_upstream_plugin \\
+        --pyargs $(PYTHONPATH=tests/upstream python -m eigkit_upstream_plugin)
+
+The plugin is loaded before collection, so SciPy's test modules, which
+bind ``from scipy.linalg import eigh`` and the like when imported, import
+eigkit's functions.  It
+
+- keeps, in each SciPy test module of :data:`MODULES`, only the tests that
+  exercise eigkit's replacements (the others test functions eigkit does
+  not replace, such as ``eig`` or ARPACK's internals);
+- marks the tests of :data:`XFAILS` as expected failures, each with its
+  reason (strict: a test that starts passing fails the run, so the table
+  stays true);
+- counts the calls into eigkit during each test and fails the run if a
+  selected test passed without calling eigkit, or nothing was selected.
+
+Adding a SciPy test module is one line in :data:`MODULES`.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+
+import pytest
+
+#: SciPy test module -> node id prefixes (within the module) of the tests
+#: that exercise eigkit; ("",) keeps the whole module.
+MODULES = {
+    "scipy.linalg.tests.test_decomp": (
+        "TestEigh::", "TestEigTridiagonal::",
+        "TestOverwrite::test_eigh", "TestOverwrite::test_eigvalsh"),
+    "scipy.sparse.linalg._eigen.arpack.tests.test_arpack": (
+        "test_symmetric_", "test_hermitian_modes", "test_parallel_threads",
+        "test_reentering", "test_eigsh_for_k_greater"),
+    "scipy.sparse.linalg._eigen.tests.test_svds": ("Test_SVDS_ARPACK::",),
+}
+
+#: node id (within its module, parameters included, or a prefix ending in
+#: "[" for every parametrization) -> why SciPy's test asserts what eigkit
+#: deliberately does differently.
+XFAILS: dict[str, str] = {}
+
+_calls = {"current": None, "by_test": {}}
+
+
+def _counted(name, function):
+    """``function``, counting its calls against the running test."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        test = _calls["current"]
+        if test is not None:
+            _calls["by_test"][test] = _calls["by_test"].get(test, 0) + 1
+        return function(*args, **kwargs)
+    return wrapper
+
+
+def _patch():
+    """patch_scipy with every replacement wrapped by a call counter."""
+    import eigkit
+    from eigkit import patch
+    for name, (module, function) in list(patch.REPLACEMENTS.items()):
+        patch.REPLACEMENTS[name] = (module, _counted(name, function))
+    eigkit.patch_scipy()
+
+
+def pytest_configure(config):
+    _patch()
+
+
+def _module_and_local_id(item):
+    """(SciPy test module name, node id within the module) of an item."""
+    module = item.module.__name__
+    local = item.nodeid.split("::", 1)[1] if "::" in item.nodeid else ""
+    return module, local
+
+
+def _selected(item):
+    module, local = _module_and_local_id(item)
+    prefixes = MODULES.get(module)
+    return prefixes is not None and local.startswith(prefixes)
+
+
+def _xfail_reason(item):
+    module, local = _module_and_local_id(item)
+    key = f"{module}::{local}"
+    for node, reason in XFAILS.items():
+        if key == node or (node.endswith("[") and key.startswith(node)):
+            return reason
+    return None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    kept, dropped = [], []
+    for item in items:
+        (kept if _selected(item) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+    if not kept:
+        raise pytest.UsageError("no SciPy test selected: check MODULES")
+    for item in kept:
+        reason = _xfail_reason(item)
+        if reason is not None:
+            item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    _calls["current"] = item.nodeid
+    try:
+        yield
+    finally:
+        _calls["current"] = None
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed and not _calls["by_test"].get(report.nodeid):
+        if not hasattr(report, "wasxfail"):
+            _calls.setdefault("silent", []).append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    silent = _calls.get("silent", [])
+    if silent:
+        sys.stderr.write("SciPy tests that passed without calling eigkit:\n  "
+                         + "\n  ".join(silent) + "\n")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    total = sum(_calls["by_test"].values())
+    terminalreporter.write_line(f"eigkit: {total} calls from {len(_calls['by_test'])} "
+                                "SciPy tests")
+
+
+if __name__ == "__main__":
+    print(" ".join(MODULES))
