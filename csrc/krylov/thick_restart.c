@@ -7,8 +7,7 @@
  * block W R (lanczos.c keeps OP V = V H + W R E_last^H), a cycle ends by
  *   1. H = S diag(theta) S^H (eigkit's dense solver), the residual norm of
  *      the Ritz pair (theta_i, V s_i) being ||R s_i,last||;
- *   2. locking the wanted pairs whose residual is below
- *      tol max(|theta|, eps^(2/3) ||OP||est) (converged)
+ *   2. locking the wanted pairs whose residual is below tol ||OP||est
  *      (hard locking: they leave the active basis and every later vector is
  *      kept orthogonal to them);
  *   3. restarting from Y = V S_keep, some unconverged Ritz vectors, best
@@ -34,20 +33,6 @@ static real tol_eff(const ek_lanczos_state *st)
 {
     real t = (real)st->par.tol;
     return t > EK_EPS ? t : EK_EPS;
-}
-
-/* ARPACK's convergence test (dsconv.f): a Ritz pair has converged when
- * its residual estimate is below tol * max(eps^(2/3), |theta|), relative to
- * its own value, with eps^(2/3) taken relative to ||OP||est here (OP is
- * scaled, ARPACK's is not).  Against tol ||OP|| alone, the values of OP
- * that are small in magnitude -- which='SA'/'SM', and after a shift-invert
- * the eigenvalues far from sigma, whose error the transformation multiplies
- * by |lambda - sigma| / |nu| -- would keep fewer digits than ARPACK gives. */
-static real converged_below(const ek_lanczos_state *st, real theta)
-{
-    real floor = (real)pow((double)EK_EPS, 2.0 / 3.0) * (real)st->anorm;
-    real size = EK_FABS(theta);
-    return tol_eff(st) * (size > floor ? size : floor);
 }
 
 static real cluster_tol(const ek_lanczos_state *st)
@@ -269,11 +254,12 @@ int EK(lz_plan_restart)(ek_lanczos_state *st)
     real *lv = (real *)st->lock_val, *lr = (real *)st->lock_res;
     int *order = st->order, *side = st->side, *sel = st->sel;
     int nw = rank_ritz(st, th, m);
+    real thr = tol_eff(st) * (real)st->anorm;
     int nnew = 0, drop = -1, done = 0;
 
     if (!st->verify) {
         for (int t = 0; t < nw; t++)
-            if (st->exhausted || res[order[t]] <= converged_below(st, th[order[t]]))
+            if (st->exhausted || res[order[t]] <= thr)
                 sel[nnew++] = order[t];
     } else {
         int i = order[0], worst = 0;
@@ -281,7 +267,7 @@ int EK(lz_plan_restart)(ek_lanczos_state *st)
             if (better(which, lv[worst], lv[q]))
                 worst = q;
         real gap = worse_by(which, th[i], lv[worst]);
-        if (st->exhausted || res[i] <= converged_below(st, th[i]) ||
+        if (st->exhausted || res[i] <= thr ||
             (gap > cluster_tol(st) && res[i] <= VERIFY_SEPARATION * gap)) {
             if (better(which, th[i], lv[worst]) &&
                 EK_FABS(th[i] - lv[worst]) > cluster_tol(st)) {

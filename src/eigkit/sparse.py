@@ -434,19 +434,24 @@ _SHIFT_INVERT_MODES = {"normal": _shift_invert_normal, "buckling": _shift_invert
                        "cayley": _shift_invert_cayley}
 
 
+def _check_mode(mode):
+    if mode not in _SHIFT_INVERT_MODES:
+        raise ValueError(f"unrecognized mode '{mode}'")
+
+
 def _operator(A, M, sigma, mode, Minv, OPinv, tol):
     """(ARPACK mode number, apply_op, apply_b) for the requested problem."""
     if sigma is None:
         if mode != "normal":
             # SciPy ignores mode without sigma; a buckling or Cayley request
             # that silently became a regular solve would answer another question
+            _check_mode(mode)
             raise ValueError(f"mode={mode!r} is a shift-invert mode and needs sigma; "
                              "with sigma=None eigsh solves A x = w M x in regular mode")
         return _regular_mode(A, M, Minv, OPinv, tol)
     if Minv is not None:
         raise ValueError("Minv should not be specified when sigma is specified.")
-    if mode not in _SHIFT_INVERT_MODES:
-        raise ValueError(f"unrecognized mode '{mode}'")
+    _check_mode(mode)
     OPinv_mat = (_block(aslinearoperator(OPinv)) if OPinv is not None
                  else _shifted_solver(A, M, sigma, tol))
     M_mat = _block(aslinearoperator(M)) if M is not None else None

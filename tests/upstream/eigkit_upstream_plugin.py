@@ -41,12 +41,42 @@ MODULES = {
     "scipy.sparse.linalg._eigen.tests.test_svds": ("Test_SVDS_ARPACK::",),
 }
 
-#: node id (within its module, parameters included, or a prefix ending in
-#: "[" for every parametrization) -> why SciPy's test asserts what eigkit
-#: deliberately does differently.
-XFAILS: dict[str, str] = {}
+_ARNOLDI = (
+    "SciPy solves complex Hermitian problems with ARPACK's non-Hermitian Arnoldi "
+    "(znaupd), whose Ritz pairs are exact for the operator as applied, inexact solves "
+    "included; eigkit's Hermitian Lanczos drops the non-Hermitian part of that operator, "
+    "so its residuals in A carry the inner solve's error (a GMRES to 1000 sqrt(n) eps, "
+    "or M^-1 A with cond(M) = 3e3): 1e-12 to 1e-11 where the test allows 4e-13 to "
+    "4e-12 (real symmetric problems, which SciPy solves by Lanczos too, all pass).")
+_MESSAGE = (
+    "The test matches the text 'ARPACK error -1: No convergence'; eigkit raises the "
+    "same exception type (a subclass of ArpackNoConvergence, with the converged pairs) "
+    "but does not claim an ARPACK status code, since ARPACK did not run.")
 
-_calls = {"current": None, "by_test": {}}
+_ARPACK = "scipy.sparse.linalg._eigen.arpack.tests.test_arpack::"
+_SVDS = "scipy.sparse.linalg._eigen.tests.test_svds::"
+
+#: "module::node id within the module" (parameters included) -> why
+#: eigkit fails SciPy's test: SciPy asserts ARPACK's particulars, or eigkit
+#: has a known gap.  docs/guide/scipy_conformance.rst lists the same.
+XFAILS: dict[str, str] = {
+    **{_ARPACK + f"test_hermitian_modes[{case}]": _ARNOLDI for case in (
+        "D0-D-LA-aslinearoperator-0.5",
+        "D2-F-SM-aslinearoperator-0.5", "D2-F-SM-asarray-0.5",
+        "D2-F-SA-aslinearoperator-None",
+        "D2-D-SM-aslinearoperator-0.5", "D2-D-SM-asarray-0.5",
+        "D2-D-SA-csr_array-0.5", "D2-D-SA-aslinearoperator-None",
+        "D2-D-SA-asarray-None")},
+    _SVDS + "Test_SVDS_ARPACK::test_svd_maxiter": _MESSAGE,
+}
+
+#: tests that pass without calling any function (SciPy's test does nothing
+#: for these parameters) -> why
+NO_CALLS: dict[str, str] = {
+    _SVDS + f"Test_SVDS_ARPACK::test_svds_input_validation_v0_1[5-{t}]":
+        "For the valid v0 length the test body does nothing." for t in ("True", "False")}
+
+_calls = {"current": None, "by_test": {}, "keys": {}, "silent": []}
 
 
 def _counted(name, function):
@@ -86,13 +116,9 @@ def _selected(item):
     return prefixes is not None and local.startswith(prefixes)
 
 
-def _xfail_reason(item):
+def _key(item):
     module, local = _module_and_local_id(item)
-    key = f"{module}::{local}"
-    for node, reason in XFAILS.items():
-        if key == node or (node.endswith("[") and key.startswith(node)):
-            return reason
-    return None
+    return f"{module}::{local}"
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -105,7 +131,8 @@ def pytest_collection_modifyitems(session, config, items):
     if not kept:
         raise pytest.UsageError("no SciPy test selected: check MODULES")
     for item in kept:
-        reason = _xfail_reason(item)
+        _calls["keys"][item.nodeid] = _key(item)
+        reason = XFAILS.get(_key(item))
         if reason is not None:
             item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
 
@@ -120,13 +147,13 @@ def pytest_runtest_call(item):
 
 
 def pytest_runtest_logreport(report):
-    if report.when == "call" and report.passed and not _calls["by_test"].get(report.nodeid):
-        if not hasattr(report, "wasxfail"):
-            _calls.setdefault("silent", []).append(report.nodeid)
+    if report.when == "call" and report.passed and not _calls["by_test"].get(report.nodeid) \
+            and _calls["keys"].get(report.nodeid) not in NO_CALLS:
+        _calls["silent"].append(report.nodeid)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    silent = _calls.get("silent", [])
+    silent = _calls["silent"]
     if silent:
         sys.stderr.write("SciPy tests that passed without calling eigkit:\n  "
                          + "\n  ".join(silent) + "\n")
