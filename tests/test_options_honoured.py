@@ -111,3 +111,19 @@ def test_shift_invert_mode_without_sigma_refused(mode):
         eigkit.eigsh(a, k=2, mode=mode)
     with pytest.raises(ValueError, match="unrecognized mode 'nonsense'"):
         eigkit.eigsh(a, k=2, mode="nonsense")
+
+
+@pytest.mark.parametrize("which", ["LM", "SM"])
+@pytest.mark.parametrize("solver", ["arpack", "propack"])
+@pytest.mark.parametrize("form", ["dense", "operator"])
+def test_complex_k_one_below_min_shape(which, solver, form):
+    """k = min(A.shape) - 1 of a complex A: the complex Gram operator's
+    eigsh would be sent to a dense solver and refuse an operator; svds
+    takes the dense SVD of A instead."""
+    a = tall(10, 4, dtype=np.complex128)
+    given = a if form == "dense" else aslinearoperator(a)
+    u, s, vh = eigkit.svds(given, k=3, which=which, solver=solver, rng=0)
+    exact = np.linalg.svd(a, compute_uv=False)
+    expected = exact[2::-1] if which == "LM" else exact[:0:-1]
+    assert np.allclose(s, expected, rtol=1e-13, atol=0)
+    assert np.allclose(a @ vh.conj().T, u * s, atol=1e-12)

@@ -571,7 +571,8 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
       min(A.shape) (a vector of the Gram operator's space).  ``ncv``
       applies to ``'arpack'`` only, as in SciPy.
     - ``'propack'``: k <= min(A.shape); k = min(A.shape) gives the whole
-      SVD of A made dense (A applied to the identity for an operator).  v0
+      SVD of A made dense (A applied to the identity for an operator), as
+      does k = min(A.shape) - 1 for complex A, for every solver.  v0
       has length A.shape[0], a left starting vector: for A with more rows
       than columns the Gram operator is X^H X and the solve starts from
       A^H v0 (from a random vector if A^H v0 = 0).  ``ncv`` is ignored, as
@@ -646,8 +647,11 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     _solver_options(solver, options)
     jobu = return_singular_vectors in {True, 'u'}
     jobv = return_singular_vectors in {True, 'vh'}
-    if k == min(A.shape):
-        return _dense_svd(A_given, A, return_singular_vectors, jobu, jobv)
+    # eigsh's rules send k >= n - 1 of a complex operator to a dense solver
+    # (SciPy's ARPACK cannot do them): the Gram operator's would be refused
+    complex_gram = np.issubdtype(A.dtype, np.complexfloating)
+    if k >= min(A.shape) - (1 if complex_gram else 0):
+        return _dense_svd(A_given, A, k, which, return_singular_vectors, jobu, jobv)
 
     nrow, ncol = A.shape
     if v0 is not None and solver == "propack" and nrow >= ncol:
@@ -709,20 +713,23 @@ def _solver_options(solver, options):
     return {}
 
 
-def _dense_svd(A_given, A, return_singular_vectors, jobu, jobv):
-    """All min(A.shape) singular triplets (k = min(A.shape), which only
-    PROPACK's rules allow) from LAPACK's SVD of A made dense, in svds's
-    ascending order.  ``A`` is ``A_given`` as a LinearOperator."""
+def _dense_svd(A_given, A, k, which, return_singular_vectors, jobu, jobv):
+    """The k (>= min(A.shape) - 1) largest or smallest singular triplets
+    from LAPACK's SVD of A made dense, in svds's ascending order.  ``A`` is
+    ``A_given`` as a LinearOperator."""
     if issparse(A_given):
         dense = A_given.toarray()
     elif isinstance(A_given, np.ndarray):
         dense = np.asarray(A_given)
     else:
         dense = np.asarray(A.matmat(np.eye(A.shape[1], dtype=A.dtype)))
+    m = min(dense.shape)
+    # LAPACK's order is descending
+    chosen = np.arange(k)[::-1] if which == "LM" else np.arange(m - k, m)[::-1]
     if not return_singular_vectors:
-        return np.linalg.svd(dense, compute_uv=False)[::-1]
+        return np.linalg.svd(dense, compute_uv=False)[chosen]
     u, s, vh = np.linalg.svd(dense, full_matrices=False)
-    return (u[:, ::-1] if jobu else None), s[::-1], (vh[::-1] if jobv else None)
+    return (u[:, chosen] if jobu else None), s[chosen], (vh[chosen] if jobv else None)
 
 
 def _right_start(A, v0):
