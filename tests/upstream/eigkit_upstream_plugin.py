@@ -38,7 +38,8 @@ MODULES = {
     "scipy.sparse.linalg._eigen.arpack.tests.test_arpack": (
         "test_symmetric_", "test_hermitian_modes", "test_parallel_threads",
         "test_reentering", "test_eigsh_for_k_greater"),
-    "scipy.sparse.linalg._eigen.tests.test_svds": ("Test_SVDS_ARPACK::",),
+    "scipy.sparse.linalg._eigen.tests.test_svds": ("Test_SVDS_ARPACK::",
+                                                   "Test_SVDS_PROPACK::"),
 }
 
 _ARNOLDI = (
@@ -52,6 +53,11 @@ _MESSAGE = (
     "The test matches the text 'ARPACK error -1: No convergence'; eigkit raises the "
     "same exception type (a subclass of ArpackNoConvergence, with the converged pairs) "
     "but does not claim an ARPACK status code, since ARPACK did not run.")
+
+_PROPACK_MAXITER = (
+    "SciPy's PROPACK reads maxiter as the largest Krylov dimension and fails at 1; "
+    "eigkit, whose svds computes every solver's answer with its Lanczos, reads it as "
+    "restart cycles, and one cycle suffices for this 9 x 9 diagonal matrix.")
 
 _ARPACK = "scipy.sparse.linalg._eigen.arpack.tests.test_arpack::"
 _SVDS = "scipy.sparse.linalg._eigen.tests.test_svds::"
@@ -68,13 +74,16 @@ XFAILS: dict[str, str] = {
         "D2-D-SA-csr_array-0.5", "D2-D-SA-aslinearoperator-None",
         "D2-D-SA-asarray-None")},
     _SVDS + "Test_SVDS_ARPACK::test_svd_maxiter": _MESSAGE,
+    _SVDS + "Test_SVDS_PROPACK::test_svd_maxiter": _PROPACK_MAXITER,
 }
 
 #: tests that pass without calling any function (SciPy's test does nothing
 #: for these parameters) -> why
 NO_CALLS: dict[str, str] = {
-    _SVDS + f"Test_SVDS_ARPACK::test_svds_input_validation_v0_1[5-{t}]":
-        "For the valid v0 length the test body does nothing." for t in ("True", "False")}
+    _SVDS + f"Test_SVDS_{solver}::test_svds_input_validation_v0_1[{case}]":
+        "For the valid v0 length the test body does nothing."
+    for solver, case in (("ARPACK", "5-True"), ("ARPACK", "5-False"),
+                         ("PROPACK", "5-False"), ("PROPACK", "7-True"))}
 
 _calls = {"current": None, "by_test": {}, "keys": {}, "silent": []}
 
