@@ -223,7 +223,9 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     NaN, Inf or an array of the wrong shape, raise ValueError (SciPy's
     ARPACK raises ArpackError or returns garbage); an exception raised by an
     operator propagates unchanged and leaves nothing behind.  A, M and v0
-    are never modified.
+    are never modified.  A ``mode`` other than ``'normal'`` without
+    ``sigma`` raises ValueError (SciPy ignores it and solves in regular
+    mode).
 
     Beyond SciPy (keyword-only):
 
