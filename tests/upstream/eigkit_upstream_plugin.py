@@ -25,7 +25,6 @@ Adding a SciPy test module is one line in :data:`MODULES`.
 from __future__ import annotations
 
 import functools
-import sys
 
 import pytest
 
@@ -88,7 +87,7 @@ NO_CALLS: dict[str, str] = {
 _calls = {"current": None, "by_test": {}, "keys": {}, "silent": []}
 
 
-def _counted(name, function):
+def _counted(function):
     """``function``, counting its calls against the running test."""
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
@@ -104,7 +103,7 @@ def _patch():
     import eigkit
     from eigkit import patch
     for name, (module, function) in list(patch.REPLACEMENTS.items()):
-        patch.REPLACEMENTS[name] = (module, _counted(name, function))
+        patch.REPLACEMENTS[name] = (module, _counted(function))
     eigkit.patch_scipy()
 
 
@@ -162,10 +161,7 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    silent = _calls["silent"]
-    if silent:
-        sys.stderr.write("SciPy tests that passed without calling eigkit:\n  "
-                         + "\n  ".join(silent) + "\n")
+    if _calls["silent"]:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -173,6 +169,9 @@ def pytest_terminal_summary(terminalreporter):
     total = sum(_calls["by_test"].values())
     terminalreporter.write_line(f"eigkit: {total} calls from {len(_calls['by_test'])} "
                                 "SciPy tests")
+    for node in _calls["silent"]:
+        terminalreporter.write_line(f"FAILED {node} - passed without calling eigkit",
+                                    red=True)
 
 
 if __name__ == "__main__":
