@@ -43,7 +43,7 @@ MODULES = {
 
 _ARNOLDI = (
     "On these complex Hermitian problems eigkit's eigenvectors miss the test's "
-    "residual bound |A v - w M v| by factors of 2 to 6 (double precision: 1e-12 to "
+    "residual bound |A v - w M v| by factors up to 6 (double precision: 5e-13 to "
     "2e-11 against 4e-13 to 4e-12), on the pencil whose M has condition number 3e3 "
     "(D2) and on a shift solved by GMRES (D0); LAPACK's eigh leaves 9e-14 on D2, and "
     "SciPy, which solves complex Hermitian problems with ARPACK's non-Hermitian "
