@@ -575,9 +575,9 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     - ``'propack'``: k <= min(A.shape); k = min(A.shape) gives the whole
       SVD of A made dense (A applied to the identity for an operator), as
       does k = min(A.shape) - 1 for complex A, for every solver.  v0
-      has length A.shape[0], a left starting vector: for A with more rows
-      than columns the Gram operator is X^H X and the solve starts from
-      A^H v0 (from a random vector if A^H v0 = 0).  ``ncv`` is ignored, as
+      has length A.shape[0], a left starting vector: for A with at least
+      as many rows as columns the Gram operator is A^H A and the solve
+      starts from A^H v0 (from a random vector if A^H v0 = 0).  ``ncv`` is ignored, as
       in SciPy; ``maxiter`` bounds eigkit's restart cycles.
 
     ``options``: SciPy's svds takes no solver options for any solver;
@@ -711,7 +711,7 @@ def _solver_options(solver, options):
         raise TypeError(f"`options` must be a dict or None, got {type(options).__name__}")
     if options:
         raise ValueError(f"svds(solver={solver!r}) takes no solver options, got "
-                         f"{sorted(options)}; eigkit does not ignore options it cannot use")
+                         f"{list(options)}; eigkit does not ignore options it cannot use")
     return {}
 
 
