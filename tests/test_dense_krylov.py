@@ -227,6 +227,30 @@ def test_generalized_problem_takes_the_direct_path(outcomes):
     assert np.allclose(w, np.linalg.eigvalsh(a)[-4:] / 2, atol=1e-13)
 
 
+@pytest.mark.parametrize("driver", ["evr", "evx"])
+def test_named_driver_takes_the_direct_path(outcomes, driver):
+    a = decaying(N, np.float64, seed=11)
+    w, z = eigkit.eigh(a, subset_by_index=[N - 4, N - 1], driver=driver)
+    assert outcomes == []
+    check_pairs(a, w, z, N - 4, N - 1, np.float64)
+    eigkit.eigh(a, subset_by_index=[N - 4, N - 1])
+    assert outcomes == ["certified"]
+
+
+def test_named_driver_is_per_call_across_threads(outcomes):
+    """driver='evr' in one thread leaves the others' choice alone (no
+    process-wide switch)."""
+    from concurrent.futures import ThreadPoolExecutor
+    a = decaying(N, np.float64, seed=12)
+    with ThreadPoolExecutor(2) as pool:
+        jobs = [pool.submit(eigkit.eigh, a, subset_by_index=[N - 4, N - 1], driver=driver)
+                for driver in ("evr", None, "evx", None)]
+        results = [job.result() for job in jobs]
+    assert outcomes == ["certified", "certified"]
+    for w, z in results:
+        check_pairs(a, w, z, N - 4, N - 1, np.float64)
+
+
 @pytest.mark.parametrize("from_lower", [True, False])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128],
                          ids=lambda t: np.dtype(t).name)

@@ -201,28 +201,36 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
         ``[lo, hi]``: return only the eigenvalues in the half-open
         interval ``(lo, hi]``.  Infinite bounds are allowed.
     driver : str, optional
-        Accepted for compatibility with SciPy, never forwarded to LAPACK.
-        eigkit has one algorithm per task and every name maps to it:
-        ``"ev"``, ``"evd"``, ``"gv"``, ``"gvd"`` -> all eigenpairs by
-        Householder tridiagonalization and implicit QR with blocked
-        rotations; ``"evr"``, ``"evx"``, ``"gvx"`` and None -> the same
-        for the full spectrum, and Sturm bisection with inverse iteration
-        for subsets.  Eigenvalues only of matrices of order 2500 and
-        more, whatever the driver, come from a two-stage reduction (to
-        band form with level-3 BLAS, then bulge chasing) followed by
-        root-free QR or, for subsets, bisection.  SciPy's consistency
-        checks (e.g. ``"evd"`` with a subset) raise the same ValueError.
-        A few pairs at one end of the spectrum of a large standard
-        problem (``subset_by_index`` starting at 0 or ending at M - 1, at
-        most M / 16 pairs, M >= 2500) are first sought by block Lanczos
-        on GEMM products: kept only if LAPACK's residual and
-        orthogonality tests pass, abandoned for the direct solver as soon
-        as its work, done or predicted, exceeds a fraction of the direct
-        solver's (a flat spectrum: a random matrix).  Standard problems of
-        order 96 and less, all eigenpairs, whatever the driver, go to the
-        batched kernel described under `a`.  These orders and limits are
-        the defaults of tunables (``two_stage_min_order``,
-        ``krylov_subset_*``, ``batched_*``; see
+        Which of eigkit's paths may run; no name is forwarded to LAPACK.
+        None lets eigkit choose among all of them.  Named drivers take
+        eigkit's direct solvers only, as SciPy's LAPACK drivers are all
+        direct:
+
+        - ``"ev"``, ``"evd"`` (standard), ``"gv"``, ``"gvd"``
+          (generalized): all eigenpairs by Householder tridiagonalization
+          and implicit QR with blocked rotations.  SciPy's consistency
+          checks apply (these refuse subsets with the same ValueError).
+        - ``"evr"``, ``"evx"`` (standard), ``"gvx"`` (generalized): as
+          above for the full spectrum; subsets by Sturm bisection and
+          inverse iteration after the same tridiagonalization, never by
+          block Lanczos.
+        - None: the above, and, for a few pairs at one end of the spectrum
+          of a large standard problem (``subset_by_index`` starting at 0 or
+          ending at M - 1, at most ``krylov_subset_max_fraction`` of M
+          pairs, M at least ``krylov_subset_min_order``), block Lanczos on
+          GEMM products first: kept only if LAPACK's residual and
+          orthogonality tests pass, abandoned for the direct solver as soon
+          as its work, done or predicted, exceeds a fraction of the direct
+          solver's (a flat spectrum: a random matrix).  Pass ``"evr"`` to
+          rule this path out.
+
+        Whatever the driver, eigenvalues only of matrices of order
+        ``two_stage_min_order`` and more come from a two-stage reduction
+        (to band form with level-3 BLAS, then bulge chasing) followed by
+        root-free QR or, for subsets, bisection; and standard problems of
+        order ``batched_max_order`` and less, all eigenpairs, go to the
+        batched kernel described under `a`.  Both are direct solvers.
+        These orders and limits are tunables (see
         :func:`eigkit.config.set_tunables`).
 
     Returns
@@ -269,7 +277,7 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
 
     def core(a2, b2):
         return _eigh_single(a, a2, b, b2, lower, eigvals_only, overwrite_a, overwrite_b,
-                            type, subset_by_index, subset_by_value)
+                            type, subset_by_index, subset_by_value, driver)
 
     if b1 is None and not subset and _batched_kernel_takes(a1):
         return _eigh_stack(a1, lower, eigvals_only)
@@ -316,8 +324,10 @@ def _eigh_stack(a1, lower, eigvals_only):
 
 
 def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, itype,
-                 subset_by_index, subset_by_value):
-    """eigh for one matrix (or pair), after driver validation."""
+                 subset_by_index, subset_by_value, driver):
+    """eigh for one matrix (or pair), after driver validation.  A named
+    driver asks for a direct solver, as all of LAPACK's are: only
+    ``driver=None`` lets block Lanczos try."""
     _check_square(a1, "a")
     n = a1.shape[0]
     if b1 is not None:
@@ -337,7 +347,7 @@ def _eigh_single(a, a1, b, b1, lower, eigvals_only, overwrite_a, overwrite_b, it
 
     # a few pairs at one end of the spectrum: block Lanczos first
     krylov = _krylov_subset.plan(n, il, iu) \
-        if b1 is None and kind == _dense_kernels.SELECT_INDEX else None
+        if driver is None and b1 is None and kind == _dense_kernels.SELECT_INDEX else None
     may_overwrite = overwrite_a or _private(a1, a)
     if krylov is None:
         work_a, conjugated = _lower_fortran(a1, lower, dtype, may_overwrite)

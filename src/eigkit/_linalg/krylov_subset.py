@@ -30,8 +30,6 @@ These thresholds and the direct solver's cost table are tunables
 """
 from __future__ import annotations
 
-import contextlib
-import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,14 +39,6 @@ from .._kernels import krylov as _krylov_kernels
 
 #: the start block's seed: the same input gives the same answer
 _SEED = 0
-
-
-@contextlib.contextmanager
-def direct_only():
-    """Within the block, eigh never tries the Krylov path (the benchmarks
-    time the direct solver this way).  Process-wide, as every tunable."""
-    with _tuning.overridden(krylov_subset_min_order=sys.maxsize):
-        yield
 
 
 def direct_cost(n):
