@@ -214,11 +214,12 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
         checks (e.g. ``"evd"`` with a subset) raise the same ValueError.
         A few pairs at one end of the spectrum of a large standard
         problem (``subset_by_index`` starting at 0 or ending at M - 1, at
-        most M / 16 pairs, M >= 2500) are first sought by block Lanczos
-        on GEMM products: kept only if LAPACK's residual and
-        orthogonality tests pass, abandoned for the direct solver as soon
-        as its work, done or predicted, exceeds a fraction of the direct
-        solver's (a flat spectrum: a random matrix).  Standard problems of
+        most M / 16 pairs, M >= 1000) are first sought by block Lanczos
+        on GEMM products, unless a cheap estimate of the stable rank says
+        the spectrum is flat (a random matrix): kept only if LAPACK's
+        residual and orthogonality tests pass, abandoned for the direct
+        solver as soon as its work, done or predicted, exceeds a fraction
+        of the direct solver's.  Standard problems of
         order 96 and less, all eigenpairs, whatever the driver, go to the
         batched kernel described under `a`.  These orders and limits are
         the defaults of tunables (``two_stage_min_order``,
