@@ -162,10 +162,12 @@ def test_deterministic(outcomes):
 
 
 def test_flat_spectrum_falls_back_within_budget(outcomes, monkeypatch, tune):
-    # a random symmetric matrix: the residuals fall slowly; with the real
-    # budget fraction the solve must give up after its first cycle (a
-    # direct cost of 2 n products at every order)
-    tune(krylov_subset_budget=0.3, krylov_subset_cost_per_order=(2.0, 2.0, 2.0, 2.0))
+    # a random symmetric matrix: the residuals fall slowly; with a budget
+    # of three cycles the solve must give up when the second cycle's
+    # prediction comes in (the flatness test, which would skip the try, is
+    # switched off)
+    tune(krylov_subset_budget=0.3, krylov_subset_cost_per_order=(6.0, 6.0, 6.0, 6.0),
+         krylov_subset_max_stable_rank=1e3)
     rng = np.random.default_rng(11)
     g = rng.standard_normal((N, N))
     a = (g + g.T) / 2
@@ -180,8 +182,58 @@ def test_flat_spectrum_falls_back_within_budget(outcomes, monkeypatch, tune):
     monkeypatch.setattr(_krylov_subset._krylov_kernels, "extreme_eigenpairs", counting)
     w, z = eigkit.eigh(a, subset_by_index=[N - 10, N - 1])
     assert outcomes == ["over budget"]
-    assert spent[0] <= _krylov_subset._basis_size(N, 10, 8)   # one cycle
+    assert spent[0] <= 2 * _krylov_subset._basis_size(N, 10, 8)   # two cycles
     check_pairs(a, w, z, N - 10, N - 1, np.float64)
+
+
+def noise_covariance(n, seed):
+    """X^T X / m of Gaussian X with m = 2 n: a Marchenko-Pastur spectrum,
+    flat at its top edge."""
+    x = np.random.default_rng(seed).standard_normal((2 * n, n))
+    return x.T @ x / (2 * n)
+
+
+@pytest.mark.parametrize("kind", ["random", "noise covariance", "clustered at the cut"])
+def test_flat_spectra_skip_the_krylov_try(outcomes, kind):
+    # spectra on which block Lanczos needs more products than the direct
+    # solver costs: the flatness test sends them to it before any cycle
+    rng = np.random.default_rng(12)
+    if kind == "random":
+        g = rng.standard_normal((N, N))
+        a = (g + g.T) / 2
+    elif kind == "noise covariance":
+        a = noise_covariance(N, 13)
+    else:
+        a = with_spectrum(np.r_[1 + 1e-3 * np.arange(12), rng.uniform(0, 0.9, N - 12)],
+                          np.float64, rng)
+    w, z = eigkit.eigh(a, subset_by_index=[N - 10, N - 1])
+    assert outcomes == []
+    check_pairs(a, w, z, N - 10, N - 1, np.float64)
+
+
+def test_the_dominant_end_must_be_the_wanted_one(outcomes):
+    # a covariance's top stands out, its bottom is a flat crowd near zero
+    a = decaying(N, np.float64, seed=14)
+    w, z = eigkit.eigh(a, subset_by_index=[0, 4])
+    assert outcomes == []
+    check_pairs(a, w, z, 0, 4, np.float64)
+    eigkit.eigh(a, subset_by_index=[N - 5, N - 1])
+    assert outcomes == ["certified"]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex64], ids=lambda t: np.dtype(t).name)
+@pytest.mark.parametrize("power", [0.25, 0.5, 1.0, 2.0])
+def test_stable_rank_estimate_errs_towards_the_direct_solver(tune, dtype, power):
+    # ||A^3 x|| / ||A^2 x|| <= ||A||_2, so the estimated stable rank is at
+    # least the true one: at a threshold just below the true stable rank the
+    # spectrum must be called flat
+    w_true = (1.0 / np.arange(1, N + 1)) ** power
+    a = np.asfortranarray(with_spectrum(w_true, dtype, np.random.default_rng(15)))
+    stable_rank = np.sum(w_true ** 2) / w_true[0] ** 2
+    tune(krylov_subset_max_stable_rank=0.999 * stable_rank / N)
+    assert _krylov_subset._looks_flat(a, True)
+    tune(krylov_subset_max_stable_rank=1.0)     # and it is no wild overestimate
+    assert not _krylov_subset._looks_flat(a, True)
 
 
 def test_uncertified_answer_falls_back(outcomes, tune):

@@ -99,7 +99,7 @@ def test_environment_variable_ignores_bad_entries_with_a_warning():
 def test_set_tunables_returns_the_previous_values_which_restore_them():
     previous = config.set_tunables(two_stage_min_order=3000, krylov_subset_budget=0.5)
     try:
-        assert previous == {"two_stage_min_order": 2500, "krylov_subset_budget": 0.3}
+        assert previous == {"two_stage_min_order": 2500, "krylov_subset_budget": 0.8}
         assert _tuning.value("two_stage_min_order") == 3000
         assert _tuning.value("krylov_subset_budget") == 0.5
     finally:

@@ -18,7 +18,8 @@
  * orthogonalization against the basis and the restarts):
  *   - after every restart cycle it predicts the total work from the rate
  *     at which the largest residual of the wanted estimates fell during
- *     the cycle, and gives up when the prediction exceeds the budget;
+ *     the cycle, and from the second cycle on gives up when the prediction
+ *     exceeds the budget;
  *   - it gives up when the work done exceeds the budget;
  *   - on convergence it certifies the pairs by LAPACK's test ratios,
  *         ||A Z - Z W||_1 / (||A||_2est n ulp)  and  ||I - Z^H Z||_1 / (n ulp),

@@ -124,16 +124,21 @@ TUNABLES = (
             "matrices in lockstep, larger ones (and single matrices) by Householder "
             "tridiagonalization and implicit QR.",
             "eigkit.dense"),
-    Tunable("krylov_subset_min_order", 2500, "matrix order",
+    Tunable("krylov_subset_min_order", 1000, "matrix order",
             "eigh tries block Lanczos for a subset at one end of the spectrum only from this "
             "order on.",
             "eigkit._linalg.krylov_subset"),
     Tunable("krylov_subset_max_fraction", 1 / 16, "fraction of the matrix order",
             "eigh tries block Lanczos only for subsets of at most this fraction of the order.",
             "eigkit._linalg.krylov_subset", strict=True),
-    Tunable("krylov_subset_budget", 0.3, "fraction of the direct solver's cost",
+    Tunable("krylov_subset_budget", 0.8, "fraction of the direct solver's cost",
             "The Krylov work, done or predicted, after which eigh gives up and runs the "
             "direct solver.",
+            "eigkit._linalg.krylov_subset", strict=True),
+    Tunable("krylov_subset_max_stable_rank", 0.06, "fraction of the matrix order",
+            "eigh tries block Lanczos only when the matrix's estimated stable rank "
+            "(||A||_F^2 / ||A||_2^2) is at most this fraction of its order: above it the "
+            "spectrum is too flat for a few Krylov cycles to separate the wanted pairs.",
             "eigkit._linalg.krylov_subset", strict=True),
     Tunable("krylov_subset_block", 8, "vectors per block",
             "The block size of eigh's block Lanczos for subsets.",

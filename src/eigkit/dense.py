@@ -221,8 +221,9 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
           GEMM products first: kept only if LAPACK's residual and
           orthogonality tests pass, abandoned for the direct solver as soon
           as its work, done or predicted, exceeds a fraction of the direct
-          solver's (a flat spectrum: a random matrix).  Pass ``"evr"`` to
-          rule this path out.
+          solver's, and not tried at all when a cheap estimate of the stable
+          rank says the spectrum is flat (a random matrix).  Pass ``"evr"``
+          to rule this path out.
 
         Whatever the driver, eigenvalues only of matrices of order
         ``two_stage_min_order`` and more come from a two-stage reduction

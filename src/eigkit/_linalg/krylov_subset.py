@@ -15,9 +15,16 @@ returns its pairs, or None: the caller then runs the direct solver on the
 same array.  The path is given up
 
 - before starting, for a subset that is not at one end of the spectrum, for
-  k > n / 16, for n < 2500 (where giving up would cost too large a share
+  k > n / 16, for n < 1000 (where giving up would cost too large a share
   of the direct solver's time), and when the work budget would not cover
-  two restart cycles;
+  three restart cycles;
+- after laying out the matrix, when its spectrum looks flat: an estimated
+  stable rank ``||A||_F^2 / ||A||_2^2`` above a fraction of n (a random
+  symmetric matrix has about n / 4, a noise covariance n / 8 to n / 4), or
+  the end of the spectrum that dominates in magnitude is not the wanted
+  one.  The test costs one pass over A and three matrix-vector products, a
+  few percent of the direct solver's time, where a first restart cycle
+  costs 64 products;
 - while running, when the work done, or the work predicted from the rate
   at which the residuals fall, exceeds the budget: a fraction of the
   direct solver's cost, so that giving up costs at most that fraction;
@@ -54,6 +61,20 @@ def _basis_size(n, k, block):
     return min(n - 1, max(64, 2 * k + 4 * block))
 
 
+#: restart cycles the budget must cover for a try to be worth starting:
+#: even a decaying spectrum's top pairs take two or three
+_MIN_CYCLES = 3
+
+
+def _cycle_work(n, k):
+    """The work of one restart cycle, in products of A with one column: the
+    basis's products, each with its two orthogonalizations against the
+    basis and its share of the restart (about 4 n ncv multiply-adds, as the
+    compiled solve counts it)."""
+    ncv = _basis_size(n, k, _tuning.value("krylov_subset_block"))
+    return ncv * (1 + 4.0 * ncv / n)
+
+
 @dataclass
 class Plan:
     """One Krylov solve: k pairs at the top (largest) or bottom end, the
@@ -74,7 +95,7 @@ def plan(n, il, iu):
         return None
     # giving up then costs at most this fraction of the direct solver's time
     budget = _tuning.value("krylov_subset_budget") * direct_cost(n)
-    if budget < 2 * _basis_size(n, k, _tuning.value("krylov_subset_block")):
+    if budget < _MIN_CYCLES * _cycle_work(n, k):
         return None
     return Plan(k, at_top, budget)
 
@@ -106,7 +127,7 @@ def solve(work_a, plan, want_vectors, nthreads):
     """The planned pairs of the Hermitian matrix ``work_a`` (both triangles
     set, by :func:`operand`), by block Lanczos: ``(w, v)`` (v None without
     vectors), or None when the direct solver should run instead."""
-    if not plan.safe_scale:
+    if not plan.safe_scale or _looks_flat(work_a, plan.largest):
         return None
     n = work_a.shape[0]
     block = min(_tuning.value("krylov_subset_block"), (n - plan.k - 1) // 2)
@@ -125,3 +146,32 @@ def _safe_scale(biggest, n, dtype):
     low = np.sqrt(float(info.tiny)) / float(info.eps)
     high = np.sqrt(float(info.max)) * float(info.eps) / n
     return bool(np.isfinite(biggest)) and low <= biggest <= high
+
+
+def _looks_flat(a, largest):
+    """Whether the spectrum of the Hermitian ``a`` (both triangles set) is
+    too flat at the wanted end for block Lanczos to beat the direct solver.
+
+    Lanczos separates the k extreme eigenvalues in few products when they
+    stand out from the rest, and the stable rank ``||A||_F^2 / ||A||_2^2``
+    (the number of eigenvalues as large as the largest that would carry the
+    same Frobenius norm) measures how much they stand out.  ``||A||_2`` is
+    estimated by three power steps from a fixed start, ``||A^3 x|| / ||A^2
+    x||``, which can only underestimate it: the estimated stable rank errs
+    towards the direct solver.  The sign of the Rayleigh quotient of
+    ``A^2 x`` tells which end of the spectrum dominates.
+    """
+    n = a.shape[0]
+    entries = a.ravel(order="K")
+    frobenius2 = float(np.vdot(entries, entries).real)
+    x = np.random.default_rng(_SEED).standard_normal(n).astype(a.dtype)
+    once = a @ x
+    twice = a @ once
+    thrice = a @ twice
+    power2 = float(np.vdot(twice, twice).real)
+    rayleigh = float(np.vdot(twice, thrice).real)
+    if power2 == 0.0 or (rayleigh > 0) != largest:
+        return True
+    norm2_estimate = float(np.vdot(thrice, thrice).real) / power2
+    stable_rank = frobenius2 / norm2_estimate
+    return stable_rank > _tuning.value("krylov_subset_max_stable_rank") * n
