@@ -77,6 +77,8 @@ typedef struct ek_lanczos_params {
     int nthreads;    /* eigkit threads for the basis products, >= 1 */
     int ncv_start;   /* first active basis, k < ncv_start <= ncv (0: ncv); it
                       * grows towards ncv while convergence stalls */
+    int ncv_soft;    /* ncv_start <= ncv_soft <= ncv (0: ncv): growth beyond it
+                      * needs a stall that lasts in proportion to the width */
     double tol;      /* ||OP x - theta x||_B <= tol * ||OP||est; 0: eps */
     uint64_t seed;
 } ek_lanczos_params;

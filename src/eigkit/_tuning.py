@@ -172,6 +172,15 @@ TUNABLES = (
             "The widest Lanczos basis eigsh grows to (from ARPACK's max(2k + 1, 20)) while "
             "convergence stalls, when ncv is not given; at least 4k + 4 block + 12.",
             "eigkit.sparse", minimum=1),
+    Tunable("eigsh_stalled_max_basis", 100, "basis vectors",
+            "The widest Lanczos basis eigsh grows to beyond eigsh_max_basis, on stalls that "
+            "last in proportion to the width reached (hard clustered spectra), when ncv is not "
+            "given.",
+            "eigkit.sparse", minimum=1),
+    Tunable("eigsh_stalled_basis_bytes", 2 ** 28, "bytes",
+            "eigsh widens its basis beyond eigsh_max_basis only as far as the basis and its "
+            "restart copy fit in this many bytes.",
+            "eigkit.sparse"),
     Tunable("eigsh_max_block_size", 8, "vectors per block",
             "The widest block eigsh's Lanczos may grow to when clusters of near-equal "
             "eigenvalues appear (block_size if that is wider).",

@@ -285,7 +285,7 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
         raise ValueError(f"maxiter must be positive, maxiter={maxiter}")
     dtype = _working_dtype(A)
     v0 = _checked_v0(v0, n, dtype)
-    ncv_start, ncv = _basis_size(ncv, k, n, complex_problem)
+    ncv_start, ncv_soft, ncv = _basis_size(ncv, k, n, complex_problem, dtype)
     block = _tuning.value("eigsh_block_size") if block_size is None else int(block_size)
     if block < 1:
         raise ValueError(f"block_size must be positive, block_size={block}")
@@ -308,12 +308,12 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     if blocks is not None:
         w, res, z, converged, raw = _components.lanczos_on_blocks(
             blocks, n, k, dtype, which, ncv, block, max_block, int(maxiter),
-            float(tol), _seed(rng, v0), v0, progress, kernel_threads(), ncv_start)
+            float(tol), _seed(rng, v0), v0, progress, kernel_threads(), ncv_start, ncv_soft)
     else:
         w, res, z, converged, raw = _krylov_kernels.lanczos(
             scaling.wrap(apply_op), apply_b, n, k, dtype, which, ncv, block,
             max_block, int(maxiter), float(tol), _seed(rng, v0), v0, True,
-            progress, kernel_threads(), sparse_arrays, ncv_start)
+            progress, kernel_threads(), sparse_arrays, ncv_start, ncv_soft)
     w, res, raw["anorm"] = scaling.unscale(w), scaling.unscale(res), scaling.unscale(raw["anorm"])
     return _shaped_result(w, res, z, converged, raw, k, imode, sigma, which, dtype,
                           return_eigenvectors, return_info)
@@ -483,14 +483,17 @@ def _checked_v0(v0, n, dtype):
     return v0
 
 
-def _basis_size(ncv, k, n, complex_problem):
-    """SciPy's ncv checks; then the first basis size and the widest one.
-    A chosen ncv is both.  Otherwise the solve starts from ARPACK's default
-    max(2k + 1, 20), cheap per product and enough on a well separated
-    spectrum, and the kernel widens the basis while convergence stalls
-    (thick_restart.c), up to the tunable ``eigsh_max_basis``: on clustered
-    spectra a wider basis saves far more matvecs than its orthogonalization
-    costs (2-D Laplacian, k = 10: ncv 32 -> 60 halves the matvecs)."""
+def _basis_size(ncv, k, n, complex_problem, dtype):
+    """SciPy's ncv checks; then the first basis size, the soft limit and
+    the widest one.  A chosen ncv is all three.  Otherwise the solve starts
+    from ARPACK's default max(2k + 1, 20), cheap per product and enough on
+    a well separated spectrum, and the kernel widens the basis while
+    convergence stalls (thick_restart.c), up to the tunable
+    ``eigsh_max_basis``: on clustered spectra a wider basis saves far more
+    matvecs than its orthogonalization costs (2-D Laplacian, k = 10: ncv
+    32 -> 60 halves the matvecs).  Beyond that soft limit it widens only
+    on long stalls, up to ``eigsh_stalled_max_basis`` columns while the
+    basis and its restart copy fit in ``eigsh_stalled_basis_bytes``."""
     chosen = min(max(2 * k + 1, 20) if ncv is None else _checked_integer(ncv, "ncv"), n)
     if complex_problem:
         if chosen > n or chosen <= k + 1:
@@ -498,10 +501,13 @@ def _basis_size(ncv, k, n, complex_problem):
     elif chosen > n or chosen <= k:
         raise ValueError(f"ncv must be k<ncv<=n, ncv={chosen}")
     if ncv is not None:
-        return chosen, chosen
-    widest = min(n, max(chosen, 4 * k + 4 * _tuning.value("eigsh_block_size") + 12,
-                        _tuning.value("eigsh_max_basis")))
-    return chosen, widest
+        return chosen, chosen, chosen
+    soft = min(n, max(chosen, 4 * k + 4 * _tuning.value("eigsh_block_size") + 12,
+                      _tuning.value("eigsh_max_basis")))
+    # the basis V and the restart's copy of it, n x width each
+    affordable = _tuning.value("eigsh_stalled_basis_bytes") // (2 * n * np.dtype(dtype).itemsize)
+    widest = min(n, max(soft, min(_tuning.value("eigsh_stalled_max_basis"), affordable)))
+    return chosen, soft, widest
 
 
 def _seed(rng, v0):

@@ -3,7 +3,7 @@
 cdef extern from "krylov/lanczos.h" nogil:
     ctypedef struct ek_lanczos_params:
         int n, k, ncv, which, block, max_block, maxiter, generalized, have_v0, nthreads
-        int ncv_start
+        int ncv_start, ncv_soft
         double tol
         uint64_t seed
     ctypedef struct ek_lanczos_state:

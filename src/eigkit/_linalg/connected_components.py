@@ -143,7 +143,7 @@ def _split(form, n, indptr, indices, data, count, labels):
 
 
 def lanczos_on_blocks(blocks, n, k, dtype, which, ncv, block, max_block, maxiter, tol, seed,
-                      v0, callback, nthreads, ncv_start=0):
+                      v0, callback, nthreads, ncv_start=0, ncv_soft=0):
     """:func:`eigkit._kernels.krylov.lanczos` on A = diag(blocks): the k wanted
     pairs of each block, then the k best of them all.
 
@@ -156,7 +156,7 @@ def lanczos_on_blocks(blocks, n, k, dtype, which, ncv, block, max_block, maxiter
     """
     def solve(b, wanted):
         return _solve_block(b, wanted, dtype, which, ncv, block, max_block, maxiter, tol, seed,
-                            v0, callback, nthreads, ncv_start)
+                            v0, callback, nthreads, ncv_start, ncv_soft)
 
     # Ask each block for a share of the k pairs first, not for k: the k best
     # of the union are rarely all in one block, and fewer wanted pairs need
@@ -234,7 +234,7 @@ def _incomplete(found, blocks, asked, k, which, tol):
 
 
 def _solve_block(b, k, dtype, which, ncv, block, max_block, maxiter, tol, seed, v0, callback,
-                 nthreads, ncv_start=0):
+                 nthreads, ncv_start=0, ncv_soft=0):
     """The (at most k) wanted pairs of one block, wanted first, as the
     kernel returns them."""
     wanted = min(k, b.order)
@@ -248,7 +248,7 @@ def _solve_block(b, k, dtype, which, ncv, block, max_block, maxiter, tol, seed, 
     w, res, z, converged, info = _krylov_kernels.lanczos(
         None, None, b.order, wanted, dtype, which, basis, min(block, basis - wanted),
         max_block, maxiter, tol, seed, start, True, callback, nthreads, b.arrays,
-        min(ncv_start, basis))
+        min(ncv_start, basis), min(ncv_soft, basis))
     return w[:wanted], res[:wanted], z[:, :wanted], converged, info
 
 
