@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable
 
 from . import dense, sparse
-from . import lobpcg as _lobpcg
+from .lobpcg import lobpcg as _lobpcg
 
 #: name -> (SciPy module that defines it publicly, eigkit's replacement)
 REPLACEMENTS = {
@@ -28,7 +28,7 @@ REPLACEMENTS = {
     "eigvalsh_tridiagonal": ("scipy.linalg", dense.eigvalsh_tridiagonal),
     "eigsh": ("scipy.sparse.linalg", sparse.eigsh),
     "svds": ("scipy.sparse.linalg", sparse.svds),
-    "lobpcg": ("scipy.sparse.linalg", _lobpcg.lobpcg),
+    "lobpcg": ("scipy.sparse.linalg", _lobpcg),
 }
 
 _lock = threading.RLock()
