@@ -44,6 +44,11 @@ enum phase {
 #define MAX_RANDOM_FILLS 3
 /* Returns to the iteration after a final step that missed the tolerance. */
 #define MAX_RESUMES 3
+/* A direction is taken for dependent on the basis when its projection
+ * onto the basis's complement keeps less than this of its norm: beyond
+ * that, two Gram-Schmidt passes no longer guarantee orthogonality to
+ * rounding level (Giraud, Langou & Rozloznik 2005). */
+#define DEPENDENT_SINE (1000 * EK_EPS)
 
 #define NN(st) ((st)->par.n)
 #define KK(st) ((st)->par.k)
@@ -140,6 +145,12 @@ static int request(ek_lobpcg_state *st, int code, void *x, void *y, int ncols, i
     return code;
 }
 
+static void copy_cols(int n, int ncols, const scalar *src, scalar *dst)
+{
+    if (ncols > 0 && src != dst)
+        memmove(dst, src, (size_t)n * (size_t)ncols * sizeof(scalar));
+}
+
 static scalar *BS(ek_lobpcg_state *st) { return (scalar *)(st->par.generalized ? st->BS : st->S); }
 static scalar *BY(ek_lobpcg_state *st) { return (scalar *)(st->par.generalized ? st->BY : st->Y); }
 
@@ -163,10 +174,39 @@ static void project_out(ek_lobpcg_state *st, int q, const scalar *Q, const scala
     }
 }
 
-static void copy_cols(int n, int ncols, const scalar *src, scalar *dst)
+
+/* B-norm of column j of V (BV its B-image, or V itself). */
+static real column_norm(int n, const scalar *V, const scalar *BV, int j)
 {
-    if (ncols > 0 && src != dst)
-        memmove(dst, src, (size_t)n * (size_t)ncols * sizeof(scalar));
+    scalar d = xdotc(n, V + (size_t)j * n, 1, BV + (size_t)j * n, 1);
+    return EK_SQRT(EK_FABS(EK_RE(d)));
+}
+
+/* project_out, then drop the columns that were (numerically) in the span
+ * of Q: less than DEPENDENT_SINE of their norm left.  What is left of
+ * such a column is rounding noise, which orthonormalization would blow up
+ * into a vector that is not orthogonal to Q.  Returns the columns kept,
+ * packed to the front of V and its images. */
+static int project_and_drop(ek_lobpcg_state *st, int q, const scalar *Q, const scalar *BQ,
+                            const scalar *AQ, int m, scalar *V, scalar *BV, scalar *AV)
+{
+    int n = NN(st), kept = 0;
+    real *before = (real *)st->theta;
+    const scalar *BVn = BV ? BV : V;
+    for (int j = 0; j < m; j++)
+        before[j] = column_norm(n, V, BVn, j);
+    project_out(st, q, Q, BQ, AQ, m, V, BV, AV);
+    for (int j = 0; j < m; j++) {
+        if (!(column_norm(n, V, BVn, j) > DEPENDENT_SINE * before[j]))
+            continue;
+        copy_cols(n, 1, V + (size_t)j * n, V + (size_t)kept * n);
+        if (BV)
+            copy_cols(n, 1, BV + (size_t)j * n, BV + (size_t)kept * n);
+        if (AV)
+            copy_cols(n, 1, AV + (size_t)j * n, AV + (size_t)kept * n);
+        kept++;
+    }
+    return kept;
 }
 
 /* --------------------------------------------------- Rayleigh-Ritz */
@@ -384,8 +424,9 @@ static int orthonormalize_p(ek_lobpcg_state *st)
     int n = NN(st), k = KK(st);
     scalar *P = (scalar *)st->S + (size_t)k * n, *AP = (scalar *)st->AS + (size_t)k * n;
     scalar *BP = st->par.generalized ? (scalar *)st->BS + (size_t)k * n : NULL;
-    project_out(st, k, (scalar *)st->S, BS(st), (scalar *)st->AS, st->np, P, BP, AP);
-    int r = EK(block_orthonormalize)(n, st->np, P, BP, AP, n, st->ortho, st->par.nthreads);
+    int np = project_and_drop(st, k, (scalar *)st->S, BS(st), (scalar *)st->AS, st->np, P, BP,
+                              AP);
+    int r = EK(block_orthonormalize)(n, np, P, BP, AP, n, st->ortho, st->par.nthreads);
     if (r < 0)
         return EK_LP_ERR_DENSE;
     st->np = r;
@@ -442,8 +483,8 @@ static int orthonormalize_w(ek_lobpcg_state *st)
     int n = NN(st), k = KK(st), off = k + st->np;
     scalar *W = (scalar *)st->S + (size_t)off * n;
     scalar *BW = st->par.generalized ? (scalar *)st->BS + (size_t)off * n : NULL;
-    project_out(st, off, (scalar *)st->S, BS(st), NULL, st->nw, W, BW, NULL);
-    int r = EK(block_orthonormalize)(n, st->nw, W, BW, NULL, n, st->ortho, st->par.nthreads);
+    int nw = project_and_drop(st, off, (scalar *)st->S, BS(st), NULL, st->nw, W, BW, NULL);
+    int r = EK(block_orthonormalize)(n, nw, W, BW, NULL, n, st->ortho, st->par.nthreads);
     if (r < 0)
         return EK_LP_ERR_DENSE;
     st->nw = r;
