@@ -314,3 +314,22 @@ def test_svds_lobpcg(which):
     expected = s_ref[:4][::-1] if which == "LM" else s_ref[-4:][::-1]
     np.testing.assert_allclose(np.sort(s), np.sort(expected), rtol=1e-8)
     np.testing.assert_allclose(a @ vh.T, u * s, atol=1e-8)
+
+
+def test_spectral_embedding_amg_matches_lanczos():
+    """eigen_solver='amg' (pyamg-preconditioned LOBPCG) spans the same
+    eigenvectors as the Lanczos path, on a graph above the dense cutoff."""
+    pytest.importorskip("pyamg")
+    pytest.importorskip("sklearn")
+    from sklearn.neighbors import kneighbors_graph
+
+    X = np.random.default_rng(12).standard_normal((1500, 3))
+    graph = kneighbors_graph(X, 10, include_self=True)
+    affinity = 0.5 * (graph + graph.T)
+    embed = {solver: eigkit.SpectralEmbedding(n_components=4, affinity="precomputed",
+                                              eigen_solver=solver, random_state=0)
+             .fit_transform(affinity) for solver in ("arpack", "amg")}
+    q_ref, _ = np.linalg.qr(embed["arpack"])
+    q_amg, _ = np.linalg.qr(embed["amg"])
+    cosines = np.linalg.svd(q_ref.T @ q_amg, compute_uv=False)
+    assert cosines.min() > 1 - 1e-6

@@ -155,25 +155,31 @@ static scalar *BS(ek_lobpcg_state *st) { return (scalar *)(st->par.generalized ?
 static scalar *BY(ek_lobpcg_state *st) { return (scalar *)(st->par.generalized ? st->BY : st->Y); }
 
 /* V -= Q (BQ^H V), and the same combination subtracted from the images
- * BV and AV when given: classical Gram-Schmidt against the B-orthonormal
- * q columns of Q, done twice ("twice is enough", Giraud et al. 2005). */
-static void project_out(ek_lobpcg_state *st, int q, const scalar *Q, const scalar *BQ,
-                        const scalar *AQ, int m, scalar *V, scalar *BV, scalar *AV)
+ * BV and AV when given: one classical Gram-Schmidt pass against the
+ * B-orthonormal q columns of Q. */
+static void project_pass(ek_lobpcg_state *st, int q, const scalar *Q, const scalar *BQ,
+                         const scalar *AQ, int m, scalar *V, scalar *BV, scalar *AV)
 {
     if (q == 0 || m == 0)
         return;
     int n = NN(st), nt = st->par.nthreads;
     scalar *c = (scalar *)st->coef;
-    for (int pass = 0; pass < 2; pass++) {
-        EK(tall_inner)(n, q, m, BQ, n, V, n, c, q, (scalar *)st->tall, nt);
-        EK(tall_combine)(n, q, m, -1, Q, n, c, q, 1, V, n, nt);
-        if (BV && BV != V)
-            EK(tall_combine)(n, q, m, -1, BQ, n, c, q, 1, BV, n, nt);
-        if (AV)
-            EK(tall_combine)(n, q, m, -1, AQ, n, c, q, 1, AV, n, nt);
-    }
+    EK(tall_inner)(n, q, m, BQ, n, V, n, c, q, (scalar *)st->tall, nt);
+    EK(tall_combine)(n, q, m, -1, Q, n, c, q, 1, V, n, nt);
+    if (BV && BV != V)
+        EK(tall_combine)(n, q, m, -1, BQ, n, c, q, 1, BV, n, nt);
+    if (AV)
+        EK(tall_combine)(n, q, m, -1, AQ, n, c, q, 1, AV, n, nt);
 }
 
+/* Two passes ("twice is enough", Giraud, Langou & Rozloznik 2005): for
+ * the constraints, whose count is small. */
+static void project_out(ek_lobpcg_state *st, int q, const scalar *Q, const scalar *BQ, int m,
+                        scalar *V)
+{
+    project_pass(st, q, Q, BQ, NULL, m, V, NULL, NULL);
+    project_pass(st, q, Q, BQ, NULL, m, V, NULL, NULL);
+}
 
 /* B-norm of column j of V (BV its B-image, or V itself). */
 static real column_norm(int n, const scalar *V, const scalar *BV, int j)
@@ -182,20 +188,26 @@ static real column_norm(int n, const scalar *V, const scalar *BV, int j)
     return EK_SQRT(EK_FABS(EK_RE(d)));
 }
 
-/* project_out, then drop the columns that were (numerically) in the span
- * of Q: less than DEPENDENT_SINE of their norm left.  What is left of
- * such a column is rounding noise, which orthonormalization would blow up
- * into a vector that is not orthogonal to Q.  Returns the columns kept,
- * packed to the front of V and its images. */
+/* Projects V (and its images) against Q: one pass, a second one when a
+ * column lost more than half its norm in the first (Daniel, Gragg,
+ * Kaufman & Stewart 1976).  Then drops the columns that were numerically
+ * in the span of Q: less than DEPENDENT_SINE of their norm left.  What is
+ * left of such a column is rounding noise, which orthonormalization
+ * would blow up into a vector that is not orthogonal to Q.  Returns the
+ * columns kept, packed to the front of V and its images. */
 static int project_and_drop(ek_lobpcg_state *st, int q, const scalar *Q, const scalar *BQ,
                             const scalar *AQ, int m, scalar *V, scalar *BV, scalar *AV)
 {
-    int n = NN(st), kept = 0;
+    int n = NN(st), kept = 0, again = 0;
     real *before = (real *)st->theta;
     const scalar *BVn = BV ? BV : V;
     for (int j = 0; j < m; j++)
         before[j] = column_norm(n, V, BVn, j);
-    project_out(st, q, Q, BQ, AQ, m, V, BV, AV);
+    project_pass(st, q, Q, BQ, AQ, m, V, BV, AV);
+    for (int j = 0; j < m; j++)
+        again |= !(column_norm(n, V, BVn, j) > (real)0.5 * before[j]);
+    if (again)
+        project_pass(st, q, Q, BQ, AQ, m, V, BV, AV);
     for (int j = 0; j < m; j++) {
         if (!(column_norm(n, V, BVn, j) > DEPENDENT_SINE * before[j]))
             continue;
@@ -211,105 +223,132 @@ static int project_and_drop(ek_lobpcg_state *st, int q, const scalar *Q, const s
 
 /* --------------------------------------------------- Rayleigh-Ritz */
 
-/* G (m x m) := S^H Z, made Hermitian; returns ||G - G^H||_1 / max(1, ||G||_1). */
-static double hermitian_gram(ek_lobpcg_state *st, int m, const scalar *Z, scalar *G)
+/* Lower triangle of G (ld m) from its upper one, the diagonal made real. */
+static void hermitian_fill(int m, scalar *G)
 {
-    EK(tall_inner)(NN(st), m, m, (const scalar *)st->S, NN(st), Z, NN(st), G, m,
+    for (int j = 0; j < m; j++) {
+        for (int i = 0; i < j; i++)
+            EK_AT(G, m, j, i) = EK_CONJ(EK_AT(G, m, i, j));
+        EK_AT(G, m, j, j) = EK_RE(EK_AT(G, m, j, j));
+    }
+}
+
+/* G = X^H Z (k x k, ld m) made Hermitian by averaging; returns
+ * ||G - G^H||_1 / max(1, ||G||_1), how far A is from Hermitian on X. */
+static double hermitian_block(ek_lobpcg_state *st, int m, const scalar *Z, scalar *G)
+{
+    int k = KK(st);
+    EK(tall_inner)(NN(st), k, k, (const scalar *)st->S, NN(st), Z, NN(st), G, m,
                    (scalar *)st->tall, st->par.nthreads);
     double skew = 0, norm = 0;
-    for (int j = 0; j < m; j++) {
+    for (int j = 0; j < k; j++) {
         double cs = 0, cn = 0;
-        for (int i = 0; i < m; i++) {
+        for (int i = 0; i < k; i++) {
             cs += EK_ABS(EK_AT(G, m, i, j) - EK_CONJ(EK_AT(G, m, j, i)));
             cn += EK_ABS(EK_AT(G, m, i, j));
         }
         skew = cs > skew ? cs : skew;
         norm = cn > norm ? cn : norm;
     }
-    for (int j = 0; j < m; j++) {
-        for (int i = 0; i < j; i++) {
-            scalar avg = (EK_AT(G, m, i, j) + EK_CONJ(EK_AT(G, m, j, i))) / 2;
-            EK_AT(G, m, i, j) = avg;
-            EK_AT(G, m, j, i) = EK_CONJ(avg);
-        }
-        EK_AT(G, m, j, j) = EK_RE(EK_AT(G, m, j, j));
-    }
+    for (int j = 0; j < k; j++)
+        for (int i = 0; i < j; i++)
+            EK_AT(G, m, i, j) = (EK_AT(G, m, i, j) + EK_CONJ(EK_AT(G, m, j, i))) / 2;
     return skew / (norm > 1 ? norm : 1);
 }
 
-/* Eigenpairs of the m x m pencil (S^H A S, S^H B S), ascending in theta,
- * vectors in C.  Returns 0, or 1 if S^H B S is not positive definite. */
+/* Eigenpairs of the projected problem on the first m columns of S,
+ * ascending in theta, vectors in C.  S^H A S is formed from its upper
+ * block columns, X^H A X and S^H A [P W].  S is B-orthonormal by
+ * construction (block_orthonormalize, project_and_drop and the
+ * orthonormal coefficients of new_directions), so S^H B S = I is not
+ * formed, except on the blocks of X alone (the first and the final step,
+ * the latter on a kept block whose products are fresh), where the
+ * generalized problem is reduced by Cholesky (xSYGST).  Returns 0, 1 if
+ * X^H B X is not positive definite, -1 if the dense solver failed. */
 static int projected_eigen(ek_lobpcg_state *st, int m)
 {
+    int n = NN(st), k = KK(st);
     scalar *GA = (scalar *)st->GA, *GB = (scalar *)st->GB, *C = (scalar *)st->C;
-    double skew = hermitian_gram(st, m, (const scalar *)st->AS, GA);
+    double skew = hermitian_block(st, m, (const scalar *)st->AS, GA);
     if (skew > st->asymmetry)
         st->asymmetry = skew;
-    hermitian_gram(st, m, BS(st), GB);
-    if (EK(generalized_reduce)(1, m, GA, m, GB, m) != 0)
-        return 1;
+    if (m > k)
+        EK(tall_inner)(n, m, m - k, (const scalar *)st->S, n, (const scalar *)st->AS + (size_t)k * n,
+                       n, GA + (size_t)k * m, m, (scalar *)st->tall, st->par.nthreads);
+    hermitian_fill(m, GA);
+    if (m == k) {
+        hermitian_block(st, m, BS(st), GB);
+        hermitian_fill(m, GB);
+        if (EK(generalized_reduce)(1, m, GA, m, GB, m) != 0)
+            return 1;
+    }
     ek_selection all = {EK_SELECT_ALL, 0, 0, 0.0, 0.0};
     int got = 0;
     if (EK(symmetric_eigen)(m, GA, m, 1, &all, (real *)st->theta, &got, C, m, st->dense_work,
                             st->dense_bytes, 1) != 0 || got != m)
         return -1;
-    EK(generalized_recover)(1, m, m, GB, m, C, m);
+    if (m == k)
+        EK(generalized_recover)(1, m, m, GB, m, C, m);
     return 0;
 }
 
-/* Column of the pencil's eigenvectors that becomes Ritz vector j. */
+/* Column of the projected eigenvectors that becomes Ritz vector j. */
 static int pick(const ek_lobpcg_state *st, int m, int j)
 {
     return st->par.largest ? m - 1 - j : j;
 }
 
-/* Z[:, :k] := Z[:, :m] C_sel and Z[:, k:k+na] := Z[:, k:m] C[k:m, active
- * picks] (the new directions P), through tmp. */
-static void combine(ek_lobpcg_state *st, int m, int na, scalar *Z)
+/* The coefficients of the new block in coef (m x (k + np), ld m): the
+ * Ritz vectors' C_sel, then the new directions P = S Z of the active
+ * columns, Z the components of their Ritz vectors on [P W] made
+ * orthogonal to C_sel and orthonormal.  Since S is orthonormal, P is then
+ * orthonormal and orthogonal to the new X without touching a long vector
+ * (Duersch, Shao, Yang & Gu 2018, "orthogonal P"); its span with X is that
+ * of Hetmaniuk & Lehoucq's P = [P W] C.  Returns np. */
+static int new_directions(ek_lobpcg_state *st, int m)
 {
-    int n = NN(st), k = KK(st), nt = st->par.nthreads;
-    scalar *C = (scalar *)st->C, *tmp = (scalar *)st->tmp, *sel = (scalar *)st->coef;
+    int k = KK(st), na = st->nactive;
+    scalar *C = (scalar *)st->C, *coef = (scalar *)st->coef, *Z = coef + (size_t)k * m;
     for (int j = 0; j < k; j++)
-        memcpy(sel + (size_t)j * m, C + (size_t)pick(st, m, j) * m, (size_t)m * sizeof(scalar));
-    EK(tall_combine)(n, m, k, 1, Z, n, sel, m, 0, tmp, n, nt);
-    if (na > 0 && m > k) {
-        for (int a = 0; a < na; a++)
-            memcpy(sel + (size_t)a * (m - k), C + (size_t)pick(st, m, st->active[a]) * m + k,
-                   (size_t)(m - k) * sizeof(scalar));
-        EK(tall_combine)(n, m - k, na, 1, Z + (size_t)k * n, n, sel, m - k, 0,
-                         tmp + (size_t)k * n, n, nt);
+        memcpy(coef + (size_t)j * m, C + (size_t)pick(st, m, j) * m, (size_t)m * sizeof(scalar));
+    if (m == k || na == 0)
+        return 0;
+    for (int a = 0; a < na; a++) {
+        memcpy(Z + (size_t)a * m, C + (size_t)pick(st, m, st->active[a]) * m,
+               (size_t)m * sizeof(scalar));
+        memset(Z + (size_t)a * m, 0, (size_t)k * sizeof(scalar));
     }
-    copy_cols(n, k + (m > k ? na : 0), tmp, Z);
+    scalar *h = (scalar *)st->GB;
+    for (int pass = 0; pass < 2; pass++) {
+        xgemm('C', 'N', k, na, m, 1, coef, m, Z, m, 0, h, k);
+        xgemm('N', 'N', m, na, k, -1, coef, m, h, k, 1, Z, m);
+    }
+    int np = EK(block_orthonormalize)(m, na, Z, NULL, NULL, m, st->ortho, 1);
+    return np < 0 ? 0 : np;
 }
 
-/* Rayleigh-Ritz on the first m columns of S; P is dropped (and the step
- * retried on [X W]) if the projected B is not positive definite with it. */
+/* Rayleigh-Ritz on the first m = k + np + nw columns of S: X, and P for
+ * the active columns, replaced by the new ones (their images alike). */
 static int rayleigh_ritz(ek_lobpcg_state *st)
 {
-    int n = NN(st), k = KK(st);
-    int info = projected_eigen(st, k + st->np + st->nw);
-    if (info == 1 && st->np > 0) {
-        scalar *from[3] = {(scalar *)st->S, (scalar *)st->AS, (scalar *)st->BS};
-        for (int a = 0; a < (st->par.generalized ? 3 : 2); a++)
-            copy_cols(n, st->nw, from[a] + (size_t)(k + st->np) * n, from[a] + (size_t)k * n);
-        st->np = 0;
-        info = projected_eigen(st, k + st->nw);
-    }
+    int n = NN(st), k = KK(st), m = k + st->np + st->nw;
+    int info = projected_eigen(st, m);
     if (info != 0)
         return info == 1 ? EK_LP_ERR_B_INDEFINITE : EK_LP_ERR_DENSE;
-    int m = k + st->np + st->nw;
     real *theta = (real *)st->theta;
     real *vals = (real *)st->rep_values;
     for (int j = 0; j < k; j++)
         vals[j] = theta[pick(st, m, j)];
-    int na = m > k ? st->nactive : 0;
-    combine(st, m, na, (scalar *)st->S);
-    combine(st, m, na, (scalar *)st->AS);
-    if (st->par.generalized)
-        combine(st, m, na, (scalar *)st->BS);
-    for (int a = 0; a < na; a++)
+    int np = new_directions(st, m);
+    scalar *arrays[3] = {(scalar *)st->S, (scalar *)st->AS, (scalar *)st->BS};
+    for (int t = 0; t < (st->par.generalized ? 3 : 2); t++) {
+        EK(tall_combine)(n, m, k + np, 1, arrays[t], n, (scalar *)st->coef, m, 0,
+                         (scalar *)st->tmp, n, st->par.nthreads);
+        copy_cols(n, k + np, (scalar *)st->tmp, arrays[t]);
+    }
+    for (int a = 0; a < np; a++)
         st->pcol[a] = st->active[a];
-    st->np = na;
+    st->np = np;
     st->nw = 0;
     return 0;
 }
@@ -361,7 +400,7 @@ static int orthonormalize_y(ek_lobpcg_state *st)
 static int prepare_x(ek_lobpcg_state *st)
 {
     scalar *X = (scalar *)st->S;
-    project_out(st, st->par.ny, (scalar *)st->Y, BY(st), NULL, KK(st), X, NULL, NULL);
+    project_out(st, st->par.ny, (scalar *)st->Y, BY(st), KK(st), X);
     if (st->par.generalized)
         return request(st, EK_LP_APPLY_B, X, st->BS, KK(st), P_X_READY);
     st->phase = P_X_READY;
@@ -379,8 +418,9 @@ static int orthonormalize_x(ek_lobpcg_state *st)
     if (r < 0)
         return EK_LP_ERR_DENSE;
     if (r < k) {
+        /* random columns are independent unless B is not positive definite */
         if (st->tries++ == MAX_RANDOM_FILLS)
-            return EK_LP_ERR_DENSE;
+            return st->par.generalized ? EK_LP_ERR_B_INDEFINITE : EK_LP_ERR_DENSE;
         fill_random(st, X + (size_t)r * n, k - r);
         st->phase = P_X_PREP;
         return -1;
@@ -416,23 +456,6 @@ static void update_active(ek_lobpcg_state *st)
     st->np = kept;
 }
 
-/* P made B-orthonormal and B-orthogonal to X (its images alike). */
-static int orthonormalize_p(ek_lobpcg_state *st)
-{
-    if (st->np == 0)
-        return 0;
-    int n = NN(st), k = KK(st);
-    scalar *P = (scalar *)st->S + (size_t)k * n, *AP = (scalar *)st->AS + (size_t)k * n;
-    scalar *BP = st->par.generalized ? (scalar *)st->BS + (size_t)k * n : NULL;
-    int np = project_and_drop(st, k, (scalar *)st->S, BS(st), (scalar *)st->AS, st->np, P, BP,
-                              AP);
-    int r = EK(block_orthonormalize)(n, np, P, BP, AP, n, st->ortho, st->par.nthreads);
-    if (r < 0)
-        return EK_LP_ERR_DENSE;
-    st->np = r;
-    return 0;
-}
-
 /* After a report: stop, or restart, or form W from the active residuals. */
 static int search(ek_lobpcg_state *st)
 {
@@ -452,9 +475,6 @@ static int search(ek_lobpcg_state *st)
         return request(st, EK_LP_APPLY_A, st->S, st->AS, k, P_RESTART_A);
     }
     st->restart = 0;
-    int info = orthonormalize_p(st);
-    if (info < 0)
-        return info;
     scalar *R = (scalar *)st->tmp, *W = (scalar *)st->S + (size_t)(k + st->np) * n;
     for (int a = 0; a < st->nactive; a++)
         copy_cols(n, 1, R + (size_t)st->active[a] * n, R + (size_t)a * n);
@@ -470,7 +490,7 @@ static int project_w(ek_lobpcg_state *st)
 {
     int n = NN(st), k = KK(st), off = k + st->np;
     scalar *W = (scalar *)st->S + (size_t)off * n;
-    project_out(st, st->par.ny, (scalar *)st->Y, BY(st), NULL, st->nw, W, NULL, NULL);
+    project_out(st, st->par.ny, (scalar *)st->Y, BY(st), st->nw, W);
     if (st->par.generalized)
         return request(st, EK_LP_APPLY_B, W, (scalar *)st->BS + (size_t)off * n, st->nw,
                        P_W_READY);
@@ -513,7 +533,7 @@ static int post(ek_lobpcg_state *st)
     scalar *X = (scalar *)st->S;
     if (st->best_report >= 0)
         memcpy(X, st->best, (size_t)n * (size_t)k * sizeof(scalar));
-    project_out(st, st->par.ny, (scalar *)st->Y, BY(st), NULL, k, X, NULL, NULL);
+    project_out(st, st->par.ny, (scalar *)st->Y, BY(st), k, X);
     st->np = st->nw = 0;
     return request(st, EK_LP_APPLY_A, X, st->AS, k, st->par.generalized ? P_POST_B : P_POST_RR);
 }
