@@ -18,8 +18,9 @@ ORIGINALS = {
     "eigh_tridiagonal": scipy.linalg.eigh_tridiagonal,
     "eigvalsh_tridiagonal": scipy.linalg.eigvalsh_tridiagonal,
     "eigsh": scipy.sparse.linalg.eigsh, "svds": scipy.sparse.linalg.svds,
+    "lobpcg": scipy.sparse.linalg.lobpcg,
 }
-HOMES = {name: scipy.sparse.linalg if name in ("eigsh", "svds") else scipy.linalg
+HOMES = {name: scipy.sparse.linalg if name in ("eigsh", "svds", "lobpcg") else scipy.linalg
          for name in ORIGINALS}
 
 

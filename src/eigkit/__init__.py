@@ -3,6 +3,7 @@ import importlib
 
 from .config import show_config
 from .dense import eigh, eigh_tridiagonal, eigvalsh, eigvalsh_tridiagonal
+from .lobpcg import LobpcgNoConvergence, lobpcg
 from .patch import patch_scipy, patched_names, unpatch_scipy
 from .sparse import ArpackNoConvergence, LanczosInfo, LanczosNoConvergence, eigsh, svds
 
@@ -17,7 +18,8 @@ _ESTIMATORS = {
 }
 
 __all__ = ["eigh", "eigvalsh", "eigh_tridiagonal", "eigvalsh_tridiagonal", "eigsh", "svds",
-           "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo",
+           "lobpcg", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo",
+           "LobpcgNoConvergence",
            "patch_scipy", "unpatch_scipy", "patched_names", "show_config", *_ESTIMATORS]
 __version__ = "0.1.0"
 

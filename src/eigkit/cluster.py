@@ -18,10 +18,12 @@ come from eigkit:
   component) is known exactly and deflated.
 
 ``eigen_solver`` accepts scikit-learn's names: 'arpack' and 'lobpcg' both
-mean the eigkit path above (eigkit has one sparse solver) and differ only
-in the tolerance 'auto' stands for (machine precision as ARPACK's, 1e-6
-for 'lobpcg'); 'amg' needs pyamg, as in scikit-learn, and then also runs
-the eigkit path (eigkit does not use an AMG preconditioner).
+mean the Lanczos path above and differ only in the tolerance 'auto' stands
+for (machine precision as ARPACK's, 1e-6 for 'lobpcg'); 'amg' needs pyamg,
+as in scikit-learn, and runs :func:`eigkit.lobpcg` on L preconditioned by
+pyamg's smoothed-aggregation multigrid, with the null space as constraints
+(:mod:`eigkit._ml.amg_eigenvectors`), falling back to the Lanczos path if
+it misses the tolerance.
 """
 import warnings
 from numbers import Integral, Real
@@ -45,6 +47,7 @@ from sklearn.utils.validation import check_symmetric, validate_data  # noqa: E40
 
 from . import _tuning  # noqa: E402
 from ._linalg.block_operator import block_operator  # noqa: E402
+from ._ml.amg_eigenvectors import amg_smallest  # noqa: E402
 from ._ml.label_assignment import cluster_qr, discretize  # noqa: E402
 from ._ml.kmeans import k_means  # noqa: E402
 from ._ml.neighbors import kneighbors_graph as dense_kneighbors_graph  # noqa: E402
@@ -58,10 +61,11 @@ __all__ = ["spectral_embedding", "SpectralEmbedding", "SpectralClustering"]
 MATRIX_FREE_TOL = 1e-6   # eigen_tol='auto' without factorization, like LOBPCG's loose default
 
 
-def _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state):
+def _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state, amg=False):
     """Eigenvectors (columns) of the k smallest eigenvalues of the graph
     Laplacian, scaled by D^-1/2 when normalized, and the number of
-    connected components."""
+    connected components.  ``amg``: LOBPCG with a multigrid preconditioner
+    for large graphs."""
     n = adjacency.shape[0]
     n_parts, parts = connected_components(adjacency if sparse.issparse(adjacency)
                                           else sparse.csr_array(adjacency), directed=False)
@@ -75,8 +79,10 @@ def _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state):
         _, vectors = eigh(dense_lap, subset_by_index=[0, k - 1], check_finite=False)
     else:
         null = _null_vectors(parts, n_parts, dd if norm_laplacian else np.ones(n))
-        vectors = _lanczos_smallest(sparse.csr_array(lap), k, norm_laplacian, tol,
-                                    random_state, null)
+        lap = sparse.csr_array(lap)
+        vectors = amg_smallest(lap, k, tol, random_state, null) if amg else None
+        if vectors is None:
+            vectors = _lanczos_smallest(lap, k, norm_laplacian, tol, random_state, null)
     if norm_laplacian:
         vectors = vectors / dd[:, None]
     return vectors, n_parts
@@ -154,7 +160,8 @@ def _embedding(adjacency, *, n_components, eigen_solver, random_state, eigen_tol
         tol = 0.0 if eigen_solver in (None, "arpack") else MATRIX_FREE_TOL
     else:
         tol = float(eigen_tol)
-    vectors, n_parts = _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state)
+    vectors, n_parts = _laplacian_eigenvectors(adjacency, k, norm_laplacian, tol, random_state,
+                                               amg=eigen_solver == "amg")
     if n_parts > 1:
         warnings.warn("Graph is not fully connected, spectral embedding may not work "
                       "as expected.")
@@ -188,7 +195,8 @@ def spectral_embedding(adjacency, *, n_components=8, eigen_solver=None, random_s
     n_components : int, default=8
         Dimension of the embedding.
     eigen_solver : {'arpack', 'lobpcg', 'amg'} or None, default=None
-        Accepted for compatibility; all mean eigkit's solver ('amg' needs pyamg).
+        'arpack', 'lobpcg' and None: eigkit's block Lanczos; 'amg': eigkit's
+        LOBPCG preconditioned by pyamg's multigrid (needs pyamg).
     random_state : int, RandomState instance or None, default=None
         Seeds the Lanczos starting vector.
     eigen_tol : float or 'auto', default='auto'

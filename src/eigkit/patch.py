@@ -1,8 +1,8 @@
 """Run existing SciPy code on eigkit without edits: :func:`patch_scipy`.
 
 In the spirit of scikit-learn-intelex's ``patch_sklearn()``, patching swaps
-SciPy's eigh, eigvalsh, eigh_tridiagonal, eigvalsh_tridiagonal, eigsh and
-svds for eigkit's within the running process.  Libraries that did
+SciPy's eigh, eigvalsh, eigh_tridiagonal, eigvalsh_tridiagonal, eigsh,
+svds and lobpcg for eigkit's within the running process.  Libraries that did
 ``from scipy.sparse.linalg import eigsh`` before the patch hold their own
 reference to SciPy's function, so the patch rebinds every module-level
 name that refers to one of SciPy's originals (in SciPy itself, in
@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterable
 
 from . import dense, sparse
+from .lobpcg import lobpcg as _lobpcg
 
 #: name -> (SciPy module that defines it publicly, eigkit's replacement)
 REPLACEMENTS = {
@@ -27,6 +28,7 @@ REPLACEMENTS = {
     "eigvalsh_tridiagonal": ("scipy.linalg", dense.eigvalsh_tridiagonal),
     "eigsh": ("scipy.sparse.linalg", sparse.eigsh),
     "svds": ("scipy.sparse.linalg", sparse.svds),
+    "lobpcg": ("scipy.sparse.linalg", _lobpcg),
 }
 
 _lock = threading.RLock()
@@ -93,8 +95,8 @@ def patch_scipy(names: str | Iterable[str] | None = None) -> ScipyPatch:
     ----------
     names : str or list of str, optional
         Which functions to replace, from ``eigh``, ``eigvalsh``,
-        ``eigh_tridiagonal``, ``eigvalsh_tridiagonal``, ``eigsh`` and
-        ``svds``.  Default: all six.
+        ``eigh_tridiagonal``, ``eigvalsh_tridiagonal``, ``eigsh``, ``svds``
+        and ``lobpcg``.  Default: all seven.
 
     Returns
     -------

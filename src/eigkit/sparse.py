@@ -33,6 +33,7 @@ from ._linalg.dask_operator import dask_linear_operator
 from ._linalg.scaling import PowerOfTwoScaling
 from ._threads import kernel_threads
 from .dense import eigh as _dense_eigh
+from .lobpcg import lobpcg as _lobpcg
 
 __all__ = ["eigsh", "svds", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo"]
 
@@ -557,6 +558,25 @@ def _dense_all(A, M, return_eigenvectors, return_info):
 # ---------------------------------------------------------------------------
 # svds
 
+#: LOBPCG iterations of svds(solver='lobpcg') when maxiter is not given
+#: (SciPy's 20 often stops short of convergence)
+SVDS_LOBPCG_MAXITER = 200
+
+
+def _gram_lobpcg(gram, k, tol, maxiter, which, v0, rng):
+    """Eigenvectors of the k extreme eigenvalues of the Gram operator by
+    eigkit's LOBPCG, from SciPy's start block."""
+    if k == 1 and v0 is not None:
+        X = np.reshape(v0, (-1, 1))
+    else:
+        X = (rng if rng is not None else np.random.default_rng()).standard_normal(
+            (gram.shape[0], k))
+    _, eigvec = _lobpcg(gram, X.astype(np.result_type(X.dtype, gram.dtype)),
+                       tol=tol ** 2 if tol > 0 else None,
+                       maxiter=SVDS_LOBPCG_MAXITER if maxiter is None else maxiter,
+                       largest=which == "LM")
+    return eigvec
+
 def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol: float = 0,
          which: str = 'LM', v0: ArrayLike | None = None, maxiter: int | None = None,
          return_singular_vectors: bool | str = True, solver: str = 'arpack',
@@ -568,12 +588,14 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     eigkit computes it as SciPy's ARPACK path does, with eigkit's block
     Lanczos in place of ARPACK: :func:`eigsh` on the smaller Gram operator
     X^H X (tolerance tol**2), orthonormalization of its eigenvectors V,
-    then the Rayleigh-Ritz step A V = U S W^H (a k x k SVD).  Small
-    singular values lose accuracy through the squaring, as with SciPy's
-    ``solver='arpack'``.
+    then the Rayleigh-Ritz step A V = U S W^H (a k x k SVD).
+    ``solver='lobpcg'`` finds V with :func:`eigkit.lobpcg` instead (start
+    block from ``rng``, or ``v0`` when k = 1, as SciPy; ``tol**2`` as its
+    tolerance when tol > 0; ``maxiter`` iterations, default
+    ``SVDS_LOBPCG_MAXITER``).  Small singular values lose accuracy through
+    the squaring, as with SciPy's ``solver='arpack'``.
 
-    ``solver`` selects SciPy's rules for the arguments; every solver
-    computes on this path:
+    ``solver`` selects SciPy's rules for the arguments:
 
     - ``'arpack'`` and ``'lobpcg'``: k < min(A.shape), v0 of length
       min(A.shape) (a vector of the Gram operator's space).  ``ncv``
@@ -682,8 +704,11 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     # magnitude are its algebraically largest (smallest).  Asked as LA / SA
     # the solve ends once the k are locked; as LM / SM it would spend a
     # verification cycle looking for the other end of the spectrum.
-    _, eigvec = eigsh(XH_X, k=k, tol=tol ** 2, maxiter=maxiter, ncv=ncv,
-                      which="LA" if which == "LM" else "SA", v0=v0, rng=rng)
+    if solver == "lobpcg":
+        eigvec = _gram_lobpcg(XH_X, k, tol, maxiter, which, v0, rng)
+    else:
+        _, eigvec = eigsh(XH_X, k=k, tol=tol ** 2, maxiter=maxiter, ncv=ncv,
+                          which="LA" if which == "LM" else "SA", v0=v0, rng=rng)
     eigvec, _ = np.linalg.qr(eigvec)
     Av = np.asarray(X_mat(eigvec))
     # Rayleigh-Ritz: Av = Q R, R = Ur S W^H (k x k)

@@ -195,23 +195,6 @@ cdef const void *_readonly_addr(object arr):
     return <const void *>&b[0]
 
 
-cdef object _from_c(const void *ptr, Py_ssize_t n, Py_ssize_t ncols, object dtype):
-    """A Fortran-ordered copy of the n x ncols block at ptr.  (Copies through
-    memcpy: wrapping the pointer with np.asarray would run numpy's Python-level
-    buffer parsing, where a Ctrl-C would surface as a ValueError.)"""
-    out = np.empty((n, ncols), dtype=dtype, order='F')
-    if n * ncols > 0:
-        memcpy(_addr(out), ptr, <size_t>(n * ncols * dtype.itemsize))
-    return out
-
-
-cdef void _to_c(void *ptr, object arr, Py_ssize_t n, Py_ssize_t ncols, object dtype) except *:
-    """Store the n x ncols array arr at ptr, Fortran order, in dtype."""
-    src = np.asfortranarray(arr, dtype=dtype)
-    if n * ncols > 0:
-        memcpy(ptr, _addr(src), <size_t>(n * ncols * dtype.itemsize))
-
-
 def _checked(y, Py_ssize_t n, Py_ssize_t ncols, dtype, what):
     """The operator's result as an n x ncols array of `dtype`, or an error."""
     y = np.asarray(y)
@@ -351,12 +334,6 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
     finally:
         free(work)
         free(sop.scratch)
-
-
-cdef void *_addr(object arr):
-    """Address of the first element of a contiguous array that outlives the call."""
-    cdef char[::1] b = arr.reshape(-1, order='A').view(np.uint8)
-    return <void *>&b[0]
 
 
 # ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 cimport cython
 from libc.stdlib cimport malloc, free
+from libc.string cimport memcpy
 from libc.stddef cimport ptrdiff_t, size_t
 from libc.stdint cimport int64_t
 
@@ -78,3 +79,26 @@ def _vector_buffer(n, cap, want_vectors, dtype):
 
 def _real_dtype(dtype):
     return np.empty(0, dtype).real.dtype
+
+
+cdef void *_addr(object arr):
+    """Address of the first element of a contiguous array that outlives the call."""
+    cdef char[::1] b = arr.reshape(-1, order='A').view(np.uint8)
+    return <void *>&b[0]
+
+
+cdef object _from_c(const void *ptr, Py_ssize_t n, Py_ssize_t ncols, object dtype):
+    """A Fortran-ordered copy of the n x ncols block at ptr.  (Copies through
+    memcpy: wrapping the pointer with np.asarray would run numpy's Python-level
+    buffer parsing, where a Ctrl-C would surface as a ValueError.)"""
+    out = np.empty((n, ncols), dtype=dtype, order='F')
+    if n * ncols > 0:
+        memcpy(_addr(out), ptr, <size_t>(n * ncols * dtype.itemsize))
+    return out
+
+
+cdef void _to_c(void *ptr, object arr, Py_ssize_t n, Py_ssize_t ncols, object dtype) except *:
+    """Store the n x ncols array arr at ptr, Fortran order, in dtype."""
+    src = np.asfortranarray(arr, dtype=dtype)
+    if n * ncols > 0:
+        memcpy(ptr, _addr(src), <size_t>(n * ncols * dtype.itemsize))
