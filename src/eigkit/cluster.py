@@ -497,6 +497,10 @@ class SpectralClustering(_PairwiseTags, ClusterMixin, BaseEstimator):
         """
         X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], dtype=np.float64,
                           ensure_min_samples=2)
+        if self.assign_labels == "kmeans" and X.shape[0] < self.n_clusters:
+            # scikit-learn's k-means check, made before the embedding
+            raise ValueError(f"n_samples={X.shape[0]} should be >= "
+                             f"n_clusters={self.n_clusters}.")
         if X.shape[0] == X.shape[1] and self.affinity not in (
                 "precomputed", "precomputed_nearest_neighbors"):
             warnings.warn("The spectral clustering API has changed. ``fit`` now constructs "
