@@ -373,7 +373,8 @@ def _checked_m(A, M):
 def _check_dense_fallback(A, M, k, complex_problem):
     """k >= n (k >= n - 1 for complex A): like SciPy, solve with the dense
     solver, which needs explicit matrices, with a RuntimeWarning; a sparse
-    matrix or LinearOperator raises TypeError, as in SciPy."""
+    matrix or LinearOperator raises TypeError, as in SciPy (which warns
+    first that it will try the dense solver; eigkit does not try it)."""
     n = A.shape[0]
     bound = f"n - 1 = {n - 1}" if complex_problem else f"n = {n}"
     kind = "a complex " if complex_problem else "a "

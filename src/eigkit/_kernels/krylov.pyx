@@ -57,8 +57,11 @@ class OperatorError(ValueError):
     ...     eigkit.eigsh(bad, k=2, rng=0)
     ... except eigkit.OperatorError as exc:
     ...     print(exc)
-    OP returned NaN or Inf
+    the operator returned NaN or Inf
     """
+
+    # the public name: eigkit.OperatorError (pickles and prints as such)
+    __module__ = "eigkit"
 
 
 cdef size_t _workspace_bytes(int prec, ek_lanczos_params *par) noexcept nogil:
