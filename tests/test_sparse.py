@@ -368,9 +368,8 @@ def test_nonsquare_and_complex_restrictions():
 
 def test_linear_operator_k_ge_n():
     op = LinearOperator((20, 20), matvec=lambda x: x, dtype=float)
-    with pytest.warns(RuntimeWarning):
-        with pytest.raises(TypeError):
-            eigkit.eigsh(op, k=20)
+    with pytest.raises(TypeError, match="k=20: k must be less than n = 20 for a LinearOperator"):
+        eigkit.eigsh(op, k=20)
 
 
 @pytest.mark.parametrize("bad", ["shape", "nan", "raise"])
