@@ -215,3 +215,27 @@ def test_errors():
         SpectralClustering(assign_labels="nearest").fit(np.random.rand(20, 2))
     with pytest.raises(ValueError, match="1 sample"):
         SpectralEmbedding().fit(np.ones((1, 3)))
+
+
+def test_more_clusters_than_samples_like_sklearn():
+    X = np.random.default_rng(0).standard_normal((10, 3))
+    message = r"^n_samples=10 should be >= n_clusters=20\.$"
+    with pytest.raises(ValueError, match=message):
+        skc.SpectralClustering(20, random_state=0).fit(X)
+    for affinity in ("rbf", "nearest_neighbors"):
+        with pytest.raises(ValueError, match=message):
+            SpectralClustering(20, affinity=affinity, n_neighbors=3, random_state=0).fit(X)
+
+
+def test_more_components_than_samples_like_sklearn():
+    X = np.random.default_rng(0).standard_normal((10, 3))
+    with pytest.warns(RuntimeWarning):
+        theirs = skm.SpectralEmbedding(20, affinity="rbf").fit(X).embedding_
+    for affinity in ("rbf", "nearest_neighbors"):
+        with pytest.warns(RuntimeWarning, match="n_components=20 is more than a graph of "
+                                                "n_samples=10 nodes gives"):
+            ours = SpectralEmbedding(20, affinity=affinity, n_neighbors=3).fit(X).embedding_
+        assert ours.shape == theirs.shape == (10, 9)
+    with pytest.warns(RuntimeWarning, match="the embedding has 10 columns"):
+        labels = SpectralClustering(20, assign_labels="discretize", random_state=0).fit(X).labels_
+    assert labels.shape == (10,)

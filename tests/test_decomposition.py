@@ -194,18 +194,32 @@ def test_pca_other_errors():
 
 
 def test_auto_solver_choice_by_shape():
-    assert auto_solver((100000, 300), 10, False) == "full"
+    assert auto_solver((100000, 300), 10, False) == "covariance_eigh"
     # Lanczos on the compiled covariance kernel beat the covariance route
     # at 20000 x 2000 (one thread each, medians of 3: 0.77 s against 1.85 s)
     assert auto_solver((20000, 2000), 10, False) == "lanczos"
     assert auto_solver((5000, 5000), 10, False) == "lanczos"
-    assert auto_solver((2000, 300), 0.9, False) == "full"
-    assert auto_solver((2000, 300), 280, False) == "full"
+    assert auto_solver((2000, 300), 0.9, False) == "covariance_eigh"
+    assert auto_solver((2000, 300), 280, False) == "covariance_eigh"
+    assert auto_solver((300, 2000), 0.9, False) == "gram_eigh"
     assert auto_solver((2000, 300), 10, True) == "lanczos"
     X = gapped_data(400, 10)
     pca = PCA(3).fit(X)
-    assert pca._fit_svd_solver == "full"
+    assert pca._fit_svd_solver == "covariance_eigh"
     assert_same_fit(pca, skd.PCA(3, svd_solver="full").fit(X), X)
+
+
+@pytest.mark.parametrize("shape, ran", [((40, 8), "covariance_eigh"), ((8, 40), "gram_eigh")])
+def test_fitted_solver_names_what_ran(shape, ran):
+    X = np.random.default_rng(3).standard_normal(shape)
+    for svd_solver in ("full", "auto"):
+        pca = PCA(0.9, svd_solver=svd_solver).fit(X)
+        assert pca._fit_svd_solver == ran
+        assert_same_fit(pca, skd.PCA(0.9, svd_solver="full").fit(X), X)
+    assert PCA(svd_solver="covariance_eigh").fit(X)._fit_svd_solver == "covariance_eigh"
+    # messages name the solver the user chose
+    with pytest.raises(ValueError, match="svd_solver='full'"):
+        PCA(50, svd_solver="full").fit(X)
 
 
 @pytest.mark.parametrize("algorithm", ["arpack", "randomized"])

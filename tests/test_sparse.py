@@ -299,15 +299,27 @@ def test_shift_invert_modes(mode):
 
 def test_k_at_least_n_dense_like_scipy():
     a, w_all = random_hermitian(10, np.float64, seed=0)
-    with pytest.warns(RuntimeWarning):
+    with pytest.warns(RuntimeWarning, match=r"k=10 >= n = 10: eigkit solves this with its "
+                                            r"dense solver \(eigkit.eigh\)"):
         w, v = eigkit.eigsh(a, k=10)
     assert w.shape == (10,) and np.allclose(w, w_all)
-    with pytest.warns(RuntimeWarning):
-        with pytest.raises(TypeError):
-            eigkit.eigsh(sp.csr_matrix(a), k=10)
-    with pytest.warns(RuntimeWarning):
-        with pytest.raises(TypeError):
-            eigkit.eigsh(spla.aslinearoperator(a), k=12)
+    with pytest.raises(TypeError, match="k must be less than n = 10 for a sparse matrix A"):
+        eigkit.eigsh(sp.csr_matrix(a), k=10)
+    with pytest.raises(TypeError, match="k must be less than n = 10 for a LinearOperator A"):
+        eigkit.eigsh(spla.aslinearoperator(a), k=12)
+    with pytest.raises(TypeError, match="for a LinearOperator M"):
+        eigkit.eigsh(a, M=spla.aslinearoperator(np.eye(10)), k=10)
+    h, _ = random_hermitian(10, np.complex128, seed=1)
+    with pytest.raises(TypeError, match="k must be less than n - 1 = 9 for a complex sparse"):
+        eigkit.eigsh(sp.csr_matrix(h), k=9)
+
+
+def test_scipy_k_beyond_limits_test_passes_on_eigkit():
+    """SciPy's own test of k >= n, run with eigkit patched in."""
+    arpack_tests = pytest.importorskip("scipy.sparse.linalg._eigen.arpack.tests.test_arpack")
+    with eigkit.patch_scipy():
+        assert arpack_tests.eigsh is eigkit.eigsh
+        arpack_tests.test_eigsh_for_k_greater()
 
 
 def test_order_without_vectors_matches_scipy():
@@ -356,9 +368,8 @@ def test_nonsquare_and_complex_restrictions():
 
 def test_linear_operator_k_ge_n():
     op = LinearOperator((20, 20), matvec=lambda x: x, dtype=float)
-    with pytest.warns(RuntimeWarning):
-        with pytest.raises(TypeError):
-            eigkit.eigsh(op, k=20)
+    with pytest.raises(TypeError, match="k=20: k must be less than n = 20 for a LinearOperator"):
+        eigkit.eigsh(op, k=20)
 
 
 @pytest.mark.parametrize("bad", ["shape", "nan", "raise"])

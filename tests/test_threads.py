@@ -1,6 +1,9 @@
 """The kernels release the GIL and keep no global state: concurrent calls
 give the serial answers.  (Not bit for bit: a BLAS may split its work
 differently when several threads call it at once.)"""
+import subprocess
+import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -100,3 +103,157 @@ def test_single_threaded_blas_two_threads_correct():
         with ThreadPoolExecutor(max_workers=2) as pool:
             concurrent = list(pool.map(eigkit.eigh, mats))
     _same(serial, concurrent, rtol=1e-10)
+
+
+# ---------------------------------------------------------------------------
+# The thread count of eigkit's own kernels: runtime API, environment,
+# threadpoolctl
+
+from eigkit import _threads  # noqa: E402
+from eigkit._kernels import dense as _dense_kernels  # noqa: E402
+
+TWO_CPUS = pytest.mark.skipif(_threads.usable_cpus() < 2, reason="needs 2 usable CPUs")
+
+
+@pytest.fixture
+def kernel_thread_counts(monkeypatch):
+    """The thread counts eigkit.eigvalsh passes to the dense kernel, which
+    hands them to the C fork-join, in call order."""
+    counts = []
+    real_kernel = _dense_kernels.symmetric_eigen
+
+    def spy(*args):
+        counts.append(args[-1])
+        return real_kernel(*args)
+    monkeypatch.setattr(_dense_kernels, "symmetric_eigen", spy)
+    return counts
+
+
+@pytest.fixture
+def clean_thread_settings(monkeypatch):
+    for var in _threads.THREAD_VARIABLES:
+        monkeypatch.delenv(var, raising=False)
+    previous = eigkit.set_num_threads(None)
+    yield
+    eigkit.set_num_threads(previous)
+
+
+def _eigvalsh_small():
+    return eigkit.eigvalsh(hermitian("random", 120, np.float64, seed=0))
+
+
+def test_default_is_every_usable_cpu(clean_thread_settings, kernel_thread_counts):
+    _eigvalsh_small()
+    assert kernel_thread_counts == [_threads.usable_cpus()] == [eigkit.get_num_threads()]
+
+
+def test_environment_caps_the_count(clean_thread_settings, monkeypatch, kernel_thread_counts):
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert eigkit.get_num_threads() == 1
+    monkeypatch.setenv("EIGKIT_NUM_THREADS", "64")   # first variable set wins, capped
+    assert eigkit.get_num_threads() == _threads.usable_cpus()
+    monkeypatch.setenv("EIGKIT_NUM_THREADS", "1")
+    _eigvalsh_small()
+    assert kernel_thread_counts == [1]
+
+
+def test_set_num_threads_is_process_wide(clean_thread_settings, kernel_thread_counts):
+    assert eigkit.set_num_threads(1) is None
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            seen = list(pool.map(lambda _: eigkit.get_num_threads(), range(4)))
+        _eigvalsh_small()
+    finally:
+        assert eigkit.set_num_threads(None) == 1
+    assert seen == [1] * 4 and kernel_thread_counts == [1]
+    assert eigkit.get_num_threads() == _threads.usable_cpus()
+
+
+@TWO_CPUS
+def test_num_threads_block_is_per_thread(clean_thread_settings, kernel_thread_counts):
+    eigkit.set_num_threads(2)
+    with eigkit.num_threads(1):
+        _eigvalsh_small()
+        with ThreadPoolExecutor(max_workers=1) as pool:   # a thread outside the block
+            other = pool.submit(eigkit.get_num_threads).result()
+        with eigkit.num_threads(2):                        # blocks nest
+            inner = eigkit.get_num_threads()
+        assert eigkit.get_num_threads() == 1
+    assert kernel_thread_counts == [1] and other == 2 and inner == 2
+    assert eigkit.get_num_threads() == 2
+
+
+def test_num_threads_blocks_in_threads_do_not_fight(clean_thread_settings):
+    barrier = threading.Barrier(4)
+
+    def hold(n):
+        with eigkit.num_threads(n):
+            barrier.wait()     # all four blocks are open at once
+            mine = eigkit.get_num_threads()
+            barrier.wait()
+        return mine
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        seen = list(pool.map(hold, [1, 2, 1, 2]))
+    assert seen == [min(n, _threads.usable_cpus()) for n in (1, 2, 1, 2)]
+
+
+@pytest.mark.parametrize("bad, exc", [(0, ValueError), (-2, ValueError), (1.5, TypeError),
+                                      ("2", TypeError), (True, TypeError)])
+def test_bad_thread_counts(bad, exc):
+    with pytest.raises(exc, match="number of threads"):
+        eigkit.set_num_threads(bad)
+    with pytest.raises(exc, match="number of threads"):
+        with eigkit.num_threads(bad):
+            pass
+
+
+def test_threadpool_info_lists_eigkit(clean_thread_settings):
+    threadpoolctl = pytest.importorskip("threadpoolctl", minversion="3.2")
+    ours = [lib for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "eigkit"]
+    assert len(ours) == 1
+    assert "eigkit_kernels" in ours[0]["filepath"]
+    assert ours[0]["num_threads"] == eigkit.get_num_threads()
+    assert ours[0]["version"] == eigkit.__version__
+
+
+@TWO_CPUS
+def test_threadpool_limits_reaches_the_kernels(clean_thread_settings, kernel_thread_counts):
+    threadpoolctl = pytest.importorskip("threadpoolctl", minversion="3.2")
+    with threadpoolctl.threadpool_limits(1):
+        _eigvalsh_small()
+        # process-wide: the threads the block starts are limited too
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda _: _eigvalsh_small(), range(2)))
+        info = [lib for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "eigkit"]
+    with threadpoolctl.threadpool_limits(limits={"eigkit": 2}):
+        _eigvalsh_small()
+    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):   # BLAS only
+        _eigvalsh_small()
+    _eigvalsh_small()
+    every = _threads.usable_cpus()
+    assert kernel_thread_counts == [1, 1, 1, 2, every, every]
+    assert info[0]["num_threads"] == 1
+
+
+@TWO_CPUS
+def test_threadpool_limits_leaves_the_environment_in_charge(clean_thread_settings,
+                                                          monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl", minversion="3.2")
+    with threadpoolctl.threadpool_limits(1):
+        assert eigkit.get_num_threads() == 1
+    monkeypatch.setenv("EIGKIT_NUM_THREADS", "1")
+    assert eigkit.get_num_threads() == 1
+    eigkit.set_num_threads(2)    # an explicit setting is restored as it was
+    with threadpoolctl.threadpool_limits(1):
+        pass
+    assert eigkit.get_num_threads() == 2
+
+
+def test_works_without_threadpoolctl():
+    code = ("import sys; sys.modules['threadpoolctl'] = None\n"
+            "import numpy as np, eigkit\n"
+            "with eigkit.num_threads(1):\n"
+            "    w = eigkit.eigvalsh(np.diag([2.0, 1.0]))\n"
+            "assert w.tolist() == [1.0, 2.0] and eigkit.get_num_threads() >= 1\n"
+            "assert not eigkit._threads.register_threadpoolctl()\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -155,6 +155,13 @@ def _embedding(adjacency, *, n_components, eigen_solver, random_state, eigen_tol
             raise ValueError("The eigen_solver was set to 'amg', but pyamg is "
                              "not available.") from exc
     k = n_components + 1 if drop_first else n_components
+    n = adjacency.shape[0]
+    if k > n:
+        # scikit-learn's dense route returns the n eigenvectors there are
+        warnings.warn(f"n_components={n_components} is more than a graph of n_samples={n} "
+                      f"nodes gives: the embedding has {n - 1 if drop_first else n} columns",
+                      RuntimeWarning, stacklevel=3)
+        k = n
     if eigen_tol == "auto":
         # ARPACK's default is machine precision, LOBPCG's a loose tolerance
         tol = 0.0 if eigen_solver in (None, "arpack") else MATRIX_FREE_TOL
@@ -505,6 +512,10 @@ class SpectralClustering(_PairwiseTags, ClusterMixin, BaseEstimator):
         """
         X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], dtype=np.float64,
                           ensure_min_samples=2)
+        if self.assign_labels == "kmeans" and X.shape[0] < self.n_clusters:
+            # scikit-learn's k-means check, made before the embedding
+            raise ValueError(f"n_samples={X.shape[0]} should be >= "
+                             f"n_clusters={self.n_clusters}.")
         if X.shape[0] == X.shape[1] and self.affinity not in (
                 "precomputed", "precomputed_nearest_neighbors"):
             warnings.warn("The spectral clustering API has changed. ``fit`` now constructs "

@@ -11,8 +11,9 @@ the decompositions are computed by eigkit:
   inverse iteration) or all of them when the whole spectrum is needed.
 - ``'full'`` is exact like LAPACK's SVD route: eigkit has no dense SVD, so
   it is the same covariance computation on the smaller side: Xc^T Xc when
-  n_features <= n_samples, else the Gram matrix Xc Xc^T whose eigenvectors
-  U give the components as the orthonormalized rows of U^T Xc.
+  n_features <= n_samples (``'covariance_eigh'``), else the Gram matrix
+  Xc Xc^T (``'gram_eigh'``) whose eigenvectors U give the components as
+  the orthonormalized rows of U^T Xc.
 - ``'arpack'`` and ``'lanczos'`` run eigkit's block Lanczos
   (:func:`eigkit.eigsh`) on the implicit covariance operator
   W -> Xc^T (Xc W) (or Xc (Xc^T W) for wide data), applied to blocks of
@@ -21,6 +22,10 @@ the decompositions are computed by eigkit:
   data; csrc/ml/covariance_operator.c).
 - ``'randomized'`` is Halko-Martinsson-Tropp subspace iteration on the
   implicit centred operator, the small problem solved by eigkit.
+
+After a fit, ``_fit_svd_solver`` names what ran, as in scikit-learn:
+``'covariance_eigh'``, ``'gram_eigh'``, ``'arpack'``, ``'lanczos'`` or
+``'randomized'`` (``'full'`` and ``'auto'`` resolve to one of these).
 
 The covariance and Gram routes square the singular values: an explained
 variance far below eps * the largest one is not resolved (as with
@@ -135,9 +140,8 @@ def _solve_covariance(X, k, est, random_state):
     return _gram_eigen(X, k, "features")
 
 
-def _solve_full(X, k, est, random_state):
-    n, p = X.shape
-    return _gram_eigen(X, k, "features" if p <= n else "samples")
+def _solve_sample_gram(X, k, est, random_state):
+    return _gram_eigen(X, k, "samples")
 
 
 def _solve_lanczos(X, k, est, random_state):
@@ -186,30 +190,43 @@ def _solve_randomized(X, k, est, random_state):
     return _Spectrum(mean, s, components, centered_total_variance(X, mean), False)
 
 
-_SOLVERS = {"covariance_eigh": _solve_covariance, "full": _solve_full,
+# Keyed by what runs, which ``_fit_svd_solver`` records: scikit-learn's
+# name where the computation is scikit-learn's ('covariance_eigh': Xc^T Xc),
+# 'gram_eigh' for the samples' Gram matrix Xc Xc^T.  Neither is LAPACK's
+# SVD, which scikit-learn's 'full' means: 'full' resolves to one of them.
+_SOLVERS = {"covariance_eigh": _solve_covariance, "gram_eigh": _solve_sample_gram,
             "arpack": _solve_lanczos, "lanczos": _solve_lanczos,
             "randomized": _solve_randomized}
-_EXACT = ("full", "covariance_eigh")
+_EXACT = ("covariance_eigh", "gram_eigh")
+
+
+def exact_route(shape):
+    """The exact route for the shape: the Gram matrix of the smaller side,
+    Xc^T Xc ('covariance_eigh') unless there are more features than
+    samples, then Xc Xc^T ('gram_eigh')."""
+    n, p = shape
+    return "covariance_eigh" if p <= n else "gram_eigh"
 
 
 
 def auto_solver(shape, n_components, sparse):
-    """The solver 'auto' picks: the cheapest of the covariance route, the
-    Lanczos solver and the randomized one by operation counts weighted by
-    measured speeds; the exact route when the whole spectrum is needed;
-    Lanczos for sparse X (a Gram matrix of sparse data is dense)."""
+    """The solver 'auto' picks: the cheapest of the exact route
+    (:func:`exact_route`), the Lanczos solver and the randomized one by
+    operation counts weighted by measured speeds; the exact route when the
+    whole spectrum is needed; Lanczos for sparse X (a Gram matrix of sparse
+    data is dense)."""
     n, p = shape
     small, large = min(n, p), max(n, p)
     wants_all = not isinstance(n_components, Integral) or n_components >= 0.8 * small
     if sparse:
         return "covariance_eigh" if wants_all else "lanczos"
     if wants_all:
-        return "full"
+        return exact_route(shape)
     power = auto_power_iterations(n_components, shape)
     width = min(n_components + 10, small)
     # in multiply-adds of the covariance route's SYRK
     costs = {
-        "full": (large + _tuning.value("pca_gram_lanczos_products")) * small * small,
+        exact_route(shape): (large + _tuning.value("pca_gram_lanczos_products")) * small * small,
         "lanczos": (_tuning.value("pca_lanczos_pass_cost") * (max(12, n_components + 10) + 2)
                     * n * p * (_tuning.value("pca_lanczos_samples_side") if p > n else 1.0)),
         "randomized": (_tuning.value("pca_randomized_product_cost") * (2 * power + 2)
@@ -413,10 +430,14 @@ class PCA(_ProjectionMixin, BaseEstimator):
         if self.svd_solver == "auto":
             requested = (min(n, p) if self.n_components is None else self.n_components)
             solver = auto_solver((n, p), requested, issparse(X))
+        elif self.svd_solver == "full":
+            solver = exact_route((n, p))
         else:
             solver = self.svd_solver
         self._fit_svd_solver = solver
-        k = self._checked_n_components(solver, n, p)
+        # messages name the solver the user chose, or the one 'auto' chose
+        k = self._checked_n_components(solver, n, p,
+                                       solver if self.svd_solver == "auto" else self.svd_solver)
         wanted = k if isinstance(k, Integral) and not isinstance(k, bool) else None
         if solver in _EXACT and wanted in (0, min(n, p)):
             wanted = None
@@ -439,7 +460,7 @@ class PCA(_ProjectionMixin, BaseEstimator):
         self._fit_svd_solver = fit.solver
         return X
 
-    def _checked_n_components(self, solver, n, p):
+    def _checked_n_components(self, solver, n, p, named):
         k = self.n_components
         smallest = min(n, p)
         if k is None:
@@ -451,19 +472,19 @@ class PCA(_ProjectionMixin, BaseEstimator):
             if k != "mle" and not 0 <= k <= smallest:
                 raise ValueError(f"n_components={k} must be between 0 and "
                                  f"min(n_samples, n_features)={smallest} with "
-                                 f"svd_solver={solver!r}")
+                                 f"svd_solver={named!r}")
             return k
         if isinstance(k, str):
             raise ValueError(f"n_components={k!r} cannot be a string with "
-                             f"svd_solver='{solver}'")
+                             f"svd_solver='{named}'")
         if not 1 <= k <= smallest:
             raise ValueError(f"n_components={k!r} must be between 1 and "
                              f"min(n_samples, n_features)={smallest} with "
-                             f"svd_solver='{solver}'")
+                             f"svd_solver='{named}'")
         if solver in ("arpack", "lanczos") and k == smallest:
             raise ValueError(f"n_components={k!r} must be strictly less than "
                              f"min(n_samples, n_features)={smallest} with "
-                             f"svd_solver='{solver}'")
+                             f"svd_solver='{named}'")
         return k
 
     def _set_attributes(self, spectrum, k, n, p, solver):

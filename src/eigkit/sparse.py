@@ -27,6 +27,7 @@ from scipy.sparse.linalg import (ArpackNoConvergence, LinearOperator, aslinearop
 
 from . import _tuning
 from ._kernels import krylov as _krylov_kernels
+from ._kernels.krylov import OperatorError
 from ._linalg import connected_components as _components
 from ._linalg.compressed_operator import CompressedGram, compressed_arrays
 from ._linalg.dask_operator import dask_linear_operator
@@ -35,7 +36,8 @@ from ._threads import kernel_threads
 from .dense import eigh as _dense_eigh
 from .lobpcg import lobpcg as _lobpcg
 
-__all__ = ["eigsh", "svds", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo"]
+__all__ = ["eigsh", "svds", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo",
+           "OperatorError"]
 
 _WHICH = ["LM", "SM", "LA", "SA", "BE"]
 
@@ -274,7 +276,7 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     if k <= 0:
         raise ValueError("k must be greater than 0.")
     if k >= (n - 1 if complex_problem else n):
-        _check_dense_fallback(A, M, complex_problem)
+        _check_dense_fallback(A, M, k, complex_problem)
         return _dense_all(A, M, return_eigenvectors, return_info)
 
     _check_sigma_tol(sigma, tol, complex_problem)
@@ -371,20 +373,26 @@ def _checked_m(A, M):
     return M
 
 
-def _check_dense_fallback(A, M, complex_problem):
-    """SciPy hands k >= n (k >= n - 1 for complex A) to a dense solver, which
-    needs explicit matrices."""
-    solver, limit = ("scipy.linalg.eig", "N - 1") if complex_problem else \
-        ("scipy.linalg.eigh", "N")
-    warnings.warn(f"k >= {limit} for N * N square matrix. "
-                  f"Attempting to use {solver} instead.", RuntimeWarning, stacklevel=3)
+def _check_dense_fallback(A, M, k, complex_problem):
+    """k >= n (k >= n - 1 for complex A): like SciPy, solve with the dense
+    solver, which needs explicit matrices, with a RuntimeWarning; a sparse
+    matrix or LinearOperator raises TypeError, as in SciPy (which warns
+    first that it will try the dense solver; eigkit does not try it)."""
+    n = A.shape[0]
+    bound = f"n - 1 = {n - 1}" if complex_problem else f"n = {n}"
+    kind = "a complex " if complex_problem else "a "
+    need = f"k={k}: k must be less than {bound} for {kind}"
     if issparse(A):
-        raise TypeError(f"Cannot use {solver} for sparse A with k >= {limit}. "
-                        f"Use {solver}(A.toarray()) or reduce k.")
+        raise TypeError(f"{need}sparse matrix A (all eigenpairs need the dense solver); "
+                        f"use eigkit.eigh(A.toarray()), or a smaller k")
     if isinstance(A, LinearOperator):
-        raise TypeError(f"Cannot use {solver} for LinearOperator A with k >= {limit}.")
+        raise TypeError(f"{need}LinearOperator A (all eigenpairs need the dense solver "
+                        f"and an explicit matrix); use a smaller k")
     if isinstance(M, LinearOperator):
-        raise TypeError(f"Cannot use {solver} for LinearOperator M with k >= {limit}.")
+        raise TypeError(f"{need}LinearOperator M (all eigenpairs need the dense solver "
+                        f"and an explicit matrix); use a smaller k")
+    warnings.warn(f"k={k} >= {bound}: eigkit solves this with its dense solver "
+                  f"(eigkit.eigh) and returns all {n} eigenpairs", RuntimeWarning, stacklevel=3)
 
 
 # ARPACK's modes (scipy.sparse.linalg.eigsh): 1 standard, 2 generalized,

@@ -36,7 +36,32 @@ _PRECISIONS = {np.dtype(np.float32): 0, np.dtype(np.float64): 1,
 
 
 class OperatorError(ValueError):
-    """The user's operator returned something unusable."""
+    """An operator given to :func:`eigkit.eigsh` or :func:`eigkit.svds`
+    returned something the solver cannot use.
+
+    Raised, during the solve, when the product of a LinearOperator or
+    callable (``A``, ``M``, ``Minv`` or ``OPinv``) returns an array of the
+    wrong shape, a non-numeric dtype, NaN or Inf, or complex values with a
+    nonzero imaginary part for a real problem, and when the iteration's
+    vectors become NaN or Inf.  The message names the operator and what was
+    wrong.  A subclass of ValueError, which SciPy's ARPACK wrappers raise
+    for a result of the wrong shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy.sparse.linalg import LinearOperator
+    >>> import eigkit
+    >>> bad = LinearOperator((40, 40), matvec=lambda x: np.full(40, np.nan), dtype=float)
+    >>> try:
+    ...     eigkit.eigsh(bad, k=2, rng=0)
+    ... except eigkit.OperatorError as exc:
+    ...     print(exc)
+    the operator returned NaN or Inf
+    """
+
+    # the public name: eigkit.OperatorError (pickles and prints as such)
+    __module__ = "eigkit"
 
 
 cdef size_t _workspace_bytes(int prec, ek_lanczos_params *par) noexcept nogil:
