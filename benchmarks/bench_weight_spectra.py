@@ -57,8 +57,8 @@ def compare_with_weightwatcher(path, workers=None):
 def time_shapes(count, seed=0):
     rng = np.random.default_rng(seed)
     for shape in SHAPES:
-        weights = {f"w{i}": (rng.standard_normal(shape, dtype=np.float32) / np.sqrt(shape[1]))
-                   for i in range(count)}
+        weights = {f"w{i}": (rng.standard_normal(shape, dtype=np.float32)
+                             / np.float32(np.sqrt(shape[1]))) for i in range(count)}
         start = time.perf_counter()
         table = weight_spectra(weights)
         ours = time.perf_counter() - start
