@@ -229,6 +229,42 @@ TUNABLES = (
             "The products the covariance route's top-k solve is charged with, in PCA's "
             "'auto' choice of solver.",
             "eigkit.decomposition"),
+    Tunable("pca_krylov_block", 32, "vectors per block",
+            "The block of PCA's block-Krylov solver: the vectors each pass over X is "
+            "multiplied with (at least the requested components when that is fewer).",
+            "eigkit.decomposition", minimum=1),
+    Tunable("pca_krylov_tol", 1e-5, "relative eigenvalue error",
+            "The bound on each explained variance's relative error at which PCA's "
+            "block-Krylov solver stops (when tol is 0).",
+            "eigkit.decomposition", strict=True),
+    Tunable("pca_krylov_max_passes", 60, "passes over X",
+            "The passes over X after which PCA's block-Krylov solver stops and warns that "
+            "it did not converge.",
+            "eigkit.decomposition", minimum=1),
+    Tunable("pca_krylov_pass_cost", 80.0, "relative cost (SYRK multiply-adds)",
+            "The fixed cost per entry of X of one pass of the block-Krylov solver (reading, "
+            "centring, thin-product overhead), in PCA's 'auto' choice of solver.",
+            "eigkit.decomposition", strict=True),
+    Tunable("pca_krylov_vector_cost", 4.25, "relative cost (SYRK multiply-adds)",
+            "The cost per entry of X and per vector of a block-Krylov pass, in PCA's 'auto' "
+            "choice of solver.",
+            "eigkit.decomposition", strict=True),
+    Tunable("pca_krylov_expected_products", 4.0, "products per component",
+            "The products with the covariance the block-Krylov solver is expected to need "
+            "per component, in PCA's 'auto' choice of solver.",
+            "eigkit.decomposition", strict=True),
+    Tunable("pca_krylov_expected_blocks", 3.0, "blocks",
+            "The blocks the block-Krylov solver is expected to need beyond its products per "
+            "component, in PCA's 'auto' choice of solver.",
+            "eigkit.decomposition"),
+    Tunable("row_pass_block_elements", 1 << 20, "matrix elements",
+            "The rows of X read, centred and multiplied at a time by PCA's passes over X "
+            "(the block-Krylov solver, memmaps).",
+            "eigkit._ml.row_passes", minimum=1),
+    Tunable("pca_progress_min_bytes", 1 << 31, "bytes",
+            "PCA's passes over X show a progress bar (when tqdm is installed) for X of at "
+            "least this size.",
+            "eigkit._ml.row_passes", minimum=1),
     Tunable("dask_gram_max_features", 1000, "features",
             "Dask PCA ('auto') and randomized TruncatedSVD take the one-pass scatter-matrix "
             "route up to this many features, randomized passes beyond.",

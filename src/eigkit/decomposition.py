@@ -31,6 +31,7 @@ The covariance and Gram routes square the singular values: an explained
 variance far below eps * the largest one is not resolved (as with
 scikit-learn's ``'covariance_eigh'``).
 """
+import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -42,6 +43,7 @@ from ._optional import require_sklearn
 require_sklearn()
 
 from scipy.linalg import inv  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.base import (BaseEstimator, ClassNamePrefixFeaturesOutMixin,  # noqa: E402
                           TransformerMixin, _fit_context)
 from sklearn.utils import check_random_state  # noqa: E402
@@ -53,9 +55,11 @@ from ._linalg import krylov_subset  # noqa: E402
 from ._linalg.block_operator import block_operator  # noqa: E402
 from ._ml.centered import (CenteredData, centered_gram, centered_total_variance,  # noqa: E402
                         column_means, covariance_product)
+from ._ml.block_krylov import largest_eigenpairs  # noqa: E402
 from ._ml.pca_dimension import infer_dimension  # noqa: E402
 from ._ml.randomized import (auto_power_iterations, orthonormal_rows,  # noqa: E402
                              randomized_svd)
+from ._ml.row_passes import RowPasses  # noqa: E402
 from ._ml.signs import flip_signs  # noqa: E402
 from ._threads import kernel_threads  # noqa: E402
 from ._ml.variance import (components_for_fraction, explained_variance_ratio,  # noqa: E402
@@ -190,13 +194,46 @@ def _solve_randomized(X, k, est, random_state):
     return _Spectrum(mean, s, components, centered_total_variance(X, mean), False)
 
 
+def _solve_block_krylov(X, k, est, random_state):
+    """Block Krylov on Xc^T Xc with a convergence test; dense X is read in
+    row blocks in its own dtype (no float64 or centred copy; memmaps stay
+    on disk), the d x m basis is float64."""
+    if issparse(X):
+        mean = column_means(X)
+        data = CenteredData(X, mean)
+        passes, total = None, centered_total_variance(X, mean)
+
+        def product(V):
+            return np.asarray(data.rmatmat(data.matmat(V.astype(X.dtype))), dtype=np.float64)
+    else:
+        passes = RowPasses(X)
+        mean, total = passes.statistics()
+        product = passes.covariance_product
+    p = X.shape[1]
+    tol = est.tol or _tuning.value("pca_krylov_tol")
+    block = max(1, min(_tuning.value("pca_krylov_block"), k, p))
+    try:
+        found = largest_eigenpairs(product, p, k, block, tol,
+                                   _tuning.value("pca_krylov_max_passes"), random_state)
+    finally:
+        if passes is not None:
+            passes.close()
+    if not found.converged:
+        warnings.warn(f"block Krylov PCA did not reach tol={tol:g} within {found.n_passes} "
+                      "passes over X; raise the tunable pca_krylov_max_passes or use "
+                      "svd_solver='covariance_eigh'", ConvergenceWarning, stacklevel=4)
+    est.n_passes_ = found.n_passes + (0 if passes is None else 1)
+    components = np.ascontiguousarray(found.eigenvectors.T, dtype=X.dtype)
+    return _Spectrum(mean, np.sqrt(found.eigenvalues), components, total, False)
+
+
 # Keyed by what runs, which ``_fit_svd_solver`` records: scikit-learn's
 # name where the computation is scikit-learn's ('covariance_eigh': Xc^T Xc),
 # 'gram_eigh' for the samples' Gram matrix Xc Xc^T.  Neither is LAPACK's
 # SVD, which scikit-learn's 'full' means: 'full' resolves to one of them.
 _SOLVERS = {"covariance_eigh": _solve_covariance, "gram_eigh": _solve_sample_gram,
             "arpack": _solve_lanczos, "lanczos": _solve_lanczos,
-            "randomized": _solve_randomized}
+            "randomized": _solve_randomized, "block_krylov": _solve_block_krylov}
 _EXACT = ("covariance_eigh", "gram_eigh")
 
 
@@ -232,9 +269,23 @@ def auto_solver(shape, n_components, sparse):
         "randomized": (_tuning.value("pca_randomized_product_cost") * (2 * power + 2)
                        * 2 * n * p * width),
     }
+    if p <= n:
+        costs["block_krylov"] = _block_krylov_cost(n, p, n_components)
     if n_components >= small:      # Lanczos needs k < min(n, p)
         del costs["lanczos"]
     return min(costs, key=costs.get)
+
+
+def _block_krylov_cost(n, p, k):
+    """The block-Krylov solver's expected cost, in the units of
+    :func:`auto_solver`: passes of a fixed cost per entry of X plus a cost
+    per entry and vector (its thin products run below the SYRK's speed)."""
+    block = min(_tuning.value("pca_krylov_block"), k)
+    products = (_tuning.value("pca_krylov_expected_products") * k
+                + _tuning.value("pca_krylov_expected_blocks") * block)
+    passes = 1 + products / block
+    per_pass = _tuning.value("pca_krylov_pass_cost") + _tuning.value("pca_krylov_vector_cost") * block
+    return passes * per_pass * n * p
 
 
 # ---------------------------------------------------------------------------
@@ -356,7 +407,7 @@ class PCA(_ProjectionMixin, BaseEstimator):
         "copy": ["boolean"],
         "whiten": ["boolean"],
         "svd_solver": [StrOptions({"auto", "full", "covariance_eigh", "arpack", "lanczos",
-                                   "randomized"})],
+                                   "randomized", "block_krylov"})],
         "tol": [Interval(Real, 0, None, closed="left")],
         "iterated_power": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left")],
         "n_oversamples": [Interval(Integral, 1, None, closed="left")],

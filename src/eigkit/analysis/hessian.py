@@ -72,7 +72,7 @@ def _checked(result, shape, dtype):
     return out
 
 
-def hessian_eigsh(hvp, n, k=6, which="LA", *, batched=False, dtype=np.float64, v0=None,
+def hessian_eigsh(hvp, n=None, k=6, which="LA", *, batched=False, dtype=np.float64, v0=None,
                   ncv=None, maxiter=None, tol=0, return_eigenvectors=True, rng=None,
                   callback=None, return_info=False):
     """Extreme eigenpairs of a Hessian given only Hessian-vector products.
@@ -83,10 +83,12 @@ def hessian_eigsh(hvp, n, k=6, which="LA", *, batched=False, dtype=np.float64, v
 
     Parameters
     ----------
-    hvp : callable
-        ``hvp(v) = H @ v`` (see :func:`hessian_operator` and ``batched``).
+    hvp : callable or LinearOperator
+        ``hvp(v) = H @ v`` (see :func:`hessian_operator` and ``batched``),
+        or an operator made by :func:`hessian_operator` or
+        :func:`eigkit.analysis.torch.hessian_operator`.
     n : int
-        Number of parameters.
+        Number of parameters (not needed with an operator).
     k : int, optional
         Number of eigenpairs (default 6).
     which : {'LA', 'SA', 'LM', 'SM', 'BE'}, optional
@@ -118,7 +120,8 @@ def hessian_eigsh(hvp, n, k=6, which="LA", *, batched=False, dtype=np.float64, v
     >>> np.round(w, 8)
     array([ 98.,  99., 100.])
     """
-    op = hessian_operator(hvp, n, batched=batched, dtype=dtype)
+    op = hvp if isinstance(hvp, LinearOperator) else hessian_operator(hvp, n, batched=batched,
+                                                                       dtype=dtype)
     return eigsh(op, k=k, which=which, v0=v0, ncv=ncv, maxiter=maxiter, tol=tol,
                  return_eigenvectors=return_eigenvectors, rng=rng, callback=callback,
                  return_info=return_info)

@@ -1,15 +1,20 @@
 """Empirical spectral density (ESD) of a weight matrix and the metrics
 practitioners read from it (norms, ranks, entropy, heavy-tail exponent,
 Marchenko-Pastur bulk and spikes)."""
+import contextlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
 from ..dense import eigvalsh
+from .._threads import usable_cpus
 from ..sparse import eigsh
 from ._inputs import as_float_matrix, as_generator, as_numpy, positive_int
 from .power_law import fit_power_law
+from .safetensors_file import checkpoint_files, read_safetensors
 from .table import Table
 
 __all__ = ["WeightSpectrum", "weight_spectrum", "weight_spectra"]
@@ -155,27 +160,35 @@ def weight_spectrum(W, *, k=None, xmin=None, min_tail=10, noise_variance=None, r
         noise_variance=sigma2, mp_edge=edge, n_spikes=spikes)
 
 
-def weight_spectra(named_weights, *, min_dim=2, **kwargs):
+def weight_spectra(named_weights, *, min_dim=2, workers=None, **kwargs):
     """:func:`weight_spectrum` of every 2-D weight of a model, as a table.
+
+    The layers are analysed in parallel threads: the Gram products and
+    eigkit's eigensolvers release the GIL, and the BLAS is held to one
+    thread per layer while they run (with threadpoolctl, when installed).
 
     Parameters
     ----------
-    named_weights : iterable of (str, array_like) or mapping
-        For example ``model.named_parameters()`` of a PyTorch module, a dict
-        read from a safetensors file, or a list of pairs.  Entries that are
-        not 2-D (biases, norms, convolution kernels) or whose smaller side
-        is below ``min_dim`` are skipped.
+    named_weights : str, path, mapping or iterable of (str, array_like)
+        A safetensors checkpoint (a file, or a folder whose .safetensors
+        files are read in name order; tensors are mapped from the file, not
+        loaded), ``model.named_parameters()`` of a PyTorch module, a dict of
+        arrays, or a list of pairs.  Entries that are not 2-D (biases,
+        norms, convolution kernels) or whose smaller side is below
+        ``min_dim`` are skipped.
     min_dim : int, optional
         Smallest min(m, n) analysed (default 2).
+    workers : int, optional
+        Layers analysed at once (default: the CPUs this process may use).
     **kwargs :
         Passed to :func:`weight_spectrum`.
 
     Returns
     -------
     Table
-        One row per analysed weight: ``name`` and the fields of
-        :meth:`WeightSpectrum.summary`.  ``Table.to_pandas()`` gives a
-        DataFrame when pandas is installed.
+        One row per analysed weight, in the checkpoint's order: ``name`` and
+        the fields of :meth:`WeightSpectrum.summary`.  ``Table.to_pandas()``
+        gives a DataFrame when pandas is installed.
 
     Examples
     --------
@@ -188,14 +201,40 @@ def weight_spectra(named_weights, *, min_dim=2, **kwargs):
     (1, 'fc1.weight', (64, 32))
     """
     min_dim = positive_int(min_dim, "min_dim")
+    workers = usable_cpus() if workers is None else positive_int(workers, "workers")
+    layers = [(name, arr) for name, arr in _named_arrays(named_weights)
+              if arr.ndim == 2 and min(arr.shape) >= min_dim]
+
+    def analyse(layer):
+        name, arr = layer
+        return {"name": name, **weight_spectrum(arr, **kwargs).summary()}
+
+    with _single_threaded_blas(workers > 1), ThreadPoolExecutor(max_workers=workers) as pool:
+        return Table(list(pool.map(analyse, layers)))
+
+
+def _named_arrays(named_weights):
+    """(name, ndarray) pairs of a checkpoint path, a mapping or pairs."""
+    if isinstance(named_weights, (str, os.PathLike)):
+        for path in checkpoint_files(named_weights):
+            yield from read_safetensors(path).items()
+        return
     items = named_weights.items() if hasattr(named_weights, "items") else named_weights
-    rows = []
     for name, value in items:
-        arr = as_numpy(value)
-        if arr.ndim != 2 or min(arr.shape) < min_dim:
-            continue
-        rows.append({"name": str(name), **weight_spectrum(arr, **kwargs).summary()})
-    return Table(rows)
+        yield str(name), as_numpy(value)
+
+
+def _single_threaded_blas(parallel_layers):
+    """One BLAS thread per layer while layers run in parallel (threads of
+    threads oversubscribe the cores); nothing to do without threadpoolctl."""
+    if parallel_layers:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            pass
+        else:
+            return threadpool_limits(limits=1, user_api="blas")
+    return contextlib.nullcontext()
 
 
 def _gram_eigenvalues(W, k, rng):
