@@ -17,7 +17,7 @@ def test_show_config_prints_json(capsys):
 def test_show_config_dicts_names_scipys_blas():
     cfg = eigkit.show_config(mode="dicts")
     assert set(cfg["build"]) == {"build_type", "c_compiler", "c_flags", "cython", "sanitizers",
-                                 "rotation_kernels"}
+                                 "rotation_kernels", "kernel_threads"}
     pytest.importorskip("threadpoolctl")
     loaded = cfg["blas"]["loaded"]
     assert loaded and all(lib["internal_api"] and lib["num_threads"] >= 1 for lib in loaded)

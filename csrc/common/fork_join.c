@@ -1,24 +1,23 @@
 /*
- * fork_join.c -- nt shares of a job on nt POSIX threads, the caller's among
- * them (see fork_join.h).
+ * fork_join.c -- nt shares of a job on nt threads, the caller's among them
+ * (see fork_join.h); the threads come from common/thread.h.
  */
-#include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include "common/fork_join.h"
+#include "common/thread.h"
 
 void ek_fork_join(int nt, void *(*job)(void *), void *shares, size_t stride)
 {
     char *base = shares;
-    pthread_t tid[EK_FORK_JOIN_MAX];
+    ek_thread tid[EK_FORK_JOIN_MAX];
     int started[EK_FORK_JOIN_MAX] = {0};
     for (int t = 1; t < nt && t < EK_FORK_JOIN_MAX; t++)
-        started[t] = pthread_create(&tid[t], NULL, job, base + (size_t)t * stride) == 0;
+        started[t] = ek_thread_start(&tid[t], job, base + (size_t)t * stride);
     if (nt >= 1)
         job(base);
     for (int t = 1; t < nt; t++) {
         if (t < EK_FORK_JOIN_MAX && started[t])
-            pthread_join(tid[t], NULL);
+            ek_thread_join(&tid[t]);
         else
             job(base + (size_t)t * stride);
     }
@@ -37,9 +36,9 @@ static void *gated_run(void *p)
 {
     const gated_share *g = p;
     int open;
-    /* Bounded: the caller sets the gate right after its last pthread_create. */
+    /* Bounded: the caller sets the gate right after its last thread start. */
     while ((open = atomic_load_explicit(g->gate, memory_order_acquire)) == 0)
-        sched_yield();
+        ek_thread_yield();
     if (open > 0)
         g->job(g->arg);
     return NULL;
@@ -55,14 +54,14 @@ int ek_fork_join_concurrent(int nt, void *(*job)(void *), void *shares, size_t s
             job(base);
         return 1;
     }
-    pthread_t tid[EK_FORK_JOIN_MAX];
+    ek_thread tid[EK_FORK_JOIN_MAX];
     gated_share gs[EK_FORK_JOIN_MAX];
     _Atomic int gate;
     atomic_init(&gate, 0);
     int started = 1;
     for (; started < nt; started++) {
         gs[started] = (gated_share){job, base + (size_t)started * stride, &gate};
-        if (pthread_create(&tid[started], NULL, gated_run, &gs[started]) != 0)
+        if (!ek_thread_start(&tid[started], gated_run, &gs[started]))
             break;
     }
     int all = started == nt;
@@ -70,6 +69,6 @@ int ek_fork_join_concurrent(int nt, void *(*job)(void *), void *shares, size_t s
     if (all)
         job(base);
     for (int t = 1; t < started; t++)
-        pthread_join(tid[t], NULL);
+        ek_thread_join(&tid[t]);
     return all;
 }

@@ -2,7 +2,7 @@
  * fork_join.h -- the one way eigkit's kernels share work among their own
  * threads: nt disjoint shares of a job, share 0 on the calling thread and
  * the others on threads started for the call, all joined before return
- * (POSIX threads; no pool).  No global state, so the kernels stay
+ * (common/thread.h: POSIX or Win32 threads, or none; no pool).  No global state, so the kernels stay
  * reentrant.
  */
 #ifndef EK_FORK_JOIN_H

@@ -80,6 +80,7 @@
  */
 #include <stdint.h>
 #include <string.h>
+#include "common/target_clones.h"
 #include "common/types.h"
 #include "common/fork_join.h"
 #include "common/dot.h"
@@ -100,14 +101,6 @@
  * for the baseline, chosen at run time; the functions they call are
  * inlined into each clone.  Every thread runs the same clone, so results
  * do not depend on the thread count. */
-#if defined(__x86_64__) && !defined(__clang__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define BATCHED_CLONES __attribute__((target_clones("avx2,fma", "default")))
-#endif
-#endif
-#ifndef BATCHED_CLONES
-#define BATCHED_CLONES
-#endif
 
 /* Matrices Jacobi takes in lockstep: GROUPS groups of LANES, one
  * 32-byte register of reals per group. */
@@ -214,7 +207,7 @@ static void load_scaled(int n, const scalar *a, ek_stack_layout in, int lower, r
 /* The lane functions below take and return vectors, but all of them are
  * inlined: no vector crosses a call, and the baseline clone's ABI for
  * 32-byte vectors (GCC's -Wpsabi note) never comes into play. */
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
@@ -482,7 +475,7 @@ EK_ALWAYS_INLINE void jacobi(int n, lane *wr, lane *wi, lane *vr, lane *vi, int 
 /* jacobi with n a compile-time constant for the orders where unrolling
  * pays (8: a stack of the size the tunable's measurements use, 7 % faster
  * unrolled), and without the eigenvector branch when vr is NULL. */
-static BATCHED_CLONES void jacobi_any(int n, lane *wr, lane *wi, lane *vr, lane *vi, int *failed)
+static EK_CLONES_AVX2 void jacobi_any(int n, lane *wr, lane *wi, lane *vr, lane *vi, int *failed)
 {
     if (vr) {
         switch (n) {
@@ -562,7 +555,7 @@ EK_ALWAYS_INLINE void reflect_trailing(int len, scalar *b, int ld, const scalar 
 
 /* W = Q T Q^H, T real tridiagonal (d, e), Q = H(0) ... H(n-2) with H(c)
  * in W(c+1:n, c) and tau[c]; y holds n scalars. */
-static BATCHED_CLONES void tridiagonalize_small(int n, scalar *w_, real *d, real *e, scalar *tau,
+static EK_CLONES_AVX2 void tridiagonalize_small(int n, scalar *w_, real *d, real *e, scalar *tau,
                                                 scalar *y)
 {
     for (int c = 0; c < n - 1; c++) {
@@ -579,7 +572,7 @@ static BATCHED_CLONES void tridiagonalize_small(int n, scalar *w_, real *d, real
 
 /* Z := Q Z for the n x n Z, reflectors as tridiagonalize_small left them,
  * the last applied first. */
-static BATCHED_CLONES void apply_reflectors_small(int n, const scalar *w_, const scalar *tau,
+static EK_CLONES_AVX2 void apply_reflectors_small(int n, const scalar *w_, const scalar *tau,
                                                   scalar *z)
 {
     for (int c = n - 2; c >= 0; c--) {

@@ -32,26 +32,19 @@
  * has finished its step j + 1; the threads follow each other two blocks
  * apart down the band, all running at once (ek_fork_join_concurrent).
  */
-#include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
+#include "common/target_clones.h"
 #include "common/types.h"
 #include "common/dot.h"
 #include "common/fork_join.h"
+#include "common/thread.h"
 #include "common/tuning.h"
 #include "dense/bulge_chasing.h"
 
 static int imin(int x, int y) { return x < y ? x : y; }
 static int imax(int x, int y) { return x > y ? x : y; }
 
-#if defined(__x86_64__) && !defined(__clang__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define CHASE_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
-#endif
-#endif
-#ifndef CHASE_CLONES
-#define CHASE_CLONES
-#endif
 /* The step kernels are inlined into each clone of sweep(), so that they
  * too are compiled for its instruction set. */
 #if defined(__GNUC__)
@@ -343,14 +336,14 @@ static void wait_for(progress *before, int i, int j)
     long long need = progress_value(i - 1, (long long)j + 2);
     for (unsigned spins = 0; atomic_load_explicit(before, memory_order_acquire) < need; spins++)
         if (spins % 256 == 255)
-            sched_yield();
+            ek_thread_yield();
 }
 
 /* Sweep i: the chain of steps from column i down to the end of the band.
  * a is the band read as a matrix with leading dimension ld = ldab - 1.
  * With a pipeline, step j waits for sweep i - 1 (before) and publishes
  * its own progress (mine). */
-CHASE_CLONES
+EK_CLONES_AVX512
 static void sweep(int n, int b, int i, scalar *a, int ld, scalar *work, progress *before,
                   progress *mine)
 {

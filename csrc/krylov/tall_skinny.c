@@ -9,6 +9,7 @@
  * on scheduling (only on the thread count).
  */
 #include <string.h>
+#include "common/target_clones.h"
 #include "common/types.h"
 #include "common/fork_join.h"
 #include "common/tuning.h"
@@ -62,20 +63,12 @@ static void inner_rows(const share *s)
 /* The combination loop below is compiled for AVX-512, AVX2 and the
  * baseline, the best one chosen at load time (GCC function multiversioning),
  * as in rotations.c: the build stays portable. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define EK_TALL_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
-#endif
-#endif
-#ifndef EK_TALL_CLONES
-#define EK_TALL_CLONES
-#endif
 
 /* Y (m x b) := beta Y + alpha X C for a slab small enough that Y stays in
  * the first-level cache, taking X four columns at a time.  A GEMM kernel
  * walks the q columns of X together (q streams through memory, since X is
  * column-major with ld n); here each pass reads four columns contiguously. */
-EK_TALL_CLONES static void combine_slab(int m, int q, int b, scalar alpha, const scalar *X, int ldx,
+EK_CLONES_AVX512 static void combine_slab(int m, int q, int b, scalar alpha, const scalar *X, int ldx,
                          const int *cols, const scalar *C, int ldc, scalar beta, scalar *Y,
                          int ldy)
 {

@@ -3,6 +3,7 @@
  * forming Xc or X^T X (see covariance_operator.h). */
 #include <stdatomic.h>
 #include <string.h>
+#include "common/target_clones.h"
 #include "common/types.h"
 #include "common/fork_join.h"
 #include "common/tuning.h"
@@ -10,15 +11,6 @@
 
 static int imin(int x, int y) { return x < y ? x : y; }
 
-#if defined(__x86_64__) && !defined(__clang__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-/* x86-64-v4: AVX-512 with VL, for its 32 vector registers of 32 bytes */
-#define COV_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2,fma", "default")))
-#endif
-#endif
-#ifndef COV_CLONES
-#define COV_CLONES
-#endif
 /* The loops below are inlined into each clone of the chunk workers, so
  * that they too are compiled for its instruction set. */
 #if defined(__GNUC__)
@@ -189,7 +181,7 @@ static void zero_columns(int rows, int cols, scalar *a, ptrdiff_t lda)
 }
 
 /* Accumulator of chunk c = Xc_c^T (Xc_c W), slab by slab. */
-static COV_CLONES void features_chunk(const problem *pb, int c)
+static EK_CLONES_V4 void features_chunk(const problem *pb, int c)
 {
     int r0 = imin(c * pb->chunk_rows, pb->n), r1 = imin(r0 + pb->chunk_rows, pb->n);
     int p = pb->p, b = pb->b;
@@ -210,7 +202,7 @@ static COV_CLONES void features_chunk(const problem *pb, int c)
 }
 
 /* Accumulator of chunk c = Xc_c^T W_c, column block by column block. */
-static COV_CLONES void samples_transposed_chunk(const problem *pb, int c)
+static EK_CLONES_V4 void samples_transposed_chunk(const problem *pb, int c)
 {
     int r0 = imin(c * pb->chunk_rows, pb->n), r1 = imin(r0 + pb->chunk_rows, pb->n);
     int p = pb->p, b = pb->b;
@@ -234,7 +226,7 @@ static COV_CLONES void samples_transposed_chunk(const problem *pb, int c)
 }
 
 /* The rows of chunk c of Y = Xc Z. */
-static COV_CLONES void samples_rows(const problem *pb, int c)
+static EK_CLONES_V4 void samples_rows(const problem *pb, int c)
 {
     int r0 = imin(c * pb->chunk_rows, pb->n), r1 = imin(r0 + pb->chunk_rows, pb->n);
     slab_dots(r1 - r0, pb->p, pb->b, pb->x + r0 * pb->ldx, pb->ldx, pb->m, pb->z, pb->p,

@@ -5,19 +5,12 @@
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include "common/target_clones.h"
 #include "common/types.h"
 #include "common/fork_join.h"
 #include "common/tuning.h"
 #include "ml/nearest_neighbors.h"
 
-#if defined(__x86_64__) && !defined(__clang__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define KNN_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2,fma", "default")))
-#endif
-#endif
-#ifndef KNN_CLONES
-#define KNN_CLONES
-#endif
 #if defined(__GNUC__)
 #define KNN_INLINE static inline __attribute__((always_inline))
 /* 32-byte vectors (one AVX register, two SSE ones): the same text serves
@@ -424,7 +417,7 @@ static int queries_reached(const problem *pb, int q0, int nq, int R, const scrat
 
 /* Query leaf L against the reference leaves, nearest centres first, those
  * whose balls lie beyond every query's threshold skipped. */
-static KNN_CLONES void query_leaf(problem *pb, int L, const scratch *s)
+static EK_CLONES_V4 void query_leaf(problem *pb, int L, const scratch *s)
 {
     const plan *pl = &pb->pl;
     int d = pb->d, m = pb->m, q0 = L * pl->leaf, nq = imin(pl->leaf, pb->n - q0);

@@ -51,6 +51,7 @@
  * back to bisection and stops when its bracket cannot shrink).
  */
 #include <string.h>
+#include "common/target_clones.h"
 #include "common/types.h"
 #include "common/fork_join.h"
 #include "common/tuning.h"
@@ -63,14 +64,6 @@
 /* The O(k^2) sweeps of a merge (secular function, Loewner products,
  * vector columns) are compiled for AVX-512, AVX2 and the baseline and
  * chosen at run time, as rotations.c does. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define DC_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
-#endif
-#endif
-#ifndef DC_CLONES
-#define DC_CLONES
-#endif
 
 /* Reductions are not vectorized by the compiler without reassociation:
  * the sums of the secular function are kept in a vector of VL partial
@@ -234,7 +227,7 @@ typedef struct { real f, dpsi, dphi, abssum; } secular_value;
 /* sum_{i0 <= i < i1} w_i^2/delta_i and w_i^2/delta_i^2, delta stored. */
 typedef struct { real s, ds; } two_sums;
 
-DC_CLONES static two_sums secular_part(const real *dl, const real *w, real base, real tau,
+EK_CLONES_AVX512 static two_sums secular_part(const real *dl, const real *w, real base, real tau,
                                        real *delta, int i0, int i1)
 {
     two_sums r = {0, 0};
@@ -437,7 +430,7 @@ static void secular_roots(const secular *p, int j0, int j1)
  * 1/rho drops out when the vectors are normalized.  Rows i0..i1-1; the
  * products are interleaved so they stay between the interlacing bounds
  * (xLAED3).  The sign of zhat_i is that of w_i. */
-DC_CLONES static void loewner_rows(const secular *p, int i0, int i1)
+EK_CLONES_AVX512 static void loewner_rows(const secular *p, int i0, int i1)
 {
     const int k = p->k;
     const real *dl = p->dl;
@@ -463,7 +456,7 @@ DC_CLONES static void loewner_rows(const secular *p, int i0, int i1)
 /* Columns j0..j1-1 of U: u_j = zhat ./ (d - lambda_j), normalized, its rows
  * written in the grouped order of the packed columns (xLAED3). */
 /* sum of squares of x (n), in VL partial sums */
-DC_CLONES static real sum_squares(int n, const real *x)
+EK_CLONES_AVX512 static real sum_squares(int n, const real *x)
 {
     real r = 0;
     int i = 0;
@@ -481,7 +474,7 @@ DC_CLONES static real sum_squares(int n, const real *x)
     return r;
 }
 
-DC_CLONES static void vector_columns(const secular *p, int j0, int j1, real *tmp)
+EK_CLONES_AVX512 static void vector_columns(const secular *p, int j0, int j1, real *tmp)
 {
     const int k = p->k;
     const real *zh = p->zhat;

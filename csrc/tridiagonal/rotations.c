@@ -24,6 +24,7 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include "common/target_clones.h"
 #include "common/types.h"
 #include "common/fork_join.h"
 #include "common/tuning.h"
@@ -171,23 +172,15 @@ typedef real vreal __attribute__((vector_size(64)));
 /* unaligned loads and stores (macros: no vector-valued calls) */
 #define load_v(p) __extension__({ vreal v_; memcpy(&v_, (p), sizeof v_); v_; })
 #define store_v(p, v) __extension__({ vreal w_ = (v); memcpy((p), &w_, sizeof w_); })
-#if defined(__x86_64__) && !defined(__clang__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-/* Portable build, fast paths chosen at run time: one vector per column
- * piece in clones for AVX-512, AVX2 and baseline; with AVX-512 (32
- * registers) also strips of NVBIG vectors, whose window of
- * (KB+1) NVBIG registers amortizes the per-rotation scalar work. */
-#define EK_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
-#define EK_BIG 1
+/* Fast paths chosen at run time where clones are built
+ * (common/target_clones.h): one vector per column piece in clones for
+ * AVX-512, AVX2 and baseline; with AVX-512 (32 registers) also strips of
+ * NVBIG vectors, whose window of (KB+1) NVBIG registers amortizes the
+ * per-rotation scalar work.  Elsewhere one baseline copy (SSE2, NEON). */
+#define EK_BIG EK_HAVE_CLONES
 #define NVBIG 4
-#endif
-#endif
-#ifndef EK_CLONES
-#define EK_CLONES
-#define EK_BIG 0
-#endif
-DEFINE_WAVE_PASS(vec_std, vreal, 1, VL, load_v, store_v, ROT_STD, EK_CLONES)
-DEFINE_WAVE_PASS(vec_scaled, vreal, 1, VL, load_v, store_v, ROT_SCALED, EK_CLONES)
+DEFINE_WAVE_PASS(vec_std, vreal, 1, VL, load_v, store_v, ROT_STD, EK_CLONES_AVX512)
+DEFINE_WAVE_PASS(vec_scaled, vreal, 1, VL, load_v, store_v, ROT_SCALED, EK_CLONES_AVX512)
 #if EK_BIG
 #define EK_AVX512 __attribute__((target("avx512f")))
 DEFINE_WAVE_PASS(big_std, vreal, NVBIG, VL, load_v, store_v, ROT_STD, EK_AVX512)

@@ -35,6 +35,7 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include "common/target_clones.h"
 #include "common/types.h"
 #include "common/tuning.h"
 #include "tridiagonal/rotations.h"
@@ -502,16 +503,8 @@ static void batch_init_direct(batch *b, int n, real *z, int ldz)
     b->z = z; b->ldz = ldz; b->nthreads = 1;
 }
 
-#if defined(__x86_64__) && !defined(__clang__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define ROTATE_CLONES __attribute__((target_clones("avx2,fma", "default")))
-#endif
-#endif
-#ifndef ROTATE_CLONES
-#define ROTATE_CLONES
-#endif
 
-static ROTATE_CLONES void rotate_now(const batch *b, int i, real c, real s)
+static EK_CLONES_AVX2 void rotate_now(const batch *b, int i, real c, real s)
 {
     real *x = b->z + (ptrdiff_t)i * b->ldz, *y = x + b->ldz;
     for (int r = 0; r < b->n; r++) {

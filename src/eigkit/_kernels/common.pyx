@@ -115,13 +115,25 @@ cdef extern from *:
     #ifndef EK_SANITIZE
     #define EK_SANITIZE 0
     #endif
+    #include "common/target_clones.h"
+    #include "common/thread.h"
     static const char *ek_simd_paths(void) {
-    #if defined(__x86_64__) && !defined(__clang__) && defined(__GNUC__)
-        if (__builtin_cpu_supports("avx512f")) return "avx512f (of avx512f, avx2+fma, baseline)";
-        if (__builtin_cpu_supports("avx2")) return "avx2+fma (of avx512f, avx2+fma, baseline)";
-        return "baseline (of avx512f, avx2+fma, baseline)";
+    #if EK_HAVE_CLONES
+        if (__builtin_cpu_supports("avx512f")) return "avx512f (of avx512f, avx2, fma, baseline)";
+        if (__builtin_cpu_supports("avx2")) return "avx2 (of avx512f, avx2, fma, baseline)";
+        if (__builtin_cpu_supports("fma")) return "fma (of avx512f, avx2, fma, baseline)";
+        return "baseline (of avx512f, avx2, fma, baseline)";
     #else
-        return "portable C (no run-time dispatch)";
+        return "baseline (one copy, no run-time dispatch)";
+    #endif
+    }
+    static const char *ek_thread_api(void) {
+    #if defined(EK_THREADS_WIN32)
+        return "win32";
+    #elif defined(EK_THREADS_POSIX)
+        return "posix";
+    #else
+        return "none (every kernel runs on the calling thread)";
     #endif
     }
     """
@@ -131,13 +143,15 @@ cdef extern from *:
     const char *EK_CYTHON_VERSION
     int EK_SANITIZE
     const char *ek_simd_paths()
+    const char *ek_thread_api()
 
 def build_info():
-    """How this extension was compiled, and which vector path the rotation
-    kernels take on this CPU."""
+    """How this extension was compiled, which vector path the kernels take
+    on this CPU, and which threads they start."""
     return {"build_type": EK_BUILD_TYPE.decode(), "c_compiler": EK_C_COMPILER.decode(),
             "c_flags": EK_C_FLAGS.decode(), "cython": EK_CYTHON_VERSION.decode(),
-            "sanitizers": bool(EK_SANITIZE), "rotation_kernels": ek_simd_paths().decode()}
+            "sanitizers": bool(EK_SANITIZE), "rotation_kernels": ek_simd_paths().decode(),
+            "kernel_threads": ek_thread_api().decode()}
 
 
 cdef extern from "common/tuning.h":
