@@ -101,4 +101,4 @@ def test_auto_takes_block_krylov_when_few_components_of_wide_embeddings():
     assert auto_solver((200000, 4096), 100, False) == "block_krylov"
     assert auto_solver((200000, 2048), 30, False) == "block_krylov"
     # the Gram route's SYRK wins when k is a large part of d
-    assert auto_solver((200000, 768), 100, False) == "full"
+    assert auto_solver((200000, 768), 100, False) == "covariance_eigh"
