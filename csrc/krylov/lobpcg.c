@@ -17,6 +17,7 @@
  */
 #include <string.h>
 #include "common/types.h"
+#include "common/random.h"
 #include "common/selection.h"
 #include "dense/symmetric_eigen.h"
 #include "krylov/tall_skinny.h"
@@ -108,28 +109,15 @@ size_t EK(lobpcg_workspace)(const ek_lobpcg_params *par)
 
 /* ------------------------------------------------------------ helpers */
 
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static real uniform(uint64_t *s)
-{
-    return (real)((double)(splitmix64(s) >> 11) * (1.0 / 9007199254740992.0) * 2.0 - 1.0);
-}
-
 static void fill_random(ek_lobpcg_state *st, scalar *x, int ncols)
 {
     for (size_t i = 0; i < (size_t)NN(st) * (size_t)ncols; i++) {
 #if EK_IS_COMPLEX
-        real re = uniform(&st->rng);
-        real im = uniform(&st->rng);
+        real re = (real)ek_uniform_signed(&st->rng);
+        real im = (real)ek_uniform_signed(&st->rng);
         x[i] = re + im * I;
 #else
-        x[i] = uniform(&st->rng);
+        x[i] = (real)ek_uniform_signed(&st->rng);
 #endif
     }
 }
