@@ -80,6 +80,9 @@ typedef struct ek_lanczos_params {
     int ncv_soft;    /* ncv_start <= ncv_soft <= ncv (0: ncv): growth beyond it
                       * needs a stall that lasts in proportion to the width */
     double tol;      /* ||OP x - theta x||_B <= tol * ||OP||est; 0: eps */
+    int value_relative; /* instead: <= tol * max(|theta|, eps^(2/3) ||OP||est),
+                         * ARPACK's test, for the small wanted values of the
+                         * spectral transformations */
     uint64_t seed;
 } ek_lanczos_params;
 

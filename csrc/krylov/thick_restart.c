@@ -21,6 +21,7 @@
  * cycle with a block widened by fresh random columns looks for copies the
  * Krylov space missed.
  */
+#include <math.h>
 #include <string.h>
 #include "common/types.h"
 #include "krylov/lanczos.h"
@@ -33,6 +34,24 @@ static real tol_eff(const ek_lanczos_state *st)
 {
     real t = (real)st->par.tol;
     return t > EK_EPS ? t : EK_EPS;
+}
+
+/* The residual below which the pair of Ritz value theta has converged:
+ * tol ||OP||est, or, value-relative, tol max(|theta|, eps^(2/3) ||OP||est)
+ * (ARPACK's dsconv, made scale-invariant).  The relative test matters when
+ * the wanted values are small against ||OP|| (which = 'SA' or 'SM' under a
+ * shift-invert or generalized transformation): there the problem's own
+ * residual, A x - lambda M x, is the OP residual divided by theta. */
+static real lock_threshold(const ek_lanczos_state *st, real theta)
+{
+    real scale = (real)st->anorm;
+    if (st->par.value_relative) {
+        real cube_root = (real)cbrt((double)EK_EPS);
+        real floor = cube_root * cube_root * scale;
+        real size = EK_FABS(theta);
+        scale = size > floor ? size : floor;
+    }
+    return tol_eff(st) * scale;
 }
 
 static real cluster_tol(const ek_lanczos_state *st)
@@ -278,12 +297,11 @@ int EK(lz_plan_restart)(ek_lanczos_state *st)
     real *lv = (real *)st->lock_val, *lr = (real *)st->lock_res;
     int *order = st->order, *side = st->side, *sel = st->sel;
     int nw = rank_ritz(st, th, m);
-    real thr = tol_eff(st) * (real)st->anorm;
     int nnew = 0, drop = -1, done = 0;
 
     if (!st->verify) {
         for (int t = 0; t < nw; t++)
-            if (st->exhausted || res[order[t]] <= thr)
+            if (st->exhausted || res[order[t]] <= lock_threshold(st, th[order[t]]))
                 sel[nnew++] = order[t];
     } else {
         int i = order[0], worst = 0;
@@ -291,7 +309,7 @@ int EK(lz_plan_restart)(ek_lanczos_state *st)
             if (better(which, lv[worst], lv[q]))
                 worst = q;
         real gap = worse_by(which, th[i], lv[worst]);
-        if (st->exhausted || res[i] <= thr ||
+        if (st->exhausted || res[i] <= lock_threshold(st, th[i]) ||
             (gap > cluster_tol(st) && res[i] <= VERIFY_SEPARATION * gap)) {
             if (better(which, th[i], lv[worst]) &&
                 EK_FABS(th[i] - lv[worst]) > cluster_tol(st)) {

@@ -29,6 +29,7 @@ from . import _tuning
 from ._kernels import krylov as _krylov_kernels
 from ._kernels.krylov import OperatorError
 from ._linalg import connected_components as _components
+from ._linalg import whole_space as _whole_space
 from ._linalg.compressed_operator import CompressedGram, compressed_arrays
 from ._linalg.dask_operator import dask_linear_operator
 from ._linalg.scaling import PowerOfTwoScaling
@@ -218,9 +219,17 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     given ``v0`` or ``rng``.
 
     Convergence: every returned pair has ||OP x - theta x||_B <= tol *
-    ||OP||est, ||OP||est the largest Ritz value in magnitude seen; OP is A
-    (standard problem), M^-1 A, or the shift-invert operator of ``mode``.
-    tol <= 0 means machine precision (as in ARPACK); NaN is refused.
+    ||OP||est, ||OP||est the largest Ritz value in magnitude seen, when OP
+    is A (standard problem); when OP is M^-1 A or the shift-invert operator
+    of ``mode``, <= tol * max(|theta|, eps^(2/3) ||OP||est), ARPACK's test,
+    which keeps small wanted values of OP accurate.  tol <= 0 means machine
+    precision (as in ARPACK); NaN is refused.  In shift-invert mode the
+    returned vectors then take one more step of OP (ARPACK's purification),
+    which damps the error components that the transformation back to the
+    problem would amplify.  When the first Lanczos basis would already span
+    all n dimensions (n <= max(2k + 1, 20), or ncv = n), the problem is
+    solved by the dense solver instead, except in buckling mode, with
+    ``Minv``, ``OPinv`` or a ``callback``.
 
     Bad input: A or M containing NaN or Inf, and operators that return
     NaN, Inf or an array of the wrong shape, raise ValueError (SciPy's
@@ -293,6 +302,13 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     if block < 1:
         raise ValueError(f"block_size must be positive, block_size={block}")
 
+    if (ncv_start == n and mode != "buckling" and Minv is None and OPinv is None
+            and callback is None):
+        whole = _whole_space.solve(A, M, k, sigma, 1 if sigma is None else
+                                   (3 if mode == "normal" else 5), which, dtype, _dense_eigh)
+        if whole is not None:
+            return _whole_space_result(*whole, which, dtype, return_eigenvectors, return_info)
+
     # OP's results near the overflow or underflow threshold would wreck the
     # kernel's norms (silently: zero residuals, wrong values); scale them.
     scaling = PowerOfTwoScaling(dtype)
@@ -316,10 +332,48 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
         w, res, z, converged, raw = _krylov_kernels.lanczos(
             scaling.wrap(apply_op), apply_b, n, k, dtype, which, ncv, block,
             max_block, int(maxiter), float(tol), _seed(rng, v0), v0, True,
-            progress, kernel_threads(), sparse_arrays, ncv_start, ncv_soft)
+            progress, kernel_threads(), sparse_arrays, ncv_start, ncv_soft,
+            value_relative=imode != 1)
     w, res, raw["anorm"] = scaling.unscale(w), scaling.unscale(res), scaling.unscale(raw["anorm"])
+    if imode == 3 and converged and return_eigenvectors:
+        w, res, z = w[:k], res[:k], _purified(z[:, :k], w[:k], which, apply_op, apply_b)
     return _shaped_result(w, res, z, converged, raw, k, imode, sigma, which, dtype,
                           return_eigenvectors, return_info)
+
+
+def _purified(z, nu, which, apply_op, apply_b):
+    """Ritz vectors of shift-invert mode after one step of OP: x <- OP x / nu.
+
+    With OP = (A - sigma M)^{-1} M, a Ritz pair with residual r = OP x - nu x
+    has A x - lambda M x = -(A - sigma M) r / nu, where the component of r
+    along the eigenvector of OP's value nu_i weighs 1 / nu_i: the eigenvalues
+    far from sigma dominate.  After x <- OP x / nu that component weighs
+    1 / nu instead, a gain of |nu_i / nu|, as in ARPACK's dseupd (Ericsson and
+    Ruhe, "The spectral transformation Lanczos method", Math. Comp. 35, 1980).
+    For which='LM' every other |nu_i| is smaller, so the step always gains.
+    Otherwise some |nu_i| may be larger: the step is kept only for the pairs
+    whose residual it lowers, measured with a second block product.
+    """
+    def split(applied):
+        return applied if apply_b is not None else (applied, applied)
+
+    op_z, b_op_z = split(apply_op(z))
+    y = op_z / nu
+    b_y = b_op_z / nu
+    norms = np.sqrt(np.abs(np.einsum("ij,ij->j", y.conj(), b_y)))
+    y, b_y = y / norms, b_y / norms
+    if which == "LM":
+        return y
+    b_z = apply_b(z) if apply_b is not None else z
+    op_y, b_op_y = split(apply_op(y))
+    before = _b_norms(op_z - nu * z, b_op_z - nu * b_z)
+    after = _b_norms(op_y - nu * y, b_op_y - nu * b_y)
+    return np.where(after < before, y, z)
+
+
+def _b_norms(r, b_r):
+    """Column norms of r in the B inner product, given B r."""
+    return np.sqrt(np.abs(np.einsum("ij,ij->j", r.conj(), b_r)))
 
 
 def _as_operand(A, name):
@@ -547,6 +601,18 @@ def _shaped_result(nu, res, z, converged, raw, k, imode, sigma, which, dtype,
             f"eigkit Lanczos did not converge: {len(lam)} of {k} eigenpairs converged after "
             f"{cycles} iteration{'' if cycles == 1 else 's'} ({raw['matvecs']} operator products)",
             lam, z, info)
+    if return_eigenvectors:
+        return (lam, z, info) if return_info else (lam, z)
+    return (lam, info) if return_info else lam
+
+
+def _whole_space_result(lam, nu, z, products, which, dtype, return_eigenvectors,
+                        return_info):
+    """eigsh's result from the pairs of the dense solve (whole_space.py)."""
+    order = _sort_for_return(lam, nu, which, return_eigenvectors)
+    lam, z = lam[order].astype(np.empty(0, dtype).real.dtype, copy=False), z[:, order]
+    info = LanczosInfo(matvecs=products, residual_norms=np.zeros(len(lam)),
+                       anorm=float(np.max(np.abs(nu), initial=0.0)))
     if return_eigenvectors:
         return (lam, z, info) if return_info else (lam, z)
     return (lam, info) if return_info else lam

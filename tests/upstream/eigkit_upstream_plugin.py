@@ -41,14 +41,6 @@ MODULES = {
                                                    "Test_SVDS_PROPACK::"),
 }
 
-_ARNOLDI = (
-    "On these complex Hermitian problems eigkit's eigenvectors miss the test's "
-    "residual bound |A v - w M v| by factors up to 6 (double precision: 5e-13 to "
-    "2e-11 against 4e-13 to 4e-12), on the pencil whose M has condition number 3e3 "
-    "(D2) and on a shift solved by GMRES (D0); LAPACK's eigh leaves 9e-14 on D2, and "
-    "SciPy, which solves complex Hermitian problems with ARPACK's non-Hermitian "
-    "Arnoldi (znaupd), 1e-15 to 1e-14: a known accuracy gap of eigkit's Hermitian "
-    "Lanczos, which passes every real symmetric case.")
 _MESSAGE = (
     "The test matches the text 'ARPACK error -1: No convergence'; eigkit raises the "
     "same exception type (a subclass of ArpackNoConvergence, with the converged pairs) "
@@ -59,20 +51,12 @@ _PROPACK_MAXITER = (
     "eigkit, whose svds computes every solver's answer with its Lanczos, reads it as "
     "restart cycles, and one cycle suffices for this 9 x 9 diagonal matrix.")
 
-_ARPACK = "scipy.sparse.linalg._eigen.arpack.tests.test_arpack::"
 _SVDS = "scipy.sparse.linalg._eigen.tests.test_svds::"
 
 #: "module::node id within the module" (parameters included) -> why
 #: eigkit fails SciPy's test: SciPy asserts ARPACK's particulars, or eigkit
 #: has a known gap.  docs/guide/scipy_conformance.rst lists the same.
 XFAILS: dict[str, str] = {
-    **{_ARPACK + f"test_hermitian_modes[{case}]": _ARNOLDI for case in (
-        "D0-D-LA-aslinearoperator-0.5",
-        "D2-F-SM-aslinearoperator-0.5", "D2-F-SM-asarray-0.5",
-        "D2-F-SA-aslinearoperator-None",
-        "D2-D-SM-aslinearoperator-0.5", "D2-D-SM-asarray-0.5",
-        "D2-D-SA-csr_array-0.5", "D2-D-SA-aslinearoperator-None",
-        "D2-D-SA-asarray-None")},
     _SVDS + "Test_SVDS_ARPACK::test_svd_maxiter": _MESSAGE,
     _SVDS + "Test_SVDS_PROPACK::test_svd_maxiter": _PROPACK_MAXITER,
 }

@@ -5,6 +5,7 @@ cdef extern from "krylov/lanczos.h" nogil:
         int n, k, ncv, which, block, max_block, maxiter, generalized, have_v0, nthreads
         int ncv_start, ncv_soft
         double tol
+        int value_relative
         uint64_t seed
     ctypedef struct ek_lanczos_state:
         ek_lanczos_params par

@@ -250,7 +250,7 @@ _ERRORS = {
 def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, int block,
             int max_block, int maxiter, double tol, unsigned long long seed, v0=None,
             bint want_vectors=True, callback=None, int nthreads=1, sparse=None,
-            int ncv_start=0, int ncv_soft=0):
+            int ncv_start=0, int ncv_soft=0, bint value_relative=False):
     """Run the kernel.  ``apply_op(X)`` returns OP X, or (OP X, B OP X) when
     ``apply_b`` is not None (generalized); ``apply_b(X)`` returns B X.
     ``nthreads`` eigkit threads share the products with the basis.
@@ -260,6 +260,8 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
     not called.  ``ncv_start`` (k < ncv_start < ncv; 0: ncv) is the first
     basis size, which grows towards ``ncv`` while convergence stalls;
     beyond ``ncv_soft`` (0: ``ncv``) only after longer stalls.
+    ``value_relative`` measures residuals against |theta| rather than ||OP||
+    (lanczos.h).
 
     Returns ``(w, res, z, converged, info)`` with the locked pairs in locking
     order (z None without vectors) and info a dict of counters."""
@@ -276,6 +278,7 @@ def lanczos(apply_op, apply_b, Py_ssize_t n, int k, dtype, str which, int ncv, i
     par.maxiter = maxiter
     par.generalized = apply_b is not None
     par.tol = tol
+    par.value_relative = value_relative
     par.seed = seed
     par.nthreads = max(1, nthreads)
     par.ncv_start = ncv_start if k < ncv_start < ncv else 0
