@@ -158,6 +158,22 @@ def test_connected_components_multiplicity(sizes, form):
     check_pairs(L, w, v)
 
 
+@pytest.mark.parametrize("sizes, seed, rng", [
+    ([20, 25, 30, 35, 40, 45], 6, 1), ([20, 25, 30, 35, 40, 45], 6, 5),
+    ([20, 25, 30, 35, 40, 45], 7, 5), ([20, 25, 30, 35, 40, 45], 10, 0),
+    ([15, 30, 60, 5, 5, 90], 7, 0), ([15, 30, 60, 5, 5, 90], 8, 2)])
+def test_verification_finds_every_missed_copy(sizes, seed, rng):
+    # starts whose search phase locks only three of the six copies of
+    # eigenvalue 0 (one per fresh direction, OP maps the eigenspace into
+    # itself) and the next values instead: the verification must bring out
+    # the other three rather than stop on a converged value beyond the k
+    L = graph_laplacian(sizes, seed=seed)
+    k = len(sizes) + 2
+    w, v = eigkit.eigsh(spla.aslinearoperator(L), k=k, which="SA", rng=rng)
+    assert np.allclose(w, np.linalg.eigvalsh(L.toarray())[:k], atol=1e-8)
+    check_pairs(L, w, v)
+
+
 def test_repeated_eigenvalue_beyond_block_size():
     # eigenvalue 10 with multiplicity 5 at the top, the rest below
     n = 150

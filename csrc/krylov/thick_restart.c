@@ -92,6 +92,20 @@ static real worse_by(int which, real a, real b)
  * residual of the order of the distance between the two. */
 #define VERIFY_SEPARATION ((real)0.1)
 
+/* Verification cycles before a verification may conclude.  Its fresh
+ * columns hold the missed copies of a multiple eigenvalue only as small
+ * components, which the Krylov polynomial must bring out; after one cycle
+ * (degree about (ncv - kept) / block) a converged Ritz value kept from the
+ * search, beyond the k wanted, is still the best, and the verification
+ * would stop (a graph with six components: eigenvalue 0 six times, three
+ * found).  A locked cluster is where copies go missing, so there the
+ * verification lasts VERIFY_CLUSTER_CYCLES; elsewhere one cycle. */
+#define VERIFY_CLUSTER_CYCLES 3
+static int verify_cycles(int cluster)
+{
+    return cluster >= 2 ? VERIFY_CLUSTER_CYCLES : 1;
+}
+
 /* Largest number of values of v[0..m) within `tol` of a neighbour chain. */
 static int largest_cluster(real *v, int m, real tol)
 {
@@ -347,6 +361,8 @@ int EK(lz_plan_restart)(ek_lanczos_state *st)
     int cs = largest_cluster(scratch, ns, cluster_tol(st));
 
     int bnew = st->b;
+    if (done && !st->exhausted && st->verify < verify_cycles(cs))
+        done = 0;
     if (st->exhausted) {
         done = 1;
     } else if (nl_after == k && !done) {
@@ -362,6 +378,7 @@ int EK(lz_plan_restart)(ek_lanczos_state *st)
             int want = cs + 1 < lim ? cs + 1 : lim;
             if (drop >= 0 && cs >= st->b && want > st->b)
                 bnew = want;
+            st->verify++;
         } else {
             int want = cs + 1 > st->b + 1 ? cs + 1 : st->b + 1;
             if (want > lim) want = lim;
