@@ -225,3 +225,34 @@ def test_contenders_filter_keeps_eigkit_and_the_named(tmp_path):
     eigkit_row = next(r for r in rows if r["contender"] == "eigkit")
     # eigkit's matvecs come from its info record: a real, positive count
     assert eigkit_row["work"] > 0 and eigkit_row["accuracy_ok"]
+
+
+@pytest.mark.parametrize("with_tqdm", [True, False])
+def test_progress_total_grows_with_extra_rounds(with_tqdm, monkeypatch):
+    # calls whose rounds still spread take up to --max-rounds: the counter
+    # must never show more rounds done than its total
+    import io
+    from eigkit.bench import progress
+    if not with_tqdm:
+        monkeypatch.setitem(sys.modules, "tqdm", None)
+    elif progress_tqdm_missing():
+        pytest.skip("tqdm is not installed")
+    stream = io.StringIO()
+    bar = progress.progress_bar(4, stream=stream)
+    bar.set_description("first")
+    bar.update(3)
+    bar.update(3)
+    bar.set_description("second")
+    bar.close()
+    if not with_tqdm:
+        assert stream.getvalue().splitlines()[-1].startswith("[6/6 rounds]")
+    else:
+        assert bar.bar.total == 6 and bar.bar.n == 6
+
+
+def progress_tqdm_missing():
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        return True
+    return False

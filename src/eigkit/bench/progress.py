@@ -1,6 +1,7 @@
 """A progress bar for ``eigkit bench``: tqdm when installed (the ``bench``
 extra), otherwise one line on stderr per problem.  It counts warm-ups and
-timed rounds."""
+timed rounds; the total is the planned count, and grows when a short call
+whose rounds still spread takes extra rounds (``--max-rounds``)."""
 import sys
 
 
@@ -12,6 +13,7 @@ class _Lines:
 
     def update(self, k):
         self.done += k
+        self.total = max(self.total, self.done)
 
     def set_description(self, text):
         if self.stream is not None:
@@ -19,6 +21,24 @@ class _Lines:
 
     def close(self):
         pass
+
+
+class _GrowingBar:
+    """A tqdm bar whose total grows instead of being overrun."""
+
+    def __init__(self, bar):
+        self.bar = bar
+
+    def update(self, k):
+        if self.bar.n + k > self.bar.total:
+            self.bar.total = self.bar.n + k
+        self.bar.update(k)
+
+    def set_description(self, text):
+        self.bar.set_description(text)
+
+    def close(self):
+        self.bar.close()
 
 
 def progress_bar(total, enabled=True, stream=None):
@@ -31,5 +51,6 @@ def progress_bar(total, enabled=True, stream=None):
         from tqdm import tqdm
     except ImportError:
         return _Lines(total, stream)
-    return tqdm(total=total, unit="round", file=stream, dynamic_ncols=True, leave=False)
+    return _GrowingBar(tqdm(total=total, unit="round", file=stream, dynamic_ncols=True,
+                            leave=False))
 
