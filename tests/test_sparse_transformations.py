@@ -95,3 +95,54 @@ def test_whole_space_with_semidefinite_m_is_left_to_lanczos():
     m = np.diag(np.r_[np.ones(n - 2), 0.0, 0.0])
     with pytest.raises(RuntimeError, match="Krylov direction"):
         eigsh(a, 2, m, sigma=0.5, which="LM")
+
+
+# ---------------------------------------------------------------------------
+# A tridiagonal sparse matrix: bisection and inverse iteration, no Krylov space
+
+def _jacobi_matrix(n, dtype, seed=4):
+    rng = np.random.default_rng(seed)
+    d, e = rng.standard_normal(n), rng.standard_normal(n - 1)
+    return sp.diags([e, d, e], [-1, 0, 1], format="csr").astype(dtype), d, e
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("which", ["LA", "SA", "BE", "LM"])
+def test_tridiagonal_input_takes_the_direct_route(which, dtype):
+    n, k = 500, 7
+    a, d, e = _jacobi_matrix(n, dtype)
+    w, v, info = eigsh(a, k, which=which, return_info=True)
+    every = np.linalg.eigvalsh(a.toarray().astype(float))
+    key = {"LA": -every, "SA": every, "LM": -np.abs(every)}.get(which)
+    wanted = (np.sort(every[np.argsort(key, kind="stable")[:k]]) if key is not None
+              else np.r_[every[:k // 2], every[n - (k - k // 2):]])
+    eps = np.finfo(dtype).eps
+    assert w.dtype == dtype and v.dtype == dtype and info.matvecs == 0
+    assert np.allclose(w, wanted, atol=50 * n * eps)
+    assert np.linalg.norm(a @ v - v * w, axis=0).max() <= 50 * n * eps * np.abs(every).max()
+    assert np.abs(v.T @ v - np.eye(k)).max() <= 50 * n * eps
+    # without vectors: SciPy's order (by which, best last), same values
+    values = eigsh(a, k, which=which, return_eigenvectors=False)
+    assert np.allclose(np.sort(values), w, atol=50 * n * eps)
+
+
+def test_1d_laplacian_at_full_precision():
+    # the case where restarted Lanczos needs tens of thousands of products
+    n = 10000
+    lap = sp.diags([-1.0, 2.0, -1.0], [-1, 0, 1], shape=(n, n), format="csr")
+    w, v, info = eigsh(lap, 10, which="SA", tol=0, return_info=True)
+    assert info.matvecs == 0
+    assert np.allclose(w, 2 - 2 * np.cos(np.arange(1, 11) * np.pi / (n + 1)), rtol=1e-10,
+                       atol=1e-15)
+    assert np.linalg.norm(lap @ v - v * w, axis=0).max() <= 1e-13
+
+
+@pytest.mark.parametrize("matrix", [
+    sp.diags([np.ones(59), np.ones(60), 2 * np.ones(59)], [-1, 0, 1], format="csr"),
+    sp.eye(60, format="csr"),
+    sp.diags([np.ones(58)], [2], shape=(60, 60), format="csr") + sp.eye(60, format="csr")])
+def test_tridiagonal_route_declines(matrix):
+    # not symmetric, too close ends (BE: vectors computed apart), or not
+    # tridiagonal: Lanczos answers, with its products
+    w, v, info = eigsh(matrix, 4, which="BE", return_info=True)
+    assert info.matvecs > 0

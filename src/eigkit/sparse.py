@@ -29,12 +29,13 @@ from . import _tuning
 from ._kernels import krylov as _krylov_kernels
 from ._kernels.krylov import OperatorError
 from ._linalg import connected_components as _components
+from ._linalg import tridiagonal_input as _tridiagonal_input
 from ._linalg import whole_space as _whole_space
 from ._linalg.compressed_operator import CompressedGram, compressed_arrays
 from ._linalg.dask_operator import dask_linear_operator
 from ._linalg.scaling import PowerOfTwoScaling
 from ._threads import kernel_threads
-from .dense import eigh as _dense_eigh
+from .dense import eigh as _dense_eigh, eigh_tridiagonal as _dense_eigh_tridiagonal
 from .lobpcg import lobpcg as _lobpcg
 
 __all__ = ["eigsh", "svds", "ArpackNoConvergence", "LanczosNoConvergence", "LanczosInfo",
@@ -229,7 +230,11 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     problem would amplify.  When the first Lanczos basis would already span
     all n dimensions (n <= max(2k + 1, 20), or ncv = n), the problem is
     solved by the dense solver instead, except in buckling mode, with
-    ``Minv``, ``OPinv`` or a ``callback``.
+    ``Minv``, ``OPinv`` or a ``callback``.  A real sparse matrix that is
+    symmetric tridiagonal (the 1-D Laplacian, a path graph) takes neither:
+    for ``which`` LA, SA, BE or LM of the standard problem, bisection and
+    inverse iteration (:func:`eigkit.eigh_tridiagonal`) give its k pairs
+    in O(n k) operations, with no operator products.
 
     Bad input: A or M containing NaN or Inf, and operators that return
     NaN, Inf or an array of the wrong shape, raise ValueError (SciPy's
@@ -302,12 +307,19 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     if block < 1:
         raise ValueError(f"block_size must be positive, block_size={block}")
 
+    if sigma is None and M is None and callback is None and which in _tridiagonal_input.WHICH:
+        tridiagonal = _tridiagonal_input.diagonals(A, dtype)
+        direct = None if tridiagonal is None else _tridiagonal_input.solve(
+            *tridiagonal, k, which, return_eigenvectors, _dense_eigh_tridiagonal)
+        if direct is not None:
+            w, z = direct
+            return _direct_result(w, w, z, 0, which, dtype, return_eigenvectors, return_info)
     if (ncv_start == n and mode != "buckling" and Minv is None and OPinv is None
             and callback is None):
         whole = _whole_space.solve(A, M, k, sigma, 1 if sigma is None else
                                    (3 if mode == "normal" else 5), which, dtype, _dense_eigh)
         if whole is not None:
-            return _whole_space_result(*whole, which, dtype, return_eigenvectors, return_info)
+            return _direct_result(*whole, which, dtype, return_eigenvectors, return_info)
 
     # OP's results near the overflow or underflow threshold would wreck the
     # kernel's norms (silently: zero residuals, wrong values); scale them.
@@ -606,11 +618,12 @@ def _shaped_result(nu, res, z, converged, raw, k, imode, sigma, which, dtype,
     return (lam, info) if return_info else lam
 
 
-def _whole_space_result(lam, nu, z, products, which, dtype, return_eigenvectors,
-                        return_info):
-    """eigsh's result from the pairs of the dense solve (whole_space.py)."""
+def _direct_result(lam, nu, z, products, which, dtype, return_eigenvectors, return_info):
+    """eigsh's result from the pairs of a direct solve (whole_space.py,
+    tridiagonal_input.py); z may be None without vectors."""
     order = _sort_for_return(lam, nu, which, return_eigenvectors)
-    lam, z = lam[order].astype(np.empty(0, dtype).real.dtype, copy=False), z[:, order]
+    lam = lam[order].astype(np.empty(0, dtype).real.dtype, copy=False)
+    z = None if z is None else z[:, order]
     info = LanczosInfo(matvecs=products, residual_norms=np.zeros(len(lam)),
                        anorm=float(np.max(np.abs(nu), initial=0.0)))
     if return_eigenvectors:
