@@ -37,6 +37,15 @@ typedef struct {
         const scalar *x = s->x + (size_t)c0 * s->ldx;                                    \
         scalar *y = s->y + (size_t)c0 * s->ldy;                                          \
         size_t ldx = (size_t)s->ldx, ldy = (size_t)s->ldy;                               \
+        if (nc == 1) { /* block 1, the common case: one accumulator in a register */   \
+            for (int i = s->r0; i < s->r1; i++) {                                        \
+                scalar acc = 0;                                                          \
+                for (itype p = ptr[i]; p < ptr[i + 1]; p++)                              \
+                    acc += value(val[p]) * x[idx[p]];                                    \
+                y[i] = acc;                                                              \
+            }                                                                            \
+            return;                                                                      \
+        }                                                                                \
         for (int i = s->r0; i < s->r1; i++) {                                            \
             scalar acc[EK_TUNE_SPARSE_COLS_PER_PASS] = {0};                              \
             for (itype p = ptr[i]; p < ptr[i + 1]; p++) {                                \
@@ -63,6 +72,14 @@ typedef struct {
         for (int c = 0; c < nc; c++)                                                     \
             for (int i = 0; i < s->a->nminor; i++)                                       \
                 y[i + c * ldy] = 0;                                                      \
+        if (nc == 1) {                                                                   \
+            for (int j = 0; j < s->a->nmajor; j++) {                                     \
+                scalar xj = x[j];                                                        \
+                for (itype p = ptr[j]; p < ptr[j + 1]; p++)                              \
+                    y[idx[p]] += value(val[p]) * xj;                                     \
+            }                                                                            \
+            return;                                                                      \
+        }                                                                                \
         for (int j = 0; j < s->a->nmajor; j++) {                                         \
             scalar xj[EK_TUNE_SPARSE_COLS_PER_PASS];                                     \
             for (int c = 0; c < nc; c++)                                                 \

@@ -55,8 +55,14 @@ static void inner_rows(const share *s)
     for (int r = s->r0; r < s->r1; r += step) {
         int m = s->r1 - r < step ? s->r1 - r : step;
         scalar beta = r == s->r0 ? (scalar)0 : one;
-        xgemm('C', 'N', s->q, s->b, m, one, s->X + r, s->ldx, s->Y + r, s->ldy, beta, s->out,
-              s->q);
+        /* One column (block 1): GEMV reads X in place, where GEMM would
+         * first pack the slab of X (half the instructions of the Lanczos
+         * orthogonalization, in OpenBLAS's dgemm_incopy). */
+        if (s->b == 1)
+            xgemv('C', m, s->q, one, s->X + r, s->ldx, s->Y + r, 1, beta, s->out, 1);
+        else
+            xgemm('C', 'N', s->q, s->b, m, one, s->X + r, s->ldx, s->Y + r, s->ldy, beta,
+                  s->out, s->q);
     }
 }
 

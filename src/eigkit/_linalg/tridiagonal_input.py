@@ -26,13 +26,18 @@ WHICH = ("LA", "SA", "BE", "LM")
 def diagonals(A, dtype):
     """(d, e) when A is a real sparse matrix with entries only on its main
     diagonal and the two next to it, and symmetric; None otherwise."""
-    if not issparse(A) or np.dtype(dtype).kind != "f" or A.shape[0] < 2:
+    n = A.shape[0]
+    if not issparse(A) or np.dtype(dtype).kind != "f" or n < 2 or A.nnz > 3 * n - 2:
         return None
-    coo = A.tocoo()
-    offsets = coo.col.astype(np.int64) - coo.row.astype(np.int64)
-    if offsets.size and np.abs(offsets).max() > 1:
+    try:
+        coo = A.tocoo()
+        offsets = coo.col.astype(np.int64) - coo.row.astype(np.int64)
+        if offsets.size and np.abs(offsets).max() > 1:
+            return None
+        csr = coo.tocsr()
+    except (ValueError, IndexError):
+        # a malformed matrix: Lanczos's structure check names the problem
         return None
-    csr = coo.tocsr()
     d = csr.diagonal(0).astype(dtype)
     upper, lower = csr.diagonal(1).astype(dtype), csr.diagonal(-1).astype(dtype)
     if not np.array_equal(upper, lower) or not (np.all(np.isfinite(d))
