@@ -222,7 +222,7 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     Convergence: every returned pair has ||OP x - theta x||_B <= tol *
     ||OP||est, ||OP||est the largest Ritz value in magnitude seen, when OP
     is A (standard problem); when OP is M^-1 A or the shift-invert operator
-    of ``mode``, <= tol * max(|theta|, eps^(2/3) ||OP||est), ARPACK's test,
+    of ``mode``, <= tol * max(abs(theta), eps^(2/3) ||OP||est), ARPACK's test,
     which keeps small wanted values of OP accurate.  tol <= 0 means machine
     precision (as in ARPACK); NaN is refused.  In shift-invert mode the
     returned vectors then take one more step of OP (ARPACK's purification),
