@@ -175,3 +175,26 @@ def test_callback_sees_each_block_and_matvecs_are_weighted():
                  for idx in (np.flatnonzero(sp.csgraph.connected_components(a)[1] == c)
                              for c in range(2))]
     assert info.matvecs <= max(per_block) + 1
+
+
+@pytest.mark.parametrize("form", ["csr", "csc"])
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("seed", range(4))
+def test_component_labels_agree_with_scipy_csgraph(form, index_dtype, seed):
+    # a random graph sparse enough to fall apart, isolated vertices and a
+    # one-directional entry (i - j joins the components either way)
+    from scipy.sparse.csgraph import connected_components
+    from eigkit._kernels import krylov
+    rng = np.random.default_rng(seed)
+    n = 300
+    a = sp.random(n, n, density=0.8 / n, random_state=rng, format=form)
+    a = a.asformat(form)
+    a.indptr, a.indices = a.indptr.astype(index_dtype), a.indices.astype(index_dtype)
+    arrays = (form, "A", a.shape, a.indptr, a.indices, a.data)
+    count, labels = krylov.graph_components(n, arrays, a.dtype)
+    expected_count, expected = connected_components(a, directed=True, connection="weak")
+    assert count == expected_count
+    # the same partition, numbered in order of each component's first vertex
+    first = {}
+    renumbered = np.array([first.setdefault(x, len(first)) for x in expected])
+    assert np.array_equal(labels, renumbered)

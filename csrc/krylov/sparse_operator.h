@@ -59,6 +59,12 @@ enum ek_sparse_defect {
  * of idx and val.  One pass over ptr and the indices in use. */
 int ek_sparse_structure_check(const ek_compressed *a, int64_t nidx, int64_t nval);
 
+/* The connected components of the graph of a square, checked matrix (edge
+ * i - j for each stored entry): labels[i] in [0, count), numbered in order
+ * of their smallest vertex; returns count.  work: nmajor ints.
+ * graph_components.c. */
+int ek_graph_components(const ek_compressed *a, int *labels, int *work);
+
 #define EK_DECLARE_SPARSE_OPERATOR(p, scalar)                                            \
     /* Y (ld ldy) = OP X (ld ldx), ncols columns. */                                      \
     void ek_##p##_sparse_operator_apply(const ek_sparse_operator *op, int ncols,          \

@@ -52,6 +52,7 @@ cdef extern from "krylov/sparse_operator.h" nogil:
         void *scratch
         int scratch_cols
     int ek_sparse_structure_check(const ek_compressed *a, int64_t nidx, int64_t nval)
+    int ek_graph_components(const ek_compressed *a, int *labels, int *work)
     void ek_s_sparse_operator_apply(const ek_sparse_operator *op, int ncols, const float *x,
                                     int ldx, float *y, int ldy)
     void ek_d_sparse_operator_apply(const ek_sparse_operator *op, int ncols, const double *x,

@@ -211,6 +211,27 @@ def check_sparse(Py_ssize_t n, sparse, dtype):
         free(op.scratch)
 
 
+def graph_components(Py_ssize_t n, sparse, dtype):
+    """``(count, labels)``: the connected components of the graph of the
+    square matrix ``sparse`` (the tuple of :func:`lanczos`), an edge for
+    each stored entry, labels numbered in order of their smallest vertex.
+    Raises ValueError, as a solve would, for a malformed matrix."""
+    cdef ek_sparse_operator op
+    op.scratch = NULL
+    try:
+        _sparse_operator(&op, n, sparse, np.dtype(dtype), 1, 1)
+    finally:
+        free(op.scratch)
+    labels = np.empty(n, dtype=np.intc)
+    work = np.empty(n, dtype=np.intc)
+    cdef int[::1] lab = labels, wrk = work
+    cdef int count = 0
+    if n > 0:
+        with nogil:
+            count = ek_graph_components(&op.a, &lab[0], &wrk[0])
+    return count, labels
+
+
 cdef const void *_readonly_addr(object arr):
     """Address of the first element of a C-contiguous 1-D array (read-only
     ones included) that outlives the call; NULL when it is empty."""

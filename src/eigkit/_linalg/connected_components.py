@@ -28,8 +28,6 @@ own arrays in C; blocks too small for a Krylov basis go to the dense solver.
 import math
 
 import numpy as np
-from scipy.sparse import csc_array, csr_array
-from scipy.sparse.csgraph import connected_components
 
 from .. import _tuning
 from .._kernels import krylov as _krylov_kernels
@@ -98,12 +96,9 @@ def independent_blocks(sparse, dtype, which):
     if operator != "A" or which not in _WANTED_FIRST:
         return None
     n = shape[0]
-    # The arrays are read below before any solve would check them.
-    _krylov_kernels.check_sparse(n, sparse, dtype)
-    stored = int(indptr[-1])
-    # The pattern of a CSC matrix is that of A^T: the same components.
-    pattern = csr_array((np.ones(stored, dtype=np.int8), indices[:stored], indptr), shape=(n, n))
-    count, labels = connected_components(pattern, directed=False)
+    # Checks the arrays first, as a solve would.  The pattern of a CSC
+    # matrix is that of A^T: the same components.
+    count, labels = _krylov_kernels.graph_components(n, sparse, dtype)
     # a Python-level solve per component would cost more than it saves
     if count == 1 or count > _tuning.value("components_max_blocks"):
         return None
