@@ -6,9 +6,11 @@ the decompositions are computed by eigkit:
 
 - ``'covariance_eigh'`` forms the centred covariance Xc^T Xc and the
   column means in one pass over X (csrc/ml/gram.c: cache-resident shifted
-  slabs, eigkit's threads; no centred copy of X, no cancellation) and
-  takes the top eigenpairs with eigkit's subset eigensolver (bisection and
-  inverse iteration) or all of them when the whole spectrum is needed.
+  slabs, register tiles up to 400 features, eigkit's threads; no centred
+  copy of X, no cancellation; on dense X the same pass finds NaN and
+  infinity) and takes the top eigenpairs with eigkit's subset eigensolver
+  (bisection and inverse iteration) or all of them when the whole
+  spectrum is needed.
 - ``'full'`` is exact like LAPACK's SVD route: eigkit has no dense SVD, so
   it is the same covariance computation on the smaller side: Xc^T Xc when
   n_features <= n_samples (``'covariance_eigh'``), else the Gram matrix
