@@ -131,9 +131,11 @@ def _top_eigenpairs(gram, k):
         if found is not None:
             return found
         return eigh(gram, overwrite_a=True, check_finite=False, subset_by_index=[m - k, m - 1])
-    upper = np.triu_indices(m, 1)
-    gram[upper] = gram.T[upper]
-    return eigsh(gram, k=k, which="LA", rng=0)
+    # the full symmetric matrix from the lower triangle (whatever lies
+    # above it): two whole-array passes, not a gather of m^2 / 2 indices
+    full = np.tril(gram)
+    full += np.tril(gram, -1).T
+    return eigsh(full, k=k, which="LA", rng=0)
 
 
 def _krylov_top(gram, k):
