@@ -143,9 +143,13 @@ typedef struct {
 static void prefetch_rows(const rows_ahead *next, int first, int count)
 {
     int last = first + count < next->rows ? first + count : next->rows;
+#if defined(__GNUC__)
     for (int i = first; i < last; i++)
         for (int off = 0; off < next->bytes; off += 64)
             __builtin_prefetch(next->x + i * next->stride + off, 0, 2);
+#else
+    (void)last;
+#endif
 }
 
 /* G[a : a + R GVL, b : b + GRAM_TILE_COLS] += sum_{i < m} buf_i[a ..] buf_i[b ..]
