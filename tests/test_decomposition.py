@@ -290,3 +290,49 @@ def test_pca_exact_route_keeps_digits_under_a_large_mean(solver):
     pca = PCA(n_components=5, svd_solver=solver).fit(X)
     np.testing.assert_allclose(pca.explained_variance_, exact, rtol=1e-9)
     np.testing.assert_allclose(pca.mean_, X.astype(np.longdouble).mean(axis=0), rtol=1e-15)
+
+
+@pytest.mark.parametrize("solver", ["auto", "covariance_eigh", "full", "randomized", "lanczos"])
+@pytest.mark.parametrize("bad, match", [(np.nan, "NaN"), (np.inf, "infinity")])
+def test_pca_non_finite_input_errors(solver, bad, match):
+    """The covariance route finds NaN and infinity from its Gram matrix
+    instead of a separate pass; every solver raises scikit-learn's error."""
+    X = gapped_data(300, 20)
+    X[171, 7] = bad
+    with pytest.raises(ValueError, match=match):
+        PCA(3, svd_solver=solver, random_state=0).fit(X)
+    with pytest.raises(ValueError, match=match):
+        skd.PCA(3, svd_solver="covariance_eigh").fit(X)
+
+
+def test_pca_finite_input_whose_gram_matrix_overflows():
+    """Finite X whose Gram matrix overflows is not mistaken for non-finite
+    input: the eigensolver fails on it, as scikit-learn's does."""
+    X = gapped_data(300, 4)
+    X[:, 0] *= 1e160
+    with pytest.raises(np.linalg.LinAlgError):
+        PCA(2, svd_solver="covariance_eigh").fit(X)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(20000, 50), (5000, 300)])
+@pytest.mark.parametrize("offset", [0.0, 1e3])
+def test_pca_tall_narrow_matches_sklearn(dtype, shape, offset):
+    """The covariance route on tall, narrow data (register tiles) against
+    scikit-learn's exact SVD in float64: explained variances to 1e-9
+    relative in float64; in float32 to 1e-5 of the largest (a Gram matrix
+    in float32 resolves no better), components to the matching angles."""
+    X = gapped_data(*shape, dtype=np.float64) + offset
+    X = X.astype(dtype)
+    ours = PCA(10, svd_solver="auto").fit(X)
+    assert ours._fit_svd_solver == "covariance_eigh"
+    assert ours.components_.dtype == dtype
+    theirs = skd.PCA(10, svd_solver="full").fit(X.astype(np.float64))
+    ev = theirs.explained_variance_
+    cosines = np.abs(np.sum(ours.components_ * theirs.components_, axis=1))
+    if dtype == np.float64:
+        np.testing.assert_allclose(ours.explained_variance_, ev, rtol=1e-9)
+        np.testing.assert_allclose(cosines, 1.0, atol=1e-9)
+    else:
+        np.testing.assert_allclose(ours.explained_variance_, ev, rtol=0, atol=1e-5 * ev[0])
+        np.testing.assert_allclose(cosines[:6], 1.0, atol=1e-4)

@@ -1,8 +1,8 @@
 """The one-pass centred Gram kernel (csrc/ml/gram.c, eigkit._kernels.ml.centered_gram):
 Xc^T Xc and the column means against numpy's centred product in extended
-precision, for every layout, thread count and both code paths (tiles on
-several threads up to 512 features, the BLAS's SYRK beyond and on one
-thread)."""
+precision, for every layout, thread count and every code path (register
+tiles up to 400 features, GEMM tiles on several threads up to the
+crossover argument beyond that, the BLAS's SYRK otherwise)."""
 import numpy as np
 import pytest
 
@@ -137,3 +137,48 @@ def test_tile_and_syrk_modes_agree(dtype, shape, tiled_max, nthreads):
     tol = TOL[X.dtype.type]
     assert np.abs(gram - ref).max() <= tol * np.abs(ref).max()
     assert np.abs(out - ref_mean).max() <= tol * np.abs(np.asarray(X, np.float64)).max()
+
+
+REGISTER_MAX_FEATURES = 400   # csrc/common/tuning.h: GRAM_REGISTER_MAX_P
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("p", [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 23, 24, 25, 33, 50, 64, 65, 128,
+                               255, 256, 257, REGISTER_MAX_FEATURES, REGISTER_MAX_FEATURES + 1])
+@pytest.mark.parametrize("nthreads", [1, 3])
+def test_register_tile_edges(dtype, p, nthreads):
+    """Every width around the register tiles' vectors (4 doubles, 8 floats),
+    their 3-vector blocks, the padded row strides (multiples of 256 bytes)
+    and the crossover to SYRK; rows that do not fill the last slab.  The
+    tiles never write above the diagonal of the result."""
+    X = data(1001, p, dtype=dtype, seed=p)
+    out = np.zeros(p, X.dtype)
+    gram = centered_gram(X, out, False, nthreads)
+    ref, ref_mean = reference(X)
+    tol = TOL[X.dtype.type]
+    assert np.abs(np.tril(gram) - ref).max() <= tol * np.abs(ref).max()
+    assert np.abs(out - ref_mean).max() <= tol * np.abs(np.asarray(X, np.float64)).max()
+    if p <= REGISTER_MAX_FEATURES:
+        assert np.all(np.triu(gram, 1) == 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_strided_rows_with_contiguous_features(dtype):
+    """Rows a stride apart, features contiguous: the vectorized centring
+    copy with the row stride."""
+    base = data(3000, 70, dtype=dtype)
+    X = base[::3, 5:61]
+    assert X.strides[1] == X.itemsize and not X.flags.c_contiguous
+    assert_gram(X, nthreads=2)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("p", [50, 256, 300])
+def test_large_mean_offset_at_register_widths(dtype, p):
+    """|mean| = 1e4 x the spread at the widths of the tall, narrow PCA
+    fits: the register tiles see the shifted data only."""
+    rng = np.random.default_rng(p)
+    X = (1e4 + rng.standard_normal((5000, p))).astype(dtype)
+    ref, _ = reference(X)
+    gram, _ = run(X, nthreads=2)
+    assert np.abs(gram - ref).max() <= TOL[X.dtype.type] * np.abs(ref).max()

@@ -18,6 +18,9 @@
  *   EK_CLONES_V4       x86-64-v4 (AVX-512 with VL: 32 registers of 32 bytes),
  *                      AVX2, FMA and the baseline
  *   EK_CLONES_AVX2     AVX2, FMA and the baseline
+ *   EK_CLONES_V3       x86-64-v3 (AVX2 with FMA: the "avx2" clone above has
+ *                      no FMA), AVX2 and the baseline; GCC 11 and later,
+ *                      EK_CLONES_AVX2 with older ones
  *   EK_HAVE_CLONES     1 when the macros above produce clones, 0 otherwise
  *
  * Each string names one clone: GCC splits every string at its commas, so
@@ -37,11 +40,17 @@
 #define EK_CLONES_AVX512 __attribute__((target_clones("avx512f", "avx2", "fma", "default")))
 #define EK_CLONES_V4 __attribute__((target_clones("arch=x86-64-v4", "avx2", "fma", "default")))
 #define EK_CLONES_AVX2 __attribute__((target_clones("avx2", "fma", "default")))
+#if __GNUC__ >= 11
+#define EK_CLONES_V3 __attribute__((target_clones("arch=x86-64-v3", "avx2", "default")))
+#else
+#define EK_CLONES_V3 EK_CLONES_AVX2
+#endif
 #else
 #define EK_HAVE_CLONES 0
 #define EK_CLONES_AVX512
 #define EK_CLONES_V4
 #define EK_CLONES_AVX2
+#define EK_CLONES_V3
 #endif
 
 #endif

@@ -84,6 +84,11 @@
     X(GRAM_THREADING_WORK, 4194304, "multiply-adds",                                             \
       "work per thread below which the Gram matrix takes fewer threads")                         \
     X(GRAM_MAX_THREADS, 8, "threads", "most threads sharing the Gram matrix")                    \
+    X(GRAM_REGISTER_MAX_P, 400, "features",                                                      \
+      "features up to which the Gram matrix comes from eigkit's register tiles, not SYRK")       \
+    X(GRAM_REGISTER_SLAB_BYTES, 24576, "bytes",                                                  \
+      "size of the centred slab that the register tiles re-read from cache")                     \
+    X(GRAM_REGISTER_MIN_ROWS, 64, "rows", "fewest rows of a slab of the register tiles")          \
     X(COV_GROUP_ROWS, 4, "rows", "rows of X whose dot products with W are formed together")      \
     X(COV_GROUP_COLS, 4, "columns", "columns of W that those dot products take together")        \
     X(COV_SLAB_ROWS, 8, "rows",                                                                  \
@@ -226,6 +231,15 @@ enum { EK_TUNABLES(EK_TUNE_DEFAULT_ENUM) };
 #endif
 #ifndef EK_TUNE_GRAM_MAX_THREADS
 #define EK_TUNE_GRAM_MAX_THREADS EK_TUNE_DEFAULT_GRAM_MAX_THREADS
+#endif
+#ifndef EK_TUNE_GRAM_REGISTER_MAX_P
+#define EK_TUNE_GRAM_REGISTER_MAX_P EK_TUNE_DEFAULT_GRAM_REGISTER_MAX_P
+#endif
+#ifndef EK_TUNE_GRAM_REGISTER_SLAB_BYTES
+#define EK_TUNE_GRAM_REGISTER_SLAB_BYTES EK_TUNE_DEFAULT_GRAM_REGISTER_SLAB_BYTES
+#endif
+#ifndef EK_TUNE_GRAM_REGISTER_MIN_ROWS
+#define EK_TUNE_GRAM_REGISTER_MIN_ROWS EK_TUNE_DEFAULT_GRAM_REGISTER_MIN_ROWS
 #endif
 #ifndef EK_TUNE_COV_GROUP_ROWS
 #define EK_TUNE_COV_GROUP_ROWS EK_TUNE_DEFAULT_COV_GROUP_ROWS

@@ -6,9 +6,11 @@ the decompositions are computed by eigkit:
 
 - ``'covariance_eigh'`` forms the centred covariance Xc^T Xc and the
   column means in one pass over X (csrc/ml/gram.c: cache-resident shifted
-  slabs, eigkit's threads; no centred copy of X, no cancellation) and
-  takes the top eigenpairs with eigkit's subset eigensolver (bisection and
-  inverse iteration) or all of them when the whole spectrum is needed.
+  slabs, register tiles up to 400 features, eigkit's threads; no centred
+  copy of X, no cancellation; on dense X the same pass finds NaN and
+  infinity) and takes the top eigenpairs with eigkit's subset eigensolver
+  (bisection and inverse iteration) or all of them when the whole
+  spectrum is needed.
 - ``'full'`` is exact like LAPACK's SVD route: eigkit has no dense SVD, so
   it is the same covariance computation on the smaller side: Xc^T Xc when
   n_features <= n_samples (``'covariance_eigh'``), else the Gram matrix
@@ -87,11 +89,16 @@ class _Spectrum:
 # ---------------------------------------------------------------------------
 # Solvers: (X, k, estimator, random_state) -> _Spectrum; k None = all
 
-def _gram_eigen(X, k, side):
+def _gram_eigen(X, k, side, est=None):
+    """The exact route.  With ``est``, X has not been checked for NaN and
+    infinity yet: its Gram matrix has a non-finite trace if X has one, and
+    then the check runs (an overflowing trace of finite X goes on)."""
     n = X.shape[0]
     gram, mean = centered_gram(X, None, side)
     m = gram.shape[0]
     total = float(np.trace(gram)) / (n - 1)
+    if est is not None and not np.isfinite(total):
+        _assert_finite(est, X)
     complete = k is None or k >= m
     w, v = _top_eigenpairs(gram, None if complete else k)
     w, v = np.clip(w[::-1], 0, None), v[:, ::-1]
@@ -124,9 +131,11 @@ def _top_eigenpairs(gram, k):
         if found is not None:
             return found
         return eigh(gram, overwrite_a=True, check_finite=False, subset_by_index=[m - k, m - 1])
-    upper = np.triu_indices(m, 1)
-    gram[upper] = gram.T[upper]
-    return eigsh(gram, k=k, which="LA", rng=0)
+    # the full symmetric matrix from the lower triangle (whatever lies
+    # above it): two whole-array passes, not a gather of m^2 / 2 indices
+    full = np.tril(gram)
+    full += np.tril(gram, -1).T
+    return eigsh(full, k=k, which="LA", rng=0)
 
 
 def _krylov_top(gram, k):
@@ -141,7 +150,7 @@ def _krylov_top(gram, k):
 
 
 def _solve_covariance(X, k, est, random_state):
-    return _gram_eigen(X, k, "features")
+    return _gram_eigen(X, k, "features", None if issparse(X) else est)
 
 
 def _solve_sample_gram(X, k, est, random_state):
@@ -286,6 +295,19 @@ def _block_krylov_cost(n, p, k):
     passes = 1 + products / block
     per_pass = _tuning.value("pca_krylov_pass_cost") + _tuning.value("pca_krylov_vector_cost") * block
     return passes * per_pass * n * p
+
+
+def _checks_finiteness(solver, X):
+    """Whether the solver finds NaN and infinity in X itself: the Gram
+    matrix of dense X on the features side (see :func:`_gram_eigen`), which
+    spares the validation a pass over X."""
+    return solver == "covariance_eigh" and not issparse(X)
+
+
+def _assert_finite(estimator, X):
+    """scikit-learn's check of X for NaN and infinity, with its errors."""
+    check_array(X, accept_sparse=("csr", "csc"), dtype=None, ensure_all_finite=True,
+                estimator=estimator, input_name="X")
 
 
 # ---------------------------------------------------------------------------
@@ -473,11 +495,8 @@ class PCA(_ProjectionMixin, BaseEstimator):
             raise TypeError('PCA does not support sparse input with svd_solver="full"; '
                             "use another solver, or TruncatedSVD.")
         X = validate_data(self, X, dtype=[np.float64, np.float32], accept_sparse=("csr", "csc"),
-                          ensure_2d=True, copy=False)
+                          ensure_2d=True, copy=False, ensure_all_finite=False)
         n, p = X.shape
-        if n < 2:
-            raise ValueError(f"PCA needs at least 2 samples to estimate a variance; got "
-                             f"n_samples={n}")
         if self.svd_solver == "auto":
             requested = (min(n, p) if self.n_components is None else self.n_components)
             solver = auto_solver((n, p), requested, issparse(X))
@@ -485,6 +504,11 @@ class PCA(_ProjectionMixin, BaseEstimator):
             solver = exact_route((n, p))
         else:
             solver = self.svd_solver
+        if not _checks_finiteness(solver, X):
+            _assert_finite(self, X)
+        if n < 2:
+            raise ValueError(f"PCA needs at least 2 samples to estimate a variance; got "
+                             f"n_samples={n}")
         self._fit_svd_solver = solver
         # messages name the solver the user chose, or the one 'auto' chose
         k = self._checked_n_components(solver, n, p,
