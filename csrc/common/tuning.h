@@ -42,6 +42,8 @@
       "a merge's copy of U holds n / DC_UPDATE_SHARE columns (memory against GEMM calls)")       \
     X(SUBSET_FULL_SOLVE, 4, "divisor",                                                           \
       "more than n / SUBSET_FULL_SOLVE eigenpairs with vectors come from the full solve")        \
+    X(QR_DIRECT_MAX, 128, "order",                                                               \
+      "order up to which QR applies each rotation to Z as it is made, not in wavefronts")        \
     X(QR_BATCH, 64, "sweeps",                                                                    \
       "QR sweeps whose rotations are stored before they are applied to Z")                       \
     X(ROT_CHUNK, 8, "vectors",                                                                   \
@@ -151,6 +153,9 @@ enum { EK_TUNABLES(EK_TUNE_DEFAULT_ENUM) };
 #endif
 #ifndef EK_TUNE_SUBSET_FULL_SOLVE
 #define EK_TUNE_SUBSET_FULL_SOLVE EK_TUNE_DEFAULT_SUBSET_FULL_SOLVE
+#endif
+#ifndef EK_TUNE_QR_DIRECT_MAX
+#define EK_TUNE_QR_DIRECT_MAX EK_TUNE_DEFAULT_QR_DIRECT_MAX
 #endif
 #ifndef EK_TUNE_QR_BATCH
 #define EK_TUNE_QR_BATCH EK_TUNE_DEFAULT_QR_BATCH
