@@ -24,7 +24,7 @@
     X(TRD_NB_FIRST, 16, "columns",                                                               \
       "width of the first panels, before A's upper triangle has room for them")                  \
     X(APPLY_NB, 64, "reflectors", "reflectors per compact-WY block of the back-transformation")  \
-    X(APPLY_UNBLOCKED_MAX, 128, "order",                                                         \
+    X(APPLY_UNBLOCKED_MAX, 72, "order",                                                         \
       "order up to which the back-transformation applies reflectors one by one")                 \
     /* dense, two-stage: symmetric_eigen.c, bulge_chasing.c */                                   \
     X(TWO_STAGE_BAND, 48, "bandwidth", "bandwidth of the band matrix between the two stages")    \

@@ -14,7 +14,6 @@
 #include "common/types.h"
 #include "common/tuning.h"
 #include "dense/back_transform.h"
-#include <stdlib.h>
 
 #define A_(i, j) EK_AT(a, lda, i, j)
 
@@ -104,8 +103,7 @@ int EK(apply_reflectors)(int n, int m, const scalar *a, int lda, const scalar *t
         return -1;
     const int nb = EK_TUNE_APPLY_NB, nq = n - 1;
     scalar *t = work, *w = work + (size_t)nb * nb;
-    const char *ub_ = getenv("EK_UNBLOCKED_MAX");
-    if (n <= (ub_ ? atoi(ub_) : EK_TUNE_APPLY_UNBLOCKED_MAX)) {
+    if (n <= EK_TUNE_APPLY_UNBLOCKED_MAX) {
         apply_unblocked(n, m, a, lda, tau, z, ldz, t, w);
         return 0;
     }
