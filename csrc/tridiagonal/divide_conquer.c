@@ -525,13 +525,18 @@ static void *secular_job_run(void *arg)
 }
 
 /* Run one sweep over 0..k-1 in nt contiguous pieces (ek_fork_join: the
- * caller takes the first, and any whose thread cannot be created). */
+ * caller takes the first, and any whose thread cannot be created).  The
+ * roots take threads from k = EK_TUNE_DC_PARALLEL_MIN_K on; the Loewner
+ * products and the vectors, a pass of k divisions per row or column
+ * where each root takes several evaluations of the secular function (of
+ * k terms each), are about a tenth of that work, worth a thread's start
+ * only from three times that k (the work grows as k^2). */
 static void run_phase(const secular *p, int phase, int nthreads, real *tmp, size_t tmpstride)
 {
     int k = p->k;
     int nt = nthreads < 1 ? 1 : nthreads > EK_TUNE_DC_MAX_THREADS ? EK_TUNE_DC_MAX_THREADS
                                                                  : nthreads;
-    if (k < EK_TUNE_DC_PARALLEL_MIN_K)
+    if (k < (phase == PHASE_ROOTS ? 1 : 3) * EK_TUNE_DC_PARALLEL_MIN_K)
         nt = 1;
     secular_job jobs[EK_TUNE_DC_MAX_THREADS];
     for (int t = 0; t < nt; t++)
