@@ -68,7 +68,7 @@ _SVDS = "scipy.sparse.linalg._eigen.tests.test_svds::"
 XFAILS: dict[str, str] = {
     **{_ARPACK + f"test_hermitian_modes[{case}]": _ARNOLDI for case in (
         "D0-D-LA-aslinearoperator-0.5",
-        "D2-F-SM-aslinearoperator-0.5", "D2-F-SM-asarray-0.5",
+        "D2-F-SM-aslinearoperator-0.5",
         "D2-F-SA-aslinearoperator-None",
         "D2-D-SM-aslinearoperator-0.5", "D2-D-SM-asarray-0.5",
         "D2-D-SA-csr_array-0.5", "D2-D-SA-aslinearoperator-None",
