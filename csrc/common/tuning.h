@@ -36,7 +36,7 @@
       "order from which all eigenvectors of T come from divide and conquer, not QR")             \
     X(DC_LEAF, 32, "rows", "largest subproblem that divide and conquer leaves to QR")            \
     X(DC_MAX_THREADS, 8, "threads", "most threads sharing the secular equations of a merge")     \
-    X(DC_PARALLEL_MIN_K, 96, "roots",                                                            \
+    X(DC_PARALLEL_MIN_K, 2048, "roots",                                                            \
       "secular equations below which a merge solves them on one thread")                         \
     X(DC_UPDATE_SHARE, 4, "divisor",                                                             \
       "a merge's copy of U holds n / DC_UPDATE_SHARE columns (memory against GEMM calls)")       \
