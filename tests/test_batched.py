@@ -326,3 +326,79 @@ def test_subsets_and_generalized_problems_keep_their_path():
     assert w.shape == (3, 2) and np.allclose(w, sla.eigvalsh(a)[..., :2])
     w = eigkit.eigh(a, b, eigvals_only=True)
     assert np.allclose(w, sla.eigvalsh(a) / 2)
+
+
+# ---------------------------------------------------------------------------
+# One small matrix: the fast path (dense._small_single, binding small_eigen)
+
+def _general_path(a, **kwargs):
+    """The same call through the general path: a stack of one."""
+    out = eigkit.eigh(a[None], **kwargs)
+    return out[0] if kwargs.get("eigvals_only") else (out[0][0], out[1][0])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 2, 5, 33, 64, CROSSOVER])
+def test_single_matrix_fast_path_matches_the_stack_path(n, dtype):
+    a = random_stack((), n, dtype, seed=n)
+    for layout in (a, np.asfortranarray(a), a[::-1, ::-1], np.asfortranarray(a)[::-1]):
+        for lower in (True, False):
+            w, v = eigkit.eigh(layout, lower=lower)
+            w2, v2 = _general_path(layout, lower=lower)
+            assert w.dtype == w2.dtype == real_dtype(dtype) and v.dtype == v2.dtype == dtype
+            assert v.flags.f_contiguous and w.shape == (n,) and v.shape == (n, n)
+            assert np.array_equal(w, w2) and np.array_equal(v, v2)
+            assert np.array_equal(eigkit.eigvalsh(layout, lower=lower),
+                                  _general_path(layout, lower=lower, eigvals_only=True))
+    w, v = eigkit.eigh(a)
+    assert_ratios(a[None], w[None], v[None], dtype)
+    assert_values_close(w[None], a[None], dtype)
+
+
+def test_single_matrix_fast_path_leaves_the_input_alone():
+    a = random_stack((), 12, np.float64, seed=1)
+    a.setflags(write=False)
+    before = a.copy()
+    eigkit.eigh(a, overwrite_a=True)
+    assert np.array_equal(a, before)
+
+
+@pytest.mark.parametrize("where", [(0, 3), (3, 0)])
+def test_single_matrix_fast_path_checks_both_triangles(where):
+    a = random_stack((), 6, np.float64, seed=2)
+    a[where] = np.nan
+    with pytest.raises(ValueError, match="must not contain infs or NaNs"):
+        eigkit.eigh(a)
+    with pytest.raises(ValueError, match="must not contain infs or NaNs"):
+        eigkit.eigvalsh(a)
+    if where == (3, 0):   # the lower triangle, which the kernel reads
+        with pytest.raises(LinAlgError):
+            eigkit.eigh(a, check_finite=False)
+    else:                 # the upper one, never read
+        w = eigkit.eigvalsh(a, check_finite=False)
+        assert np.all(np.isfinite(w))
+
+
+@pytest.mark.parametrize("make", [
+    lambda a: a.astype(">f8"),          # not the native byte order
+    lambda a: np.asmatrix(a),           # a subclass
+    lambda a: a.astype(np.int64),       # converted to float64
+    lambda a: a.tolist(),               # not an array
+])
+def test_single_matrix_other_inputs_take_the_general_path(make):
+    a = np.round(random_stack((), 7, np.float64, seed=3) * 4)
+    w, v = eigkit.eigh(make(a))
+    ref = sla.eigvalsh(a)
+    assert np.allclose(w, ref) and isinstance(v, np.ndarray) and type(v) is np.ndarray
+    assert np.allclose(eigkit.eigvalsh(make(a)), ref)
+
+
+def test_single_matrix_misaligned_memory_takes_the_general_path():
+    a = random_stack((), 5, np.float64, seed=4)
+    raw = np.zeros(a.size * 8 + 1, np.uint8)
+    odd = raw[1:].view(np.float64).reshape(a.shape)
+    odd[...] = a
+    assert not odd.flags.aligned
+    assert dense_kernels.small_eigen(odd, True, True, True, 14) is None
+    w, v = eigkit.eigh(odd)
+    assert np.allclose(w, sla.eigvalsh(a))

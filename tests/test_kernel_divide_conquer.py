@@ -73,8 +73,9 @@ def test_divide_conquer(kind, n, dtype):
 @pytest.mark.parametrize("kind", ["random", "glued14", "dsytrd", "clustered"])
 def test_two_threads_same_result(kind, dtype):
     """The secular equations shared among threads: each root is computed
-    by the same code whichever thread takes it."""
-    d, e = make_tridiagonal(kind, 700, dtype, seed=3)
+    by the same code whichever thread takes it.  The order is beyond
+    DC_PARALLEL_MIN_K (2048), from which a merge shares its roots."""
+    d, e = make_tridiagonal(kind, 2100, dtype, seed=3)
     w1, z1 = run(d, e, dtype, 1)
     w2, z2 = run(d, e, dtype, 2)
     check(w2, z2, d, e, dtype)

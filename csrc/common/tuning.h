@@ -24,7 +24,7 @@
     X(TRD_NB_FIRST, 16, "columns",                                                               \
       "width of the first panels, before A's upper triangle has room for them")                  \
     X(APPLY_NB, 64, "reflectors", "reflectors per compact-WY block of the back-transformation")  \
-    X(APPLY_UNBLOCKED_MAX, 128, "order",                                                         \
+    X(APPLY_UNBLOCKED_MAX, 72, "order",                                                         \
       "order up to which the back-transformation applies reflectors one by one")                 \
     /* dense, two-stage: symmetric_eigen.c, bulge_chasing.c */                                   \
     X(TWO_STAGE_BAND, 48, "bandwidth", "bandwidth of the band matrix between the two stages")    \
@@ -36,12 +36,14 @@
       "order from which all eigenvectors of T come from divide and conquer, not QR")             \
     X(DC_LEAF, 32, "rows", "largest subproblem that divide and conquer leaves to QR")            \
     X(DC_MAX_THREADS, 8, "threads", "most threads sharing the secular equations of a merge")     \
-    X(DC_PARALLEL_MIN_K, 96, "roots",                                                            \
+    X(DC_PARALLEL_MIN_K, 2048, "roots",                                                            \
       "secular equations below which a merge solves them on one thread")                         \
     X(DC_UPDATE_SHARE, 4, "divisor",                                                             \
       "a merge's copy of U holds n / DC_UPDATE_SHARE columns (memory against GEMM calls)")       \
     X(SUBSET_FULL_SOLVE, 4, "divisor",                                                           \
       "more than n / SUBSET_FULL_SOLVE eigenpairs with vectors come from the full solve")        \
+    X(QR_DIRECT_MAX, 128, "order",                                                               \
+      "order up to which QR applies each rotation to Z as it is made, not in wavefronts")        \
     X(QR_BATCH, 64, "sweeps",                                                                    \
       "QR sweeps whose rotations are stored before they are applied to Z")                       \
     X(ROT_CHUNK, 8, "vectors",                                                                   \
@@ -156,6 +158,9 @@ enum { EK_TUNABLES(EK_TUNE_DEFAULT_ENUM) };
 #endif
 #ifndef EK_TUNE_SUBSET_FULL_SOLVE
 #define EK_TUNE_SUBSET_FULL_SOLVE EK_TUNE_DEFAULT_SUBSET_FULL_SOLVE
+#endif
+#ifndef EK_TUNE_QR_DIRECT_MAX
+#define EK_TUNE_QR_DIRECT_MAX EK_TUNE_DEFAULT_QR_DIRECT_MAX
 #endif
 #ifndef EK_TUNE_QR_BATCH
 #define EK_TUNE_QR_BATCH EK_TUNE_DEFAULT_QR_BATCH

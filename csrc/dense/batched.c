@@ -71,8 +71,9 @@
  * Tridiagonal route: Householder reflectors in full storage (both
  * triangles updated, so that every product runs down contiguous
  * columns), then root-free QR for eigenvalues only, or implicit QR whose
- * rotations go straight to the eigenvectors, transformed back by the
- * reflectors.
+ * rotations go straight to the eigenvectors (from order
+ * EK_TUNE_DC_CROSSOVER on, divide and conquer, as for larger matrices),
+ * transformed back by the reflectors.
  *
  * Input with NaN or Inf never enters an iteration: the load finds it, and
  * the matrix's results are NaN (a 1 x 1 matrix is its own eigenvalue,
@@ -86,6 +87,8 @@
 #include "common/dot.h"
 #include "dense/batched.h"
 #include "tridiagonal/tridiagonal_qr.h"
+#include "tridiagonal/divide_conquer.h"
+#include "common/tuning.h"
 
 #if defined(EK_PREC_S) || defined(EK_PREC_C)
 #define EK_FREXP(x, e) frexpf(x, e)
@@ -646,12 +649,20 @@ typedef struct {
 /* A thread's workspace: W and V (BLOCK n x n matrices each in lockstep
  * planes for Jacobi, one n x n each for the tridiagonal route); the
  * tridiagonal T (d, e), the reflectors' tau and a vector y; T's
- * eigenvectors zt (n x n real); the order of the eigenvalues. */
+ * eigenvectors zt (n x n real); the order of the eigenvalues; from order
+ * EK_TUNE_DC_CROSSOVER on, divide and conquer's reals and ints. */
 typedef struct {
     scalar *w_, *vw, *tau, *y;
-    real *d, *e, *zt;
-    int *perm;
+    real *d, *e, *zt, *dcw;
+    int *perm, *dciw;
 } scratch;
+
+/* Whether the tridiagonal route takes T's eigenvectors from divide and
+ * conquer rather than QR (as tridiagonal_eigen.c decides). */
+static int uses_divide_conquer(int n, int lockstep)
+{
+    return !lockstep && n >= EK_TUNE_DC_CROSSOVER;
+}
 
 /* Carve the pieces of scratch for order n (in lockstep or not) out of
  * base (NULL: only count), from its first 64-byte boundary on (the planes
@@ -673,6 +684,9 @@ static size_t scratch_layout(char *base, int n, int lockstep, scratch *s)
     EK_PIECE(e, real, n)
     EK_PIECE(zt, real, lockstep ? 0 : nn)
     EK_PIECE(perm, int, n)
+    int dc = uses_divide_conquer(n, lockstep);
+    EK_PIECE(dcw, real, dc ? EK_REAL(divide_conquer_workspace)(n) : 0)
+    EK_PIECE(dciw, int, dc ? EK_REAL(divide_conquer_iworkspace)(n) : 0)
 #undef EK_PIECE
     return off + 64;
 }
@@ -699,19 +713,27 @@ static void widen(int n, const real *zt, scalar *vw)
         vw[i] = zt[i];
 }
 
-/* The scratch's W (n x n, scaled) by tridiagonalization and QR: the
- * eigenvalues ascending into d and, if want_vectors, the eigenvectors
- * into vw.  Returns 0, or 1 if QR did not converge. */
+/* The scratch's W (n x n, scaled) by tridiagonalization and QR (or, for
+ * the vectors from order EK_TUNE_DC_CROSSOVER on, divide and conquer):
+ * the eigenvalues ascending into d and, if want_vectors, the eigenvectors
+ * into vw.  Returns 0, or 1 if the tridiagonal solver did not converge. */
 static int by_tridiagonal(int n, const scratch *s, int want_vectors)
 {
     tridiagonalize_small(n, s->w_, s->d, s->e, s->tau, s->y);
     if (!want_vectors)
         return EK_REAL(tridiagonal_eigvals)(n, s->d, s->e) != 0;
-    memset(s->zt, 0, (size_t)n * n * sizeof(real));
-    for (int i = 0; i < n; i++)
-        s->zt[(size_t)i * n + i] = 1;
-    if (EK_REAL(tridiagonal_qr_small)(n, s->d, s->e, s->zt, n) != 0)
-        return 1;
+    if (uses_divide_conquer(n, 0)) {
+        if (EK_REAL(divide_conquer)(n, s->d, s->e, s->zt, n, s->dcw,
+                                    EK_REAL(divide_conquer_workspace)(n), s->dciw,
+                                    EK_REAL(divide_conquer_iworkspace)(n), 1) != 0)
+            return 1;
+    } else {
+        memset(s->zt, 0, (size_t)n * n * sizeof(real));
+        for (int i = 0; i < n; i++)
+            s->zt[(size_t)i * n + i] = 1;
+        if (EK_REAL(tridiagonal_qr_small)(n, s->d, s->e, s->zt, n) != 0)
+            return 1;
+    }
     widen(n, s->zt, s->vw);
     apply_reflectors_small(n, s->w_, s->tau, s->vw);
     return 0;

@@ -83,13 +83,30 @@ size_t EK(symmetric_eigen_workspace)(int n, int want_vectors, const ek_selection
  * [sqrt(smlnum), sqrt(bignum)], as xSYEV does; 1 when it already does. */
 static real scaling_factor(int n, const scalar *a, int lda)
 {
-    real anrm = 0;
-    for (int j = 0; j < n; j++)
-        for (int i = j; i < n; i++) {
-            real v = EK_ABS(EK_AT(a, lda, i, j));
-            if (v > anrm || v != v)
-                anrm = v;
+    /* four running maxima and a NaN flag, free of the branch on every
+     * entry that a single running maximum with NaN propagation takes */
+    real mx[4] = {0, 0, 0, 0};
+    int nan = 0;
+    for (int j = 0; j < n; j++) {
+        const scalar *col = &EK_AT(a, lda, 0, j);
+        int i = j;
+        for (; i + 4 <= n; i += 4)
+            for (int t = 0; t < 4; t++) {
+                real v = EK_ABS(col[i + t]);
+                mx[t] = v > mx[t] ? v : mx[t];
+                nan |= v != v;
+            }
+        for (; i < n; i++) {
+            real v = EK_ABS(col[i]);
+            mx[0] = v > mx[0] ? v : mx[0];
+            nan |= v != v;
         }
+    }
+    if (nan)
+        return 1;
+    real anrm = mx[0];
+    for (int t = 1; t < 4; t++)
+        anrm = mx[t] > anrm ? mx[t] : anrm;
     const real smlnum = EK_SAFMIN / EK_EPS;
     const real rmin = EK_SQRT(smlnum);
     const real rmax = EK_SQRT(1 / smlnum);

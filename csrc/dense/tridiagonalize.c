@@ -35,10 +35,26 @@ static int imax(int x, int y) { return x > y ? x : y; }
 /* ------------------------------------------------------------------ */
 /* Unblocked reduction (xSYTD2/xHETD2, uplo = 'L').                    */
 
+/* A := A - v y^H - y v^H on the lower triangle of the len x len A: the
+ * rank-2 update of one step, in a loop of our own.  Here len is at most
+ * max(TRD_NB, TRD_NX), where a BLAS call costs more than the update, and
+ * xHER2K, which the BLAS may thread whatever its size (OpenBLAS does),
+ * would wake its threads once a column. */
+static void rank2_lower(int len, scalar *a, int lda, const scalar *v, const scalar *y)
+{
+    for (int j = 0; j < len; j++) {
+        scalar *col = &A_(0, j);
+        scalar vj = EK_CONJ(v[j]), yj = EK_CONJ(y[j]);
+        for (int i = j; i < len; i++)
+            col[i] -= v[i] * yj + y[i] * vj;
+        col[j] = EK_RE(col[j]);
+    }
+}
+
 /* Reduce the n x n lower triangle a one column at a time: for each column
  * c, a reflector from xLARFG annihilates A(c+2:n, c), then the trailing
  * matrix gets the rank-2 update A - v w^H - w v^H with w as in the file
- * comment (xHER2K with k = 1 does the rank-2 update).  y is n scalars. */
+ * comment (rank2_lower).  y is n scalars. */
 static void reduce_unblocked(int n, scalar *a, int lda, real *d, real *e, scalar *tau, scalar *y)
 {
     if (n <= 0)
@@ -55,7 +71,7 @@ static void reduce_unblocked(int n, scalar *a, int lda, real *d, real *e, scalar
             xhemv('L', len, tc, &A_(c + 1, c + 1), lda, v, 1, 0, y, 1);
             scalar alpha = -(real)0.5 * tc * dot_conj(len, y, v);
             xaxpy(len, alpha, v, 1, y, 1);
-            xher2k('L', 'N', len, 1, -1, v, len, y, len, 1, &A_(c + 1, c + 1), lda);
+            rank2_lower(len, &A_(c + 1, c + 1), lda, v, y);
             *v = e[c];
         } else {
             A_(c + 1, c + 1) = EK_RE(A_(c + 1, c + 1));

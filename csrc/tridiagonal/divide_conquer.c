@@ -13,7 +13,9 @@
  *         T = diag(T1 - |beta| e_last e_last^T, T2 - |beta| e_1 e_1^T)
  *             + |beta| v v^T,      v = (e_last; sign(beta) e_1),
  *     so only d_{p-1} and d_p change.  The leaves are solved by implicit
- *     QR on an identity Z (tridiagonal_qr.h).
+ *     QR on an identity Z, each rotation applied as it is made
+ *     (tridiagonal_qr.h: at a few dozen rows, recording rotations for
+ *     wavefronts cost several times more).
  *  3. Sibling subproblems are merged bottom-up (xLAED1): with
  *     T1 = Q1 D1 Q1^T and T2 = Q2 D2 Q2^T,
  *         T = diag(Q1, Q2) (D + rho z z^T) diag(Q1, Q2)^T,
@@ -87,7 +89,7 @@ enum { TOP = 0, DENSE = 1, BOTTOM = 2 };   /* xLAED2's column types */
  * n ceil(n/2), since each column mixed by a rotation is paired with a
  * deflated one), six vectors, the scratch (a vector per thread during the
  * secular sweeps, n / EK_TUNE_DC_UPDATE_SHARE columns of U during the
- * products), and the QR of a leaf.  U itself lives in Z (file comment). */
+ * products).  U itself lives in Z (file comment). */
 static size_t packed_reals(int n) { return (size_t)n * (size_t)((n + 1) / 2 + 1); }
 
 static size_t scratch_columns(int n)
@@ -99,8 +101,7 @@ static size_t scratch_columns(int n)
 size_t EK(divide_conquer_workspace)(int n)
 {
     size_t nn = (size_t)(n > 1 ? n : 1);
-    return packed_reals((int)nn) + (6 + scratch_columns((int)nn)) * nn
-           + EK(tridiagonal_qr_workspace)(EK_TUNE_DC_LEAF);
+    return packed_reals((int)nn) + (6 + scratch_columns((int)nn)) * nn;
 }
 
 /* Ints: ten vectors of n (one of n+1) and the leaf boundaries (n+2). */
@@ -122,8 +123,6 @@ typedef struct {
     real *lam;     /* the roots */
     real *vec;     /* a vector of n (final permutation) */
     real *tmp;     /* scratch_columns(n) vectors of n */
-    real *qrwork;
-    size_t nqrwork;
     int *perm;     /* per subproblem: local column of the r-th smallest */
     int *order;    /* merged ascending order of a merge's columns */
     int *ctype;    /* TOP / DENSE / BOTTOM of each local column */
@@ -145,8 +144,6 @@ static void carve(dc_ctx *c, int n, real *work, int *iwork)
     c->lam = work;                work += nn;
     c->vec = work;                work += nn;
     c->tmp = work;                work += scratch_columns((int)nn) * nn;
-    c->qrwork = work;
-    c->nqrwork = EK(tridiagonal_qr_workspace)(EK_TUNE_DC_LEAF);
     c->perm = iwork;   iwork += nn;
     c->order = iwork;  iwork += nn;
     c->ctype = iwork;  iwork += nn;
@@ -528,13 +525,18 @@ static void *secular_job_run(void *arg)
 }
 
 /* Run one sweep over 0..k-1 in nt contiguous pieces (ek_fork_join: the
- * caller takes the first, and any whose thread cannot be created). */
+ * caller takes the first, and any whose thread cannot be created).  The
+ * roots take threads from k = EK_TUNE_DC_PARALLEL_MIN_K on; the Loewner
+ * products and the vectors, a pass of k divisions per row or column
+ * where each root takes several evaluations of the secular function (of
+ * k terms each), are about a tenth of that work, worth a thread's start
+ * only from three times that k (the work grows as k^2). */
 static void run_phase(const secular *p, int phase, int nthreads, real *tmp, size_t tmpstride)
 {
     int k = p->k;
     int nt = nthreads < 1 ? 1 : nthreads > EK_TUNE_DC_MAX_THREADS ? EK_TUNE_DC_MAX_THREADS
                                                                  : nthreads;
-    if (k < EK_TUNE_DC_PARALLEL_MIN_K)
+    if (k < (phase == PHASE_ROOTS ? 1 : 3) * EK_TUNE_DC_PARALLEL_MIN_K)
         nt = 1;
     secular_job jobs[EK_TUNE_DC_MAX_THREADS];
     for (int t = 0; t < nt; t++)
@@ -786,7 +788,7 @@ static int solve_leaf(const dc_ctx *c, int lo, int m)
 {
     real *zb = &EK_AT(c->z, c->ldz, lo, lo);
     identity_block(c, lo, m);
-    return EK(tridiagonal_qr)(m, c->d + lo, c->e + lo, zb, c->ldz, c->qrwork, c->nqrwork, 1);
+    return EK(tridiagonal_qr_small)(m, c->d + lo, c->e + lo, zb, c->ldz);
 }
 
 /* Tear [lo, lo+m) into 2^L leaves of at most EK_TUNE_DC_LEAF rows,

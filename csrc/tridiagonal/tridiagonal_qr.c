@@ -14,9 +14,13 @@
  *    of two FMAs a row, skipping the parts of Z that stay zero.  (Applying
  *    a batch in a thread of its own while the next is recorded was tried:
  *    with the rows split statically it was slower on two cores.)  For
- *    the batched solver's small matrices (ek_p_tridiagonal_qr_small) each
- *    rotation goes to Z as it is made: at a few dozen rows the batches'
- *    bookkeeping cost more than the rotations.
+ *    orders up to EK_TUNE_QR_DIRECT_MAX, and for the batched solver's
+ *    small matrices and divide and conquer's leaves
+ *    (ek_p_tridiagonal_qr_small), each rotation goes to Z as it is made,
+ *    a vectorized pass over the rows: the recording and the wavefronts'
+ *    bookkeeping cost more than they save there (on AVX2 with FMA,
+ *    Zen 3: 5 to 6 times the time of the direct form at every order
+ *    from 16 to 1000; the wavefronts' wide strips need AVX-512).
  *
  * Splitting (as in xSTEQR): T splits at e_i when
  *     |e_i| <= sqrt|d_i| sqrt|d_{i+1}| eps,
@@ -311,21 +315,36 @@ static int count_nonzero(int n, const real *e)
  * e_i^2.  With sigma the shift, the implicit QL step is carried in the
  * variables gamma_i = c_i (d_i - sigma) - s_i gamma_{i+1} and
  * p_i = gamma_i^2 / c_i (= c_{i+1} e_i^2 ... when c_i = 0), so that
- * c_i^2 = p / (p + e_i^2), s_i^2 = e_i^2 / (p + e_i^2) need no sqrt. */
+ * c_i^2 = p / (p + e_i^2), s_i^2 = e_i^2 / (p + e_i^2) need no sqrt.
+ *
+ * Each step waits for the one before, and its divisions are most of
+ * that wait: here 1/r and 1/p are formed side by side, and
+ * gamma^2 / c = gamma^2 (r / p), where xSTERF divides by r and then by
+ * c in turn (a fifth less time per sweep on AVX2; the same quantities,
+ * each with one more rounding), unless r or p is subnormal (graded
+ * matrices), where the reciprocals would overflow: then as xSTERF. */
 static void rootfree_sweep(view v, int l, int m, real sigma)
 {
     real c = 1, s = 0, gamma = D(v, m) - sigma, p = gamma * gamma;
     for (int i = m - 1; i >= l; i--) {
-        real bb = E(v, i), r = p + bb;
+        real bb = E(v, i), r = p + bb, q;
         if (i != m - 1)
             E(v, i + 1) = s * r;
         real oldc = c;
-        c = p / r;
-        s = bb / r;
+        if (r >= EK_SAFMIN) {
+            real rinv = 1 / r;
+            c = p * rinv;
+            s = bb * rinv;
+            q = r * (1 / p);   /* 1 / c, unless p is subnormal or zero */
+        } else {
+            c = p / r;
+            s = bb / r;
+            q = HUGE_VAL;
+        }
         real oldgam = gamma, alpha = D(v, i);
         gamma = c * (alpha - sigma) - s * oldgam;
         D(v, i + 1) = oldgam + (alpha - gamma);
-        p = c != 0 ? gamma * gamma / c : oldc * bb;
+        p = c == 0 ? oldc * bb : q <= EK_REAL_MAX ? gamma * gamma * q : gamma * gamma / c;
     }
     E(v, l) = s * p;
     D(v, l) = sigma + gamma;
@@ -714,7 +733,10 @@ int EK(tridiagonal_qr)(int n, real *d, real *e, real *z, int ldz, real *work, si
     if (lwork < EK(tridiagonal_qr_workspace)(n))
         return -1;
     batch b;
-    batch_init(&b, n, work, z, ldz, nthreads);
+    if (n <= EK_TUNE_QR_DIRECT_MAX)
+        batch_init_direct(&b, n, z, ldz);
+    else
+        batch_init(&b, n, work, z, ldz, nthreads);
     return qr_all_blocks(n, d, e, z, ldz, &b);
 }
 

@@ -270,6 +270,11 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
     >>> w
     array([ 6.08502336, 12.42399079])
     """
+    if b is None and subset_by_index is None and subset_by_value is None \
+            and (driver is None or driver in _STANDARD_DRIVERS):
+        found = _small_single(a, eigvals_only, lower, check_finite)
+        if found is not None:
+            return found
     generalized = b is not None
     subset = subset_by_index is not None or subset_by_value is not None
     _check_driver(driver, generalized, subset)
@@ -285,6 +290,25 @@ def eigh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
     if a1.ndim > 2 or (b1 is not None and b1.ndim > 2):
         return _batched(core, a1, b1)
     return core(a1, b1)
+
+
+def _small_single(a, eigvals_only, lower, check_finite):
+    """The batched kernel's answer for one matrix, standard problem and
+    all eigenpairs, taken with the least work per call: ``a`` a plain
+    ndarray (no subclass: masked arrays and np.matrix take the general
+    path) of order 1 to ``batched_max_order`` and one of the working
+    dtypes, native.  The answer is the general path's (the same kernel,
+    the same results); None when the fast path does not apply."""
+    if type(a) is not np.ndarray or a.ndim != 2:
+        return None
+    n = a.shape[0]
+    if not 0 < n <= _tuning.value("batched_max_order") or a.shape[1] != n:
+        return None
+    code = _PRECISIONS.find(a.dtype.char)
+    if code < 0:
+        return None
+    return _dense_kernels.small_eigen(a, not eigvals_only, lower, check_finite,
+                                      _tuning.value("batched_jacobi_max_order")[code])
 
 
 def _batched_kernel_takes(a1):
@@ -403,6 +427,11 @@ def eigvalsh(a: ArrayLike, b: ArrayLike | None = None, *, lower: bool = True,
     >>> eigvalsh(A)
     array([-3.74637491, -0.76263923,  6.08502336, 12.42399079])
     """
+    if b is None and subset_by_index is None and subset_by_value is None \
+            and (driver is None or driver in _STANDARD_DRIVERS):
+        found = _small_single(a, True, lower, check_finite)
+        if found is not None:
+            return found
     return eigh(a, b=b, lower=lower, eigvals_only=True, overwrite_a=overwrite_a,
                 overwrite_b=overwrite_b, type=type, check_finite=check_finite,
                 subset_by_index=subset_by_index, subset_by_value=subset_by_value,

@@ -248,3 +248,144 @@ def batched_eigen(const scalar_t[:, :, :] a, bint want_vectors, bint lower=True,
 
 # ---------------------------------------------------------------------------
 # Single kernels, for the tests.
+
+# ---------------------------------------------------------------------------
+# One small matrix, with the least work per call.
+
+from cpython.buffer cimport (PyObject_GetBuffer, PyBuffer_Release, PyBUF_STRIDES, PyBUF_SIMPLE,
+                             PyBUF_ANY_CONTIGUOUS, PyBUF_WRITABLE)
+from libc.math cimport isfinite
+
+_DTYPES = tuple(np.dtype(c) for c in "fdFD")
+_REAL_DTYPES = (np.dtype("f"), np.dtype("d"), np.dtype("f"), np.dtype("d"))
+
+cdef inline bint _entry_finite(scalar_t x) noexcept nogil:
+    if scalar_t is float or scalar_t is double:
+        return isfinite(x)
+    else:
+        return isfinite(x.real) and isfinite(x.imag)
+
+cdef bint _all_finite(const scalar_t *a, Py_ssize_t n, ptrdiff_t rs, ptrdiff_t cs) noexcept nogil:
+    cdef Py_ssize_t i, j
+    for j in range(n):
+        for i in range(n):
+            if not _entry_finite(a[i * rs + j * cs]):
+                return False
+    return True
+
+cdef object _small_solve(scalar_t *ap, Py_ssize_t n, ptrdiff_t rs, ptrdiff_t cs,
+                         bint want_vectors, bint lower, bint check_finite, int jacobi_max,
+                         object dtype, object rdtype):
+    """The typed body of small_eigen."""
+    cdef Py_buffer wbuf, vbuf
+    cdef ek_stack_layout inl, outl
+    cdef size_t nbytes
+    cdef void *work
+    cdef ptrdiff_t failed
+    cdef int ni = <int>n
+    if check_finite and not _all_finite(ap, n, rs, cs):
+        raise ValueError("array must not contain infs or NaNs")
+    inl.matrix = 0
+    inl.row = rs
+    inl.col = cs
+    outl.matrix = 0
+    outl.row = 1
+    outl.col = n
+    w = np.empty(n, rdtype)
+    v = np.empty((n, n), dtype, order="F") if want_vectors else None
+    PyObject_GetBuffer(w, &wbuf, PyBUF_SIMPLE | PyBUF_WRITABLE)
+    if want_vectors:
+        PyObject_GetBuffer(v, &vbuf, PyBUF_ANY_CONTIGUOUS | PyBUF_WRITABLE)
+    else:
+        vbuf.buf = NULL
+    if scalar_t is float:
+        nbytes = ek_s_batched_eigen_workspace(ni, jacobi_max, 1)
+    elif scalar_t is double:
+        nbytes = ek_d_batched_eigen_workspace(ni, jacobi_max, 1)
+    elif scalar_t is cython.floatcomplex:
+        nbytes = ek_c_batched_eigen_workspace(ni, jacobi_max, 1)
+    else:
+        nbytes = ek_z_batched_eigen_workspace(ni, jacobi_max, 1)
+    work = malloc(nbytes)
+    if work == NULL:
+        PyBuffer_Release(&wbuf)
+        if want_vectors:
+            PyBuffer_Release(&vbuf)
+        raise MemoryError(f"eigkit: cannot allocate {nbytes} bytes of workspace")
+    with nogil:
+        if scalar_t is float:
+            failed = ek_s_batched_eigen(ni, 1, ap, inl, lower, want_vectors, <float *>wbuf.buf,
+                                        <float *>vbuf.buf, outl, jacobi_max, work, nbytes, 1)
+        elif scalar_t is double:
+            failed = ek_d_batched_eigen(ni, 1, ap, inl, lower, want_vectors, <double *>wbuf.buf,
+                                        <double *>vbuf.buf, outl, jacobi_max, work, nbytes, 1)
+        elif scalar_t is cython.floatcomplex:
+            failed = ek_c_batched_eigen(ni, 1, ap, inl, lower, want_vectors, <float *>wbuf.buf,
+                                        <float complex *>vbuf.buf, outl, jacobi_max, work,
+                                        nbytes, 1)
+        else:
+            failed = ek_z_batched_eigen(ni, 1, ap, inl, lower, want_vectors, <double *>wbuf.buf,
+                                        <double complex *>vbuf.buf, outl, jacobi_max, work,
+                                        nbytes, 1)
+    free(work)
+    PyBuffer_Release(&wbuf)
+    if want_vectors:
+        PyBuffer_Release(&vbuf)
+    if failed < 0:
+        raise RuntimeError(f"eigkit internal error in batched_eigen (code {failed}); "
+                           "please report it")
+    if failed > 0:
+        raise LinAlgError("eigh failed for 1 of 1 matrices: NaN or Inf in the input, "
+                          "or the iteration did not converge.")
+    return (w, v) if want_vectors else w
+
+
+def small_eigen(a, bint want_vectors, bint lower, bint check_finite, int jacobi_max):
+    """eigh of one square matrix ``a`` (an ndarray of order n >= 1 whose
+    dtype is exactly float32, float64, complex64 or complex128, native)
+    by the batched kernel on the calling thread, with the least work per
+    call: ``w`` (n,) or ``(w, v)``, v in Fortran order, as
+    ``batched_eigen`` gives them for a single matrix; ``a`` is not
+    modified.  With ``check_finite``, NaN or Inf anywhere in ``a`` raises
+    ValueError, as numpy.asarray_chkfinite.  Returns None, having done
+    nothing, when the memory of ``a`` is not aligned to its entries (the
+    caller then takes the general path, which copies)."""
+    cdef Py_buffer abuf
+    cdef Py_ssize_t n, rs, cs, itemsize, align
+    cdef int code
+    dtype = a.dtype
+    if dtype is _DTYPES[1]:
+        code = 1
+    elif dtype is _DTYPES[3]:
+        code = 3
+    elif dtype is _DTYPES[0]:
+        code = 0
+    elif dtype is _DTYPES[2]:
+        code = 2
+    else:
+        return None
+    PyObject_GetBuffer(a, &abuf, PyBUF_STRIDES)
+    try:
+        if abuf.ndim != 2 or abuf.shape[0] != abuf.shape[1] or abuf.shape[0] < 1:
+            return None
+        itemsize = abuf.itemsize
+        align = itemsize if code < 2 else itemsize // 2
+        if (<size_t>abuf.buf) % align or abuf.strides[0] % itemsize or abuf.strides[1] % itemsize:
+            return None
+        n = abuf.shape[0]
+        rs = abuf.strides[0] // itemsize
+        cs = abuf.strides[1] // itemsize
+        rdtype = _REAL_DTYPES[code]
+        if code == 1:
+            return _small_solve(<double *>abuf.buf, n, rs, cs, want_vectors, lower, check_finite,
+                                jacobi_max, dtype, rdtype)
+        if code == 3:
+            return _small_solve(<double complex *>abuf.buf, n, rs, cs, want_vectors, lower,
+                                check_finite, jacobi_max, dtype, rdtype)
+        if code == 0:
+            return _small_solve(<float *>abuf.buf, n, rs, cs, want_vectors, lower, check_finite,
+                                jacobi_max, dtype, rdtype)
+        return _small_solve(<float complex *>abuf.buf, n, rs, cs, want_vectors, lower,
+                            check_finite, jacobi_max, dtype, rdtype)
+    finally:
+        PyBuffer_Release(&abuf)
