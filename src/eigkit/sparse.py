@@ -34,6 +34,7 @@ from ._linalg import whole_space as _whole_space
 from ._linalg.compressed_operator import CompressedGram, compressed_arrays
 from ._linalg.dask_operator import dask_linear_operator
 from ._linalg.scaling import PowerOfTwoScaling
+from ._linalg.tall_qr import tall_qr
 from ._threads import kernel_threads
 from .dense import eigh as _dense_eigh, eigh_tridiagonal as _dense_eigh_tridiagonal
 from .lobpcg import lobpcg as _lobpcg
@@ -796,10 +797,10 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     else:
         _, eigvec = eigsh(XH_X, k=k, tol=tol ** 2, maxiter=maxiter, ncv=ncv,
                           which="LA" if which == "LM" else "SA", v0=v0, rng=rng)
-    eigvec, _ = np.linalg.qr(eigvec)
+    eigvec, _ = tall_qr(eigvec)
     Av = np.asarray(X_mat(eigvec))
     # Rayleigh-Ritz: Av = Q R, R = Ur S W^H (k x k)
-    q, r = np.linalg.qr(Av)
+    q, r = tall_qr(Av)
     ur, s, wh = np.linalg.svd(r)
     s = scaling.unscale(s)
     if not return_singular_vectors:
