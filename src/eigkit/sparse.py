@@ -315,7 +315,12 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
         if direct is not None:
             w, z = direct
             return _direct_result(w, w, z, 0, which, dtype, return_eigenvectors, return_info)
-    if (ncv_start == n and mode != "buckling" and Minv is None and OPinv is None
+    # The kernel runs one block of n columns whenever its widest basis has n:
+    # for a pencil under a spectral transformation, M may be singular, which
+    # that block cannot span (range(M) holds fewer than n M-orthonormal
+    # vectors) and the direct solve handles.
+    whole_block = ncv_start == n or (ncv == n and M is not None and sigma is not None)
+    if (whole_block and mode != "buckling" and Minv is None and OPinv is None
             and callback is None):
         whole = _whole_space.solve(A, M, k, sigma, 1 if sigma is None else
                                    (3 if mode == "normal" else 5), which, dtype, _dense_eigh)
