@@ -5,7 +5,8 @@ batch and seed, both against the exact Hessian (formed from n products).
     python benchmarks/bench_hessian_torch.py
 
 Reports the top-5 eigenvalues with the Hessian-vector products each
-method used (pyhessian at its default tol=1e-3 and at tol=1e-6), the
+method used (pyhessian at its default tol=1e-3, at tol=3e-5, the loosest
+with a relative error below 1e-4 here, and at tol=1e-6), the
 Hutchinson trace with its standard error, and the SLQ density against
 the exact eigenvalues.  Needs torch and pyhessian.
 """
@@ -81,7 +82,7 @@ def main():
         print(f"eigkit top 5 {options or ''}: {np.array2string(w, precision=6)}  max rel err "
               f"{np.max(np.abs(w - top) / np.abs(top)):.1e}  {op.products.count} HVPs  "
               f"{elapsed:.2f} s")
-    for tol in (1e-3, 1e-6):
+    for tol in (1e-3, 3e-5, 1e-6):
         values, products, seconds, samples, trace_products = pyhessian_top5(model, batch, tol)
         print(f"pyhessian tol={tol:g}: {np.array2string(values, precision=6)}  max rel err "
               f"{np.max(np.abs(values - top) / np.abs(top)):.1e}  {products} HVPs  "

@@ -207,7 +207,8 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
           OPinv: ArrayLike | LinearOperator | None = None, mode: str = 'normal',
           rng: int | np.random.Generator | None = None, *,
           callback: Callable[[int, np.ndarray, np.ndarray], object] | None = None,
-          return_info: bool = False, block_size: int | None = None) -> Any:
+          return_info: bool = False, block_size: int | None = None,
+          basis_start: int | None = None) -> Any:
     """Find k eigenvalues and eigenvectors of the real symmetric or complex
     Hermitian matrix (or operator) A; optionally of A x = w M x.
 
@@ -258,6 +259,13 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
         Lanczos block size (default 1, the tunable ``eigsh_block_size``);
         a final verification cycle widens it when clusters of near-equal
         eigenvalues appear.
+    basis_start : int, optional
+        Width of the first Lanczos basis when ``ncv`` is not given, > k
+        (default ARPACK's max(2k + 1, 20); at most n); the basis still widens while
+        convergence stalls.  A narrower start such as 2k + 1 saves
+        products when each one is expensive (a Hessian-vector product is
+        a forward and a backward pass): the floor of 20 only amortizes the
+        restart's orthogonalization over cheap products.
 
     Raises :class:`LanczosNoConvergence`, a subclass of SciPy's
     ``ArpackNoConvergence``, with the converged pairs when ``maxiter``
@@ -303,7 +311,7 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
         raise ValueError(f"maxiter must be positive, maxiter={maxiter}")
     dtype = _working_dtype(A)
     v0 = _checked_v0(v0, n, dtype)
-    ncv_start, ncv_soft, ncv = _basis_size(ncv, k, n, complex_problem, dtype)
+    ncv_start, ncv_soft, ncv = _basis_size(ncv, k, n, complex_problem, dtype, basis_start)
     block = _tuning.value("eigsh_block_size") if block_size is None else int(block_size)
     if block < 1:
         raise ValueError(f"block_size must be positive, block_size={block}")
@@ -564,10 +572,11 @@ def _checked_v0(v0, n, dtype):
     return v0
 
 
-def _basis_size(ncv, k, n, complex_problem, dtype):
+def _basis_size(ncv, k, n, complex_problem, dtype, start=None):
     """SciPy's ncv checks; then the first basis size, the soft limit and
     the widest one.  A chosen ncv is all three.  Otherwise the solve starts
-    from ARPACK's default max(2k + 1, 20), cheap per product and enough on
+    from ``start`` when given (at most n), else from ARPACK's
+    default max(2k + 1, 20), cheap per product and enough on
     a well separated spectrum, and the kernel widens the basis while
     convergence stalls (thick_restart.c), up to the tunable
     ``eigsh_max_basis``: on clustered spectra a wider basis saves far more
@@ -575,7 +584,13 @@ def _basis_size(ncv, k, n, complex_problem, dtype):
     32 -> 60 halves the matvecs).  Beyond that soft limit it widens only
     on long stalls, up to ``eigsh_stalled_max_basis`` columns while the
     basis and its restart copy fit in ``eigsh_stalled_basis_bytes``."""
-    chosen = min(max(2 * k + 1, 20) if ncv is None else _checked_integer(ncv, "ncv"), n)
+    if ncv is None and start is not None:
+        start = _checked_integer(start, "basis_start")
+        if start <= k + complex_problem:
+            bound = "k+1" if complex_problem else "k"
+            raise ValueError(f"basis_start must be > {bound}, basis_start={start}")
+    default = max(2 * k + 1, 20) if start is None else start
+    chosen = min(default if ncv is None else _checked_integer(ncv, "ncv"), n)
     if complex_problem:
         if chosen > n or chosen <= k + 1:
             raise ValueError(f"ncv must be k+1<ncv<=n, ncv={chosen}")

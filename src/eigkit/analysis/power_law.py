@@ -1,6 +1,8 @@
 """Power-law fit of a heavy tail: maximum likelihood for the exponent,
 Kolmogorov-Smirnov distance for the lower cutoff (Clauset, Shalizi and
-Newman, "Power-law distributions in empirical data", SIAM Review 2009)."""
+Newman, "Power-law distributions in empirical data", SIAM Review 2009),
+with the conventions of WeightWatcher (Martin & Mahoney) so that a layer's
+alpha is the one practitioners compare against."""
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,9 +11,14 @@ from ._inputs import positive_int
 
 __all__ = ["PowerLawFit", "fit_power_law"]
 
-# Candidate cutoffs are every distinct sample up to this many; beyond, an
-# even subsample of them, which keeps the search O(max * n).
-_MAX_CANDIDATES = 1000
+# Below this many samples the cutoff is chosen by the small-sample rule of
+# WeightWatcher 0.7 (its WWFit.fit_powerlaw_smallN): the bias-corrected
+# exponent 1 + (n - 1) / sum(log(x / xmin)), at least _SMALL_SAMPLE_MIN_TAIL
+# samples in the tail, and the KS distance less _SMALL_SAMPLE_TAIL_BONUS /
+# sqrt(n), which favours longer tails where a few points make D noisy.
+_SMALL_SAMPLE = 20
+_SMALL_SAMPLE_MIN_TAIL = 8
+_SMALL_SAMPLE_TAIL_BONUS = 0.868
 
 
 @dataclass
@@ -22,14 +29,19 @@ class PowerLawFit:
     ----------
     alpha : float
         Maximum-likelihood exponent, ``1 + n_tail / sum(log(x / xmin))``
-        over the samples x >= xmin (Clauset et al. 2009, eq. 3.1).
+        over the samples x >= xmin (Clauset et al. 2009, eq. 3.1); with
+        fewer than 20 samples, the bias-corrected
+        ``1 + (n_tail - 1) / sum(log(x / xmin))``.
     alpha_std_error : float
         Its asymptotic standard error ``(alpha - 1) / sqrt(n_tail)``.
     xmin : float
         Lower cutoff of the power-law tail.
     ks_distance : float
         Kolmogorov-Smirnov distance between the tail's empirical CDF and
-        the fitted power law; ``xmin`` minimizes it when it was searched.
+        the fitted power law, ``max_j abs(F(x_j) - j / n_tail)`` over the
+        sorted tail x_0 <= ... <= x_{n_tail-1} (the empirical CDF just
+        below each sample, as WeightWatcher and the powerlaw package
+        measure it); ``xmin`` minimizes it when it was searched.
     n_tail : int
         Number of samples >= xmin used in the fit.
     """
@@ -40,9 +52,16 @@ class PowerLawFit:
     n_tail: int
 
 
-def fit_power_law(x, *, xmin=None, min_tail=10):
+def fit_power_law(x, *, xmin=None, min_tail=None):
     """Fit a power law to the tail of positive samples (for example the
     eigenvalues of a weight matrix's W^T W).
+
+    The default search reproduces WeightWatcher's (version 0.7, its
+    default ``pl_package``): every sorted sample but the largest is a
+    candidate cutoff, each gets its maximum-likelihood exponent, and the
+    first candidate with the smallest Kolmogorov-Smirnov distance wins.
+    With fewer than 20 samples its small-sample rule applies instead (see
+    ``alpha`` and the notes).
 
     Parameters
     ----------
@@ -53,14 +72,21 @@ def fit_power_law(x, *, xmin=None, min_tail=10):
         minimizes the Kolmogorov-Smirnov distance between the tail and its
         fit (Clauset et al. 2009, section 3.3).
     min_tail : int, optional
-        The searched cutoff leaves at least this many samples in the tail
-        (default 10), because tiny tails give meaningless exponents.
+        The searched cutoff leaves at least this many samples in the tail.
+        By default 2 (every sample but the largest is a candidate), or 8
+        with fewer than 20 samples.
 
     Returns
     -------
     PowerLawFit
-        ``alpha`` and ``ks_distance`` are NaN when fewer than two distinct
-        positive samples lie in the tail.
+        ``alpha`` and ``ks_distance`` are NaN when the tail has fewer than
+        two distinct positive samples.
+
+    Notes
+    -----
+    With fewer than 20 samples the cutoff minimizes
+    ``ks_distance - 0.868 / sqrt(n_tail)`` instead, which keeps a few
+    extreme points from deciding the fit on their own.
 
     Examples
     --------
@@ -74,42 +100,49 @@ def fit_power_law(x, *, xmin=None, min_tail=10):
     x = np.asarray(x, dtype=np.float64).ravel()
     if not np.isfinite(x).all():
         raise ValueError("x must not contain infs or NaNs")
-    min_tail = positive_int(min_tail, "min_tail", minimum=2)
     x = np.sort(x[x > 0])
+    small = x.size < _SMALL_SAMPLE
+    if min_tail is None:
+        min_tail = _SMALL_SAMPLE_MIN_TAIL if small else 2
+    min_tail = positive_int(min_tail, "min_tail", minimum=2)
     if xmin is not None:
         xmin = float(xmin)
         if not xmin > 0:
             raise ValueError(f"xmin must be positive, got {xmin}")
-        return _fit_at(x[np.searchsorted(x, xmin):], xmin)
-    candidates = _candidate_starts(x, min_tail)
-    if candidates.size == 0:
-        return _fit_at(x, x[0] if x.size else np.nan)
-    fits = [_fit_at(x[i:], x[i]) for i in candidates]
-    distances = np.array([f.ks_distance for f in fits])
-    if np.isnan(distances).all():
-        return fits[0]
-    return fits[int(np.nanargmin(distances))]
+        return _fit_at(x[np.searchsorted(x, xmin):], xmin, small)
+    return _search_cutoff(x, min_tail, small)
 
 
-def _candidate_starts(x, min_tail):
-    """Indices of the distinct sample values that leave >= min_tail samples."""
-    last = x.size - min_tail
-    if last < 0:
-        return np.zeros(0, dtype=np.intp)
-    starts = np.flatnonzero(np.r_[True, x[1:last + 1] != x[:last]])
-    if starts.size > _MAX_CANDIDATES:
-        starts = starts[np.linspace(0, starts.size - 1, _MAX_CANDIDATES).astype(np.intp)]
-    return starts
+def _search_cutoff(x, min_tail, small):
+    """Best fit over the cutoffs x[i] that leave >= min_tail samples; the
+    first of equal scores wins (numpy.argmin, as WeightWatcher)."""
+    logs = np.log(x)
+    best, best_score = None, np.inf
+    for i in range(x.size - min_tail + 1):
+        fit = _fit_logs(logs[i:] - logs[i], x[i], small)
+        score = fit.ks_distance
+        if small:
+            score -= _SMALL_SAMPLE_TAIL_BONUS / np.sqrt(fit.n_tail)
+        if score < best_score:
+            best, best_score = fit, score
+    if best is None:
+        return _fit_at(x, x[0] if x.size else np.nan, small)
+    return best
 
 
-def _fit_at(tail, xmin):
-    """Maximum-likelihood exponent and KS distance of the sorted tail >= xmin."""
-    n = tail.size
-    log_sum = float(np.sum(np.log(tail / xmin))) if n else 0.0
+def _fit_at(tail, xmin, small):
+    """Fit of the sorted samples ``tail`` (all >= xmin) at cutoff xmin."""
+    return _fit_logs(np.log(tail / xmin) if tail.size else tail, xmin, small)
+
+
+def _fit_logs(log_ratio, xmin, small):
+    """Maximum-likelihood exponent and KS distance from log(x / xmin) of the
+    sorted tail."""
+    n = log_ratio.size
+    log_sum = float(np.sum(log_ratio))
     if n < 2 or log_sum <= 0:
         return PowerLawFit(np.nan, np.nan, float(xmin), np.nan, n)
-    alpha = 1.0 + n / log_sum
-    model_cdf = 1.0 - (tail / xmin) ** (1.0 - alpha)
-    steps = np.arange(n + 1) / n
-    ks = max(np.max(np.abs(steps[1:] - model_cdf)), np.max(np.abs(steps[:-1] - model_cdf)))
-    return PowerLawFit(float(alpha), float((alpha - 1.0) / np.sqrt(n)), float(xmin), float(ks), n)
+    alpha = 1.0 + (n - 1.0 if small else n) / log_sum
+    model_cdf = -np.expm1((1.0 - alpha) * log_ratio)
+    ks = float(np.max(np.abs(model_cdf - np.arange(n) / n)))
+    return PowerLawFit(float(alpha), float((alpha - 1.0) / np.sqrt(n)), float(xmin), ks, n)

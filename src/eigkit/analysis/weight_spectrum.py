@@ -93,7 +93,7 @@ class WeightSpectrum:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "eigenvalues"}
 
 
-def weight_spectrum(W, *, k=None, xmin=None, min_tail=10, noise_variance=None, rng=None):
+def weight_spectrum(W, *, k=None, xmin=None, min_tail=None, noise_variance=None, rng=None):
     """Empirical spectral density of a weight matrix and its metrics.
 
     The eigenvalues of W^H W are computed with :func:`eigkit.eigvalsh` on
@@ -110,7 +110,9 @@ def weight_spectrum(W, *, k=None, xmin=None, min_tail=10, noise_variance=None, r
         Compute only the ``k`` largest eigenvalues (for very large W).
         Effective rank and entropy need the whole spectrum and are NaN.
     xmin, min_tail :
-        Passed to :func:`fit_power_law`.
+        Passed to :func:`fit_power_law`, which fits the eigenvalues above
+        ``max eigenvalue * min(m, n) * eps`` (the numerically nonzero
+        ones) the way WeightWatcher does by default.
     noise_variance : float, optional
         Entry variance of the Marchenko-Pastur null model.  By default it is
         estimated as the mean eigenvalue inside the bulk divided by
