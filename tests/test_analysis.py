@@ -278,22 +278,21 @@ def test_hessian_eigsh_batched_calls_once_per_block_and_is_deterministic():
     np.testing.assert_array_equal(w, w2)
 
 
-def test_hessian_eigsh_starts_narrow_and_still_converges():
+def test_hessian_top_pairs_in_few_products():
     """A trained network's Hessian: a few outliers above a bulk near zero
-    (Ghorbani, Krishnan & Xiao 2019).  The narrower first basis must give
-    the same pairs as eigsh's default, in fewer products."""
+    (Ghorbani, Krishnan & Xiao 2019).  Lanczos needs about one basis of
+    products for the top 5, and the verification for missed copies of a
+    multiple eigenvalue (a block of one vector cannot see them) only a
+    short cycle more."""
     n = 600
     rng = np.random.default_rng(15)
     spectrum = np.r_[np.abs(rng.standard_normal(n - 5)) * 1e-3, 0.016, 0.019, 0.024, 0.028, 0.05]
     A = symmetric_with_spectrum(spectrum, 15)
     ref = np.sort(spectrum)[-5:]
-    ours, ours_info = hessian_eigsh(lambda u: A @ u, n, k=5, rng=0, return_eigenvectors=False,
-                                    return_info=True)
-    plain, plain_info = eigkit.eigsh(A, k=5, which="LA", rng=0, return_eigenvectors=False,
-                                     return_info=True)
+    ours, info = hessian_eigsh(lambda u: A @ u, n, k=5, rng=0, return_eigenvectors=False,
+                               return_info=True)
     np.testing.assert_allclose(ours, ref, rtol=1e-10)
-    np.testing.assert_allclose(plain, ref, rtol=1e-10)
-    assert ours_info.matvecs < plain_info.matvecs
+    assert info.matvecs <= 28
 
 
 def test_eigsh_basis_start():

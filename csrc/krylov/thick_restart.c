@@ -106,6 +106,19 @@ static int verify_cycles(int cluster)
     return cluster >= 2 ? VERIFY_CLUSTER_CYCLES : 1;
 }
 
+/* Block steps of a verification cycle: its restart keeps all but this many
+ * blocks of the basis.  The kept Ritz vectors already hold the converged
+ * spectrum, so the fresh columns need only a short Krylov sequence to show
+ * a missed copy, and short cycles let the stopping test above run sooner.
+ * Against half the basis free (k = 10): the benchmark matrices took 2 to
+ * 59 % fewer products (the 2-D Laplacian of order 10000, LA, 1262 -> 518;
+ * svds' Gram operator 55 -> 51 at n = 2000) except the 2-D Laplacian of
+ * order 2025, LA (579 -> 594); the multiplicity starts (6-fold and 8-fold
+ * graph eigenvalues, doubled and quadrupled tops, 252 starts) -9 to +3 %,
+ * none missing a copy.  With one step, 7 of 60 starts of the 8-fold graph
+ * missed copies. */
+#define VERIFY_BLOCK_STEPS 2
+
 /* Largest number of values of v[0..m) within `tol` of a neighbour chain. */
 static int largest_cluster(real *v, int m, real tol)
 {
@@ -417,6 +430,8 @@ int EK(lz_plan_restart)(ek_lanczos_state *st)
     if (c2 < cap) cap = c2;
     int room = cap - bnew;
     int nkeep = nw2 + (room - nw2) / 2;
+    if (st->verify && room - VERIFY_BLOCK_STEPS * bnew > nkeep)
+        nkeep = room - VERIFY_BLOCK_STEPS * bnew;
     if (nkeep > room) nkeep = room;
     if (nkeep > m - nnew) nkeep = m - nnew;
     if (nkeep < 0) nkeep = 0;

@@ -1,6 +1,4 @@
 """Eigenpairs of a Hessian known only through Hessian-vector products."""
-import operator
-
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
@@ -9,15 +7,6 @@ from ._inputs import positive_int
 
 __all__ = ["hessian_operator", "hessian_eigsh"]
 
-# Without ncv, the first Lanczos basis has max(2k + 1, _FIRST_BASIS_FLOOR)
-# vectors instead of eigsh's max(2k + 1, 20): each Hessian-vector product
-# costs a forward and a backward pass, while the floor of 20 only amortizes
-# the restart's orthogonalization over cheap products.  The basis still
-# widens on stalls.  Measured (top k, 2 seeds, products 20 -> 12 floor): an
-# MLP's Hessian k=5 30 -> 29, k=1 30 -> 18; clustered top, flat, geometric
-# and doubled-top spectra of order 1507 within -25 % .. +11 %; a floor of
-# 11 (k=5: 26) cost 25 % more on a clustered top with k=1, of 10 more.
-_FIRST_BASIS_FLOOR = 12
 
 
 def hessian_operator(hvp, n, *, batched=False, dtype=np.float64):
@@ -91,10 +80,7 @@ def hessian_eigsh(hvp, n=None, k=6, which="LA", *, batched=False, dtype=np.float
 
     The Hessian is wrapped with :func:`hessian_operator` and solved with
     :func:`eigkit.eigsh` (thick-restart block Lanczos); the results have
-    eigsh's order and shapes.  Without ``ncv`` the first Lanczos basis has
-    max(2k + 1, 12) vectors rather than eigsh's max(2k + 1, 20) (eigsh's
-    ``basis_start``), widening only while convergence stalls: each product
-    is a forward and a backward pass.
+    eigsh's order and shapes.
 
     Parameters
     ----------
@@ -139,12 +125,4 @@ def hessian_eigsh(hvp, n=None, k=6, which="LA", *, batched=False, dtype=np.float
                                                                        dtype=dtype)
     return eigsh(op, k=k, which=which, v0=v0, ncv=ncv, maxiter=maxiter, tol=tol,
                  return_eigenvectors=return_eigenvectors, rng=rng, callback=callback,
-                 return_info=return_info, basis_start=_first_basis(k) if ncv is None else None)
-
-
-def _first_basis(k):
-    """First Lanczos basis width; k is left for eigsh to check."""
-    try:
-        return max(2 * operator.index(k) + 1, _FIRST_BASIS_FLOOR)
-    except TypeError:
-        return None
+                 return_info=return_info)
