@@ -1,0 +1,104 @@
+/*
+ * gauss_seidel.c -- a Gauss-Seidel sweep over a CSR matrix for a row-major
+ * block of right-hand sides (see gauss_seidel.h).  The structure has been
+ * checked once (sparse_structure.c), so the loops index without tests.
+ */
+#include "common/types.h"
+#include "common/fork_join.h"
+#include "common/tuning.h"
+#include "krylov/gauss_seidel.h"
+
+#define MAX_THREADS EK_FORK_JOIN_MAX
+
+/* The block columns [c0, c1) of one sweep. */
+typedef struct {
+    const ek_compressed *a;
+    int backward, zero_start, c0, c1;
+    scalar *x;
+    int ldx;
+    const scalar *b;
+    int ldb;
+} share;
+
+/* Row i of x becomes (b_i - sum_{j != i} a_ij x_j) / a_ii.  The sum is
+ * accumulated in row i of x itself, whose old values the update does not
+ * read (the diagonal is left out), in the order of the row's entries, as
+ * pyamg's amg_core::gauss_seidel does for one column.  Under zero_start the
+ * entries on the side not yet swept (still zero) are skipped. */
+#define SWEEP(name, itype)                                                                 \
+    static void name(const share *s)                                                       \
+    {                                                                                      \
+        const itype *ptr = s->a->ptr, *idx = s->a->idx;                                    \
+        const scalar *val = s->a->val;                                                     \
+        int n = s->a->nmajor, nc = s->c1 - s->c0, back = s->backward;                      \
+        size_t ldx = (size_t)s->ldx, ldb = (size_t)s->ldb;                                 \
+        scalar *x = s->x + s->c0;                                                          \
+        const scalar *b = s->b + s->c0;                                                    \
+        for (int step = 0; step < n; step++) {                                             \
+            itype i = back ? n - 1 - step : step;                                          \
+            scalar diag = 0;                                                               \
+            for (itype p = ptr[i]; p < ptr[i + 1]; p++)                                    \
+                if (idx[p] == i)                                                           \
+                    diag += val[p];                                                        \
+            if (diag == 0)                                                                 \
+                continue;                                                                  \
+            scalar *restrict xi = x + (size_t)i * ldx;                                     \
+            for (int c = 0; c < nc; c++)                                                   \
+                xi[c] = 0;                                                                 \
+            for (itype p = ptr[i]; p < ptr[i + 1]; p++) {                                  \
+                itype j = idx[p];                                                          \
+                if (j == i || (s->zero_start && (j > i) != back))                          \
+                    continue;                                                              \
+                const scalar *restrict xj = x + (size_t)j * ldx;                           \
+                scalar v = val[p];                                                         \
+                for (int c = 0; c < nc; c++)                                               \
+                    xi[c] += v * xj[c];                                                    \
+            }                                                                              \
+            const scalar *bi = b + (size_t)i * ldb;                                        \
+            for (int c = 0; c < nc; c++)                                                   \
+                xi[c] = (bi[c] - xi[c]) / diag;                                            \
+        }                                                                                  \
+    }
+
+SWEEP(sweep32, int32_t)
+SWEEP(sweep64, int64_t)
+
+static void *sweep_share(void *arg)
+{
+    const share *s = arg;
+    if (s->a->wide_index)
+        sweep64(s);
+    else
+        sweep32(s);
+    return NULL;
+}
+
+/* Threads for the columns: each one sweeps all of A, so no fewer than
+ * EK_TUNE_SPARSE_THREADING_WORK multiply-adds each, and no more threads
+ * than columns. */
+static int thread_count(const ek_compressed *a, int ncols, int nthreads)
+{
+    int64_t nnz = a->wide_index ? ((const int64_t *)a->ptr)[a->nmajor]
+                                : ((const int32_t *)a->ptr)[a->nmajor];
+    double work = (double)(nnz + a->nmajor) * ncols;
+    int nt = nthreads < MAX_THREADS ? nthreads : MAX_THREADS;
+    nt = nt < ncols ? nt : ncols;
+    while (nt > 1 && work < (double)EK_TUNE_SPARSE_THREADING_WORK * nt)
+        nt--;
+    return nt < 1 ? 1 : nt;
+}
+
+void EK(gauss_seidel_sweep)(const ek_compressed *a, int backward, int zero_start, int ncols,
+                            scalar *x, int ldx, const scalar *b, int ldb, int nthreads)
+{
+    if (ncols < 1 || a->nmajor < 1)
+        return;
+    int nt = thread_count(a, ncols, nthreads);
+    share sh[MAX_THREADS];
+    for (int t = 0; t < nt; t++) {
+        share s = {a, backward != 0, zero_start != 0, ncols * t / nt, ncols * (t + 1) / nt,
+                   x, ldx, b, ldb};
+        sh[t] = s;
+    }
+    ek_fork_join(nt, sweep_share, sh, sizeof(share));
+}
