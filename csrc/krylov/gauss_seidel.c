@@ -5,6 +5,7 @@
  */
 #include "common/types.h"
 #include "common/fork_join.h"
+#include "common/target_clones.h"
 #include "common/tuning.h"
 #include "krylov/gauss_seidel.h"
 
@@ -20,17 +21,40 @@ typedef struct {
     int ldb;
 } share;
 
-/* Row i of x becomes (b_i - sum_{j != i} a_ij x_j) / a_ii.  The sum is
- * accumulated in row i of x itself, whose old values the update does not
- * read (the diagonal is left out), in the order of the row's entries, as
- * pyamg's amg_core::gauss_seidel does for one column.  Under zero_start the
- * entries on the side not yet swept (still zero) are skipped. */
+/* Row i of x becomes (b_i - sum_{j != i} a_ij x_j) / a_ii, the sum taken
+ * in the order of the row's entries, as pyamg's amg_core::gauss_seidel
+ * does for one column; the division is a multiplication by 1 / a_ii (one
+ * division per row instead of one per column).  The columns c .. c + W - 1
+ * of the row are summed in W accumulators, W a constant, so that they stay
+ * in vector registers while the row's entries stream past.  Under
+ * zero_start the entries on the side not yet swept (still zero) are
+ * skipped. */
+#define ROW_COLUMNS(itype, W)                                                                    \
+    do {                                                                                   \
+        scalar acc[W] = {0};                                                               \
+        for (itype p = ptr[i]; p < ptr[i + 1]; p++) {                                      \
+            itype j = idx[p];                                                              \
+            if (j == i || (zero_start && (j > i) != back))                                 \
+                continue;                                                                  \
+            const scalar *xj = x + (size_t)j * ldx + c;                                    \
+            scalar v = val[p];                                                             \
+            for (int q = 0; q < (W); q++)                                                  \
+                acc[q] += v * xj[q];                                                       \
+        }                                                                                  \
+        for (int q = 0; q < (W); q++)                                                      \
+            xi[c + q] = (bi[c + q] - acc[q]) * inv;                                        \
+        c += (W);                                                                          \
+    } while (0)
+
+/* A sweep over the rows of a, for the block columns [c0, c1): the columns
+ * of a row in groups of 8, then 4, 2 and 1.  Clones for AVX2 with FMA. */
 #define SWEEP(name, itype)                                                                 \
-    static void name(const share *s)                                                       \
+    EK_CLONES_V3 static void name(const share *s)                                          \
     {                                                                                      \
         const itype *ptr = s->a->ptr, *idx = s->a->idx;                                    \
         const scalar *val = s->a->val;                                                     \
         int n = s->a->nmajor, nc = s->c1 - s->c0, back = s->backward;                      \
+        int zero_start = s->zero_start;                                                    \
         size_t ldx = (size_t)s->ldx, ldb = (size_t)s->ldb;                                 \
         scalar *x = s->x + s->c0;                                                          \
         const scalar *b = s->b + s->c0;                                                    \
@@ -42,21 +66,17 @@ typedef struct {
                     diag += val[p];                                                        \
             if (diag == 0)                                                                 \
                 continue;                                                                  \
-            scalar *restrict xi = x + (size_t)i * ldx;                                     \
-            for (int c = 0; c < nc; c++)                                                   \
-                xi[c] = 0;                                                                 \
-            for (itype p = ptr[i]; p < ptr[i + 1]; p++) {                                  \
-                itype j = idx[p];                                                          \
-                if (j == i || (s->zero_start && (j > i) != back))                          \
-                    continue;                                                              \
-                const scalar *restrict xj = x + (size_t)j * ldx;                           \
-                scalar v = val[p];                                                         \
-                for (int c = 0; c < nc; c++)                                               \
-                    xi[c] += v * xj[c];                                                    \
-            }                                                                              \
+            scalar inv = 1 / diag, *xi = x + (size_t)i * ldx;                              \
             const scalar *bi = b + (size_t)i * ldb;                                        \
-            for (int c = 0; c < nc; c++)                                                   \
-                xi[c] = (bi[c] - xi[c]) / diag;                                            \
+            int c = 0;                                                                     \
+            while (nc - c >= 8)                                                            \
+                ROW_COLUMNS(itype, 8);                                                          \
+            if (nc - c >= 4)                                                               \
+                ROW_COLUMNS(itype, 4);                                                          \
+            if (nc - c >= 2)                                                               \
+                ROW_COLUMNS(itype, 2);                                                          \
+            if (nc - c >= 1)                                                               \
+                ROW_COLUMNS(itype, 1);                                                          \
         }                                                                                  \
     }
 
