@@ -50,7 +50,8 @@ def test_default_smoothed_aggregation_is_reproduced():
 @pytest.mark.parametrize("options", [
     {"presmoother": ("gauss_seidel", {"sweep": "forward", "iterations": 2}),
      "postsmoother": ("gauss_seidel", {"sweep": "backward", "iterations": 2})},
-    {"presmoother": ("jacobi", {"omega": 4.0 / 3.0}), "postsmoother": ("jacobi", {"omega": 4.0 / 3.0})},
+    {"presmoother": ("jacobi", {"omega": 4.0 / 3.0}),
+     "postsmoother": ("jacobi", {"omega": 4.0 / 3.0})},
     {"presmoother": None, "postsmoother": ("block_gauss_seidel", {"sweep": "symmetric"})},
     {"coarse_solver": "splu", "max_coarse": 40},
     {"coarse_solver": "lu", "max_coarse": 40},

@@ -91,11 +91,11 @@ class _Level:
             self._sweepers[dtype] = GaussSeidel(a.indptr, a.indices, a.data.astype(dtype))
         return self._sweepers[dtype]
 
-    def smooth(self, plan, x, b, zero_start):
+    def smooth(self, plan, x, b, zero_start, nthreads):
         """Apply the smoother ``plan`` to x in place; x is zero on entry when
         ``zero_start``."""
         if plan[0] == "gauss_seidel":
-            sweeper, nthreads = self.sweeper(x.dtype), kernel_threads()
+            sweeper = self.sweeper(x.dtype)
             for s, backward in enumerate(plan[1]):
                 sweeper.sweep(x, b, backward, zero_start and s == 0, nthreads)
         elif plan[0] == "jacobi":
@@ -159,17 +159,19 @@ class BlockVCycle(LinearOperator):
                 for j in range(b.shape[1])]
         return np.ascontiguousarray(np.column_stack(cols), dtype=b.dtype)
 
-    def _cycle(self, lvl, b):
+    def _cycle(self, lvl, b, nthreads):
         """One V-cycle from x = 0 on level ``lvl`` for the C-ordered block b
         (pyamg's MultilevelSolver.__solve with cycle 'V')."""
         if lvl == len(self._levels):
             return self._coarse(b)
         level = self._levels[lvl]
         x = np.zeros_like(b)
-        level.smooth(level.pre, x, b, zero_start=True)
-        coarse_b = np.ascontiguousarray(level.R @ (b - level.A @ x))
-        x += level.P @ self._cycle(lvl + 1, coarse_b)
-        level.smooth(level.post, x, b, zero_start=False)
+        level.smooth(level.pre, x, b, True, nthreads)
+        residual = level.A @ x
+        np.subtract(b, residual, out=residual)
+        coarse_x = self._cycle(lvl + 1, np.ascontiguousarray(level.R @ residual), nthreads)
+        x += level.P @ coarse_x
+        level.smooth(level.post, x, b, False, nthreads)
         return x
 
     def _matmat(self, X):
@@ -177,7 +179,7 @@ class BlockVCycle(LinearOperator):
         if not self.reproduced:
             return self._columnwise.matmat(X)
         dtype = np.result_type(X.dtype, self.dtype, np.float32)
-        return self._cycle(0, np.ascontiguousarray(X, dtype=dtype))
+        return self._cycle(0, np.ascontiguousarray(X, dtype=dtype), kernel_threads())
 
     def _matvec(self, x):
         x = np.asarray(x)
