@@ -58,8 +58,8 @@ enum phase {
 /* ---------------------------------------------------------------- sizes */
 
 typedef struct {
-    size_t Y, BY, S, AS, BS, best, tmp, GA, GB, C, coef, pz, theta, rep_values, rep_res,
-        active, pcol, tall, ortho, dense, dense_bytes, total;
+    size_t Y, BY, S, AS, BS, best, tmp, GA, GB, C, coef, theta, rep_values, rep_res, active,
+        pcol, tall, ortho, dense, dense_bytes, total;
 } layout;
 
 static size_t align_up(size_t x) { return (x + 63) / 64 * 64; }
@@ -86,7 +86,6 @@ static layout plan_layout(const ek_lobpcg_params *par)
     TAKE(GB, m * m * sz);
     TAKE(C, m * m * sz);
     TAKE(coef, (m + ny) * m * sz);
-    TAKE(pz, k * k * sz);
     TAKE(theta, m * sizeof(real));
     TAKE(rep_values, k * sizeof(real));
     TAKE(rep_res, k * sizeof(real));
@@ -288,15 +287,12 @@ static int pick(const ek_lobpcg_state *st, int m, int j)
 }
 
 /* The coefficients of the new block in coef (m x (k + np), ld m): the
- * Ritz vectors' C_sel, then the new directions P = S Q of the active
- * columns, Q an orthonormal basis of Z, the components of their Ritz
- * vectors on [P W] made orthogonal to C_sel.  Since S is orthonormal, P is
- * then orthonormal and orthogonal to the new X without touching a long
- * vector (Duersch, Shao, Yang & Gu 2018, "orthogonal P"); its span with X
- * is that of Hetmaniuk & Lehoucq's P = [P W] C.  A column of P mixes the
- * directions of several Ritz vectors, so R = Q^H Z (np x na, in pz) is
- * kept: column a of Z is P R[:, a], which trim_directions needs when
- * Ritz vector a converges.  Returns np. */
+ * Ritz vectors' C_sel, then the new directions P = S Z of the active
+ * columns, Z the components of their Ritz vectors on [P W] made
+ * orthogonal to C_sel and orthonormal.  Since S is orthonormal, P is then
+ * orthonormal and orthogonal to the new X without touching a long vector
+ * (Duersch, Shao, Yang & Gu 2018, "orthogonal P"); its span with X is that
+ * of Hetmaniuk & Lehoucq's P = [P W] C.  Returns np. */
 static int new_directions(ek_lobpcg_state *st, int m)
 {
     int k = KK(st), na = st->nactive;
@@ -315,17 +311,8 @@ static int new_directions(ek_lobpcg_state *st, int m)
         xgemm('C', 'N', k, na, m, 1, coef, m, Z, m, 0, h, k);
         xgemm('N', 'N', m, na, k, -1, coef, m, h, k, 1, Z, m);
     }
-    /* C (the projected eigenvectors, all read by now) keeps Z */
-    for (int a = 0; a < na; a++)
-        memcpy(C + (size_t)a * m, Z + (size_t)a * m, (size_t)m * sizeof(scalar));
     int np = EK(block_orthonormalize)(m, na, Z, NULL, NULL, m, st->ortho, 1);
-    if (np <= 0)
-        return 0;
-    xgemm('C', 'N', np, na, m, 1, Z, m, C, m, 0, (scalar *)st->pz, k);
-    for (int a = 0; a < na; a++)
-        st->pcol[a] = st->active[a];
-    st->npz = na;
-    return np;
+    return np < 0 ? 0 : np;
 }
 
 /* Rayleigh-Ritz on the first m = k + np + nw columns of S: X, and P for
@@ -347,6 +334,8 @@ static int rayleigh_ritz(ek_lobpcg_state *st)
                          (scalar *)st->tmp, n, st->par.nthreads);
         copy_cols(n, k + np, (scalar *)st->tmp, arrays[t]);
     }
+    for (int a = 0; a < np; a++)
+        st->pcol[a] = st->active[a];
     st->np = np;
     st->nw = 0;
     return 0;
@@ -427,64 +416,32 @@ static int orthonormalize_x(ek_lobpcg_state *st)
     return request(st, EK_LP_APPLY_A, X, st->AS, k, P_X_RR);
 }
 
-static int is_active(const ek_lobpcg_state *st, int j)
-{
-    for (int a = 0; a < st->nactive; a++)
-        if (st->active[a] == j)
-            return 1;
-    return 0;
-}
-
-/* P reduced to the directions of the Ritz vectors still active: the span
- * of their columns P R[:, kept] of Z (see new_directions), as SciPy's
- * P[:, activeMask].  Dropping columns of P itself would keep parts of the
- * converged vectors' directions and lose parts of the active ones'.  The
- * kept columns G = R[:, kept] are orthonormalized in the np-dimensional
- * coefficient space, so P G stays orthonormal, and R becomes G^H R[:, kept]. */
-static void trim_directions(ek_lobpcg_state *st)
-{
-    int n = NN(st), k = KK(st), np = st->np, nk = 0;
-    scalar *pz = (scalar *)st->pz, *G = (scalar *)st->GB, *Rk = G + (size_t)k * k;
-    for (int a = 0; a < st->npz; a++) {
-        if (!is_active(st, st->pcol[a]))
-            continue;
-        memmove(pz + (size_t)nk * k, pz + (size_t)a * k, (size_t)np * sizeof(scalar));
-        st->pcol[nk++] = st->pcol[a];
-    }
-    st->npz = nk;
-    if (nk >= np)
-        return; /* P spans no more than the active directions */
-    for (int a = 0; a < nk; a++) {
-        memcpy(G + (size_t)a * np, pz + (size_t)a * k, (size_t)np * sizeof(scalar));
-        memcpy(Rk + (size_t)a * np, pz + (size_t)a * k, (size_t)np * sizeof(scalar));
-    }
-    int r = nk == 0 ? 0 : EK(block_orthonormalize)(np, nk, G, NULL, NULL, np, st->ortho, 1);
-    if (r <= 0) {
-        st->np = st->npz = 0;
-        return;
-    }
-    scalar *arr[3] = {(scalar *)st->S, (scalar *)st->AS, (scalar *)st->BS};
-    scalar *out = (scalar *)st->tmp + (size_t)k * n; /* the residuals fill the first k */
-    for (int t = 0; t < (st->par.generalized ? 3 : 2); t++) {
-        EK(tall_combine)(n, np, r, 1, arr[t] + (size_t)k * n, n, G, np, 0, out, n,
-                         st->par.nthreads);
-        copy_cols(n, r, out, arr[t] + (size_t)k * n);
-    }
-    xgemm('C', 'N', r, nk, np, 1, G, np, Rk, np, 0, pz, k);
-    st->np = r;
-}
-
-/* The active set after a report, and P reduced to it. */
+/* The active set after a report; compacts P to the columns still active. */
 static void update_active(ek_lobpcg_state *st)
 {
-    int k = KK(st), na = 0;
+    int k = KK(st), n = NN(st), na = 0;
     const real *res = (const real *)st->rep_res;
-    for (int j = 0; j < k; j++)
-        if (is_active(st, j) && res[j] > st->par.tol)
+    for (int j = 0; j < k; j++) {
+        int still = 0;
+        for (int a = 0; a < st->nactive; a++)
+            still |= st->active[a] == j;
+        if (still && res[j] > st->par.tol)
             st->active[na++] = j;
+    }
     st->nactive = na;
-    if (st->np > 0)
-        trim_directions(st);
+    int kept = 0;
+    scalar *arr[3] = {(scalar *)st->S, (scalar *)st->AS, (scalar *)st->BS};
+    for (int c = 0; c < st->np; c++) {
+        int on = 0;
+        for (int a = 0; a < na; a++)
+            on |= st->active[a] == st->pcol[c];
+        if (!on)
+            continue;
+        for (int t = 0; t < (st->par.generalized ? 3 : 2); t++)
+            copy_cols(n, 1, arr[t] + (size_t)(k + c) * n, arr[t] + (size_t)(k + kept) * n);
+        st->pcol[kept++] = st->pcol[c];
+    }
+    st->np = kept;
 }
 
 /* After a report: stop, or restart, or form W from the active residuals. */
@@ -689,7 +646,6 @@ int EK(lobpcg_init)(ek_lobpcg_state *st, const ek_lobpcg_params *par, void *work
     st->rep_res = base + L.rep_res;
     st->active = (int *)(base + L.active);
     st->pcol = (int *)(base + L.pcol);
-    st->pz = base + L.pz;
     st->tall = base + L.tall;
     st->ortho = base + L.ortho;
     st->dense_work = base + L.dense;

@@ -82,10 +82,10 @@ typedef struct ek_lobpcg_state {
     double asymmetry; /* largest ||G - G^H||_1 / ||G||_1 of a Gram matrix of A */
     void *rep_values, *rep_res; /* real[k] */
     /* internal */
-    int phase, np, nw, npz, restart, tries, resumes;
+    int phase, np, nw, restart, tries, resumes;
     double best_mean;
     uint64_t rng;
-    void *Y, *BY, *S, *AS, *BS, *best, *tmp, *GA, *GB, *C, *coef, *pz, *theta;
+    void *Y, *BY, *S, *AS, *BS, *best, *tmp, *GA, *GB, *C, *coef, *theta;
     int *active, *pcol;
     void *tall, *ortho, *dense_work;
     size_t dense_bytes;
