@@ -5,7 +5,6 @@ non-canonical and malformed structures, read-only arrays, threads and
 Ctrl-C."""
 import _thread
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -180,14 +179,16 @@ def test_solves_in_threads_at_once():
 def test_ctrl_c_interrupts_a_compiled_solve_promptly():
     A = _laplacian(150)          # SA with tol = eps: many seconds of work
     timer = threading.Timer(0.3, _thread.interrupt_main)
-    start = time.perf_counter()
     timer.start()
     try:
-        with pytest.raises(KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt) as caught:
             eigkit.eigsh(A, k=30, which="SA", rng=0)
     finally:
         timer.cancel()
-    assert time.perf_counter() - start < 3.0
+        timer.join()
+    # Taken by the compiled loop's own check between sparse products, not
+    # by the interpreter after the solve had run to its end.
+    assert str(caught.traceback[-1].path).endswith("krylov.pyx")
     w = eigkit.eigsh(_laplacian(10), k=2, which="LA", rng=0, return_eigenvectors=False)
     np.testing.assert_allclose(w, np.linalg.eigvalsh(_laplacian(10).toarray())[-2:], rtol=1e-10)
 

@@ -31,6 +31,14 @@ void ek_thread_join(ek_thread *t)
     CloseHandle((HANDLE)t->handle);
 }
 
+int ek_thread_start_detached(ek_thread *t, void *(*job)(void *), void *arg)
+{
+    if (!ek_thread_start(t, job, arg))
+        return 0;
+    CloseHandle((HANDLE)t->handle);
+    return 1;
+}
+
 void ek_thread_yield(void)
 {
     SwitchToThread();
@@ -51,6 +59,14 @@ void ek_thread_join(ek_thread *t)
     pthread_join(t->id, NULL);
 }
 
+int ek_thread_start_detached(ek_thread *t, void *(*job)(void *), void *arg)
+{
+    if (!ek_thread_start(t, job, arg))
+        return 0;
+    pthread_detach(t->id);
+    return 1;
+}
+
 void ek_thread_yield(void)
 {
     sched_yield();
@@ -68,6 +84,11 @@ int ek_thread_start(ek_thread *t, void *(*job)(void *), void *arg)
 /* Never called: no thread ever starts. */
 void ek_thread_join(ek_thread *t)
 {
+}
+
+int ek_thread_start_detached(ek_thread *t, void *(*job)(void *), void *arg)
+{
+    return ek_thread_start(t, job, arg);
 }
 
 /* Nothing to yield to: with no threads, no share spins waiting on another. */

@@ -38,6 +38,11 @@ int ek_thread_start(ek_thread *t, void *(*job)(void *), void *arg);
 /* Wait for a thread that ek_thread_start started. */
 void ek_thread_join(ek_thread *t);
 
+/* Start job(arg) on a thread that nobody joins: its resources go when it
+ * returns.  t must outlive the thread (the Win32 trampoline reads it).  1
+ * if it started, 0 if not. */
+int ek_thread_start_detached(ek_thread *t, void *(*job)(void *), void *arg);
+
 /* Let another thread run: for a bounded spin-wait on another thread's
  * progress. */
 void ek_thread_yield(void);

@@ -481,6 +481,47 @@ static int phase_fill_random(ek_lanczos_state *st)
     return EK_LZ_APPLY_B;
 }
 
+/* Whether the fill that just failed shows the basis B-spanning all of
+ * range(B), B singular: the whole new Lanczos block lost its B-norm to the
+ * basis, and so did every fresh random column tried in its place.  The
+ * Krylov space is then B-invariant (the residual block is B-null), and the
+ * Rayleigh-Ritz pairs of the basis are exact for every finite eigenvalue
+ * of the pencil.  A B of rank r < n allows at most r B-orthonormal
+ * vectors, which a basis grown to r columns reaches (ARPACK stops at ncv,
+ * usually below r). */
+static int b_range_spanned(const ek_lanczos_state *st)
+{
+    if (!st->par.generalized || st->after_fill != PH_AFTER_QR || st->nlock + st->mact < 1)
+        return 0;
+    for (int j = 0; j < st->fill_bw; j++)
+        if (st->mask[j] != 2)
+            return 0;
+    return 1;
+}
+
+/* The same at a restart that widened the block by fresh random columns
+ * (a verification): with B singular and range(B) spanned by the basis,
+ * none of them can be made B-orthonormal to it, so no copy of an
+ * eigenvalue can be missing either.  The block goes back to the residual
+ * block it widened, and the cycle goes on with that.  Returns 1 if it
+ * did. */
+static int drop_fresh_columns(ek_lanczos_state *st)
+{
+    if (!st->par.generalized || st->after_fill != PH_APPLY || st->iter < 1)
+        return 0;
+    int kept = 0;
+    while (kept < st->fill_bw && st->mask[kept] == 0)
+        kept++;
+    if (kept < 1)
+        return 0;
+    st->mact -= st->fill_bw - kept;
+    st->fill_bw = kept;
+    st->b = kept;
+    st->bnew = kept;
+    st->cap = EK(lz_capacity)(st);
+    return 1;
+}
+
 /* Orthonormalize the filled columns; regenerate those that vanished
  * (a bounded number of tries). */
 static int phase_fill_orthonormalize(ek_lanczos_state *st)
@@ -493,6 +534,15 @@ static int phase_fill_orthonormalize(ek_lanczos_state *st)
     }
     if (fill_orthonormalize(st)) {
         if (++st->tries > 5) {
+            if (b_range_spanned(st)) {
+                st->exhausted = 1;
+                st->phase = PH_RR;
+                return 0;
+            }
+            if (drop_fresh_columns(st)) {
+                st->phase = st->after_fill;
+                return 0;
+            }
             st->phase = PH_DONE;
             return EK_LZ_ERR_BREAKDOWN;
         }

@@ -34,6 +34,7 @@ from ._linalg import whole_space as _whole_space
 from ._linalg.compressed_operator import CompressedGram, compressed_arrays
 from ._linalg.dask_operator import dask_linear_operator
 from ._linalg.scaling import PowerOfTwoScaling
+from ._linalg.tall_qr import tall_qr
 from ._threads import kernel_threads
 from .dense import eigh as _dense_eigh, eigh_tridiagonal as _dense_eigh_tridiagonal
 from .lobpcg import lobpcg as _lobpcg
@@ -314,7 +315,12 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
         if direct is not None:
             w, z = direct
             return _direct_result(w, w, z, 0, which, dtype, return_eigenvectors, return_info)
-    if (ncv_start == n and mode != "buckling" and Minv is None and OPinv is None
+    # The kernel runs one block of n columns whenever its widest basis has n:
+    # for a pencil under a spectral transformation, M may be singular, which
+    # that block cannot span (range(M) holds fewer than n M-orthonormal
+    # vectors) and the direct solve handles.
+    whole_block = ncv_start == n or (ncv == n and M is not None and sigma is not None)
+    if (whole_block and mode != "buckling" and Minv is None and OPinv is None
             and callback is None):
         whole = _whole_space.solve(A, M, k, sigma, 1 if sigma is None else
                                    (3 if mode == "normal" else 5), which, dtype, _dense_eigh)
@@ -796,10 +802,10 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     else:
         _, eigvec = eigsh(XH_X, k=k, tol=tol ** 2, maxiter=maxiter, ncv=ncv,
                           which="LA" if which == "LM" else "SA", v0=v0, rng=rng)
-    eigvec, _ = np.linalg.qr(eigvec)
+    eigvec, _ = tall_qr(eigvec)
     Av = np.asarray(X_mat(eigvec))
     # Rayleigh-Ritz: Av = Q R, R = Ur S W^H (k x k)
-    q, r = np.linalg.qr(Av)
+    q, r = tall_qr(Av)
     ur, s, wh = np.linalg.svd(r)
     s = scaling.unscale(s)
     if not return_singular_vectors:

@@ -199,16 +199,25 @@ cdef int _sparse_operator(ek_sparse_operator *op, Py_ssize_t n, object sparse, o
     return 0
 
 
+cdef int _checked_matrix(ek_sparse_operator *op, Py_ssize_t n, object sparse,
+                         object dtype) except -1:
+    """Fill op's matrix from ``sparse`` after a solve's checks, keeping no
+    scratch block: for callers that read the matrix but run no products."""
+    op.scratch = NULL
+    try:
+        _sparse_operator(op, n, sparse, np.dtype(dtype), 1, 1)
+    finally:
+        free(op.scratch)
+        op.scratch = NULL
+    return 0
+
+
 def check_sparse(Py_ssize_t n, sparse, dtype):
     """Raise ValueError, as a solve would, unless ``sparse`` (the tuple of
     :func:`lanczos`) describes a well-formed matrix of order n and dtype:
     for callers that index the arrays before solving."""
     cdef ek_sparse_operator op
-    op.scratch = NULL
-    try:
-        _sparse_operator(&op, n, sparse, np.dtype(dtype), 1, 1)
-    finally:
-        free(op.scratch)
+    _checked_matrix(&op, n, sparse, dtype)
 
 
 def graph_components(Py_ssize_t n, sparse, dtype):
@@ -217,11 +226,7 @@ def graph_components(Py_ssize_t n, sparse, dtype):
     each stored entry, labels numbered in order of their smallest vertex.
     Raises ValueError, as a solve would, for a malformed matrix."""
     cdef ek_sparse_operator op
-    op.scratch = NULL
-    try:
-        _sparse_operator(&op, n, sparse, np.dtype(dtype), 1, 1)
-    finally:
-        free(op.scratch)
+    _checked_matrix(&op, n, sparse, dtype)
     labels = np.empty(n, dtype=np.intc)
     work = np.empty(n, dtype=np.intc)
     cdef int[::1] lab = labels, wrk = work

@@ -72,9 +72,9 @@ def wanted(nu, k, which):
 
 def solve(A, M, k, sigma, mode, which, dtype, dense_eigh):
     """(lam, nu, z, products) of the k wanted pairs of A x = lam M x, or None
-    when the pencil is not definite (M singular: Lanczos handles it).
-    ``mode`` is ARPACK's number (1 standard or regular, 3 shift-invert,
-    5 Cayley)."""
+    when the pencil is neither definite nor a shift-invert or Cayley one
+    with M positive semidefinite (then Lanczos takes it).  ``mode`` is
+    ARPACK's number (1 standard or regular, 3 shift-invert, 5 Cayley)."""
     n = A.shape[0]
     a, products = as_dense(A, n, dtype, "A")
     b = None
@@ -84,7 +84,49 @@ def solve(A, M, k, sigma, mode, which, dtype, dense_eigh):
     try:
         lam, z = dense_eigh(a, b=b)
     except LinAlgError:
-        return None
+        if b is None or mode not in (3, 5):
+            return None
+        finite = semidefinite_mass(a, b, sigma, dense_eigh)
+        if finite is None or finite[0].shape[0] < k:
+            return None
+        lam, z = finite
     nu = transformed(lam, mode, sigma)
     pick = wanted(nu, k, which)
     return lam[pick], nu[pick], z[:, pick], products
+
+
+def semidefinite_mass(a, b, sigma, dense_eigh):
+    """``(lam, z)``: the finite eigenpairs of A x = lam M x for a positive
+    semidefinite, singular M, z M-orthonormal; None if M is indefinite or
+    A - sigma M singular.
+
+    Shift-invert's OP = (A - sigma M)^-1 M is zero on null(M), the infinite
+    eigenvalues, which no Krylov space of OP holds.  With M = F F^H (F of
+    rank r, from M's eigenvalues above n eps ||M||) and C = A - sigma M,
+    OP x = nu x with nu != 0 is the r x r Hermitian problem
+    S y = nu y, S = F^H C^-1 F, y = F^H x; then x = C^-1 F y / nu, lam =
+    sigma + 1 / nu, and x^H M x = y^H S^2 y / nu^2 = 1 for a unit y.
+    """
+    from scipy.linalg import lu_factor, lu_solve
+
+    n = a.shape[0]
+    d, u = dense_eigh(b)
+    top = np.max(np.abs(d)) if d.size else 0.0
+    floor = n * np.finfo(d.dtype).eps * top
+    if not top > 0 or d.min() < -floor:
+        return None
+    keep = d > floor
+    f = u[:, keep] * np.sqrt(d[keep])
+    try:
+        factors = lu_factor(a - sigma * b, check_finite=False)
+    except (LinAlgError, ValueError):
+        return None
+    g = lu_solve(factors, f, check_finite=False)
+    if not np.all(np.isfinite(g)):
+        return None
+    s = f.conj().T @ g
+    nu, y = dense_eigh((s + s.conj().T) / 2)
+    nonzero = np.abs(nu) > n * np.finfo(d.dtype).eps * np.max(np.abs(nu))
+    nu, y = nu[nonzero], y[:, nonzero]
+    z = (g @ y) / nu
+    return sigma + 1.0 / nu, z
