@@ -59,7 +59,7 @@ def tolerance(dtype):
 @pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("sweeps", [(False,), (True,), (False, True)],
                          ids=["forward", "backward", "symmetric"])
-@pytest.mark.parametrize("shape", [(40,), (40, 1), (40, 7)])
+@pytest.mark.parametrize("shape", [(40,), (40, 1), (40, 7), (40, 10), (40, 23)])
 def test_matches_dense_reference(dtype, index_dtype, sweeps, shape):
     rng = np.random.default_rng(1)
     a = matrix(shape[0], dtype)
@@ -92,7 +92,7 @@ def test_zero_start_equals_full_sweep(dtype, backward):
 def test_columns_are_independent_and_threads_change_nothing():
     """Each column of a block is swept as if alone, with any thread count."""
     a = matrix(300, np.float64, density=0.05, seed=4)
-    b = np.random.default_rng(5).standard_normal((300, 9))
+    b = np.random.default_rng(5).standard_normal((300, 37))
     gs = kernel(a, np.int64)
     one = np.zeros_like(b)
     gs.sweep(one, b, False, nthreads=1)

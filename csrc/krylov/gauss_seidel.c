@@ -46,8 +46,30 @@ typedef struct {
         c += (W);                                                                          \
     } while (0)
 
+/* The last 1 to 15 columns of a row in one group, of constant width. */
+#define ROW_REST(itype)                                                                    \
+    switch (nc - c) {                                                                      \
+    case 1: ROW_COLUMNS(itype, 1); break;                                                  \
+    case 2: ROW_COLUMNS(itype, 2); break;                                                  \
+    case 3: ROW_COLUMNS(itype, 3); break;                                                  \
+    case 4: ROW_COLUMNS(itype, 4); break;                                                  \
+    case 5: ROW_COLUMNS(itype, 5); break;                                                  \
+    case 6: ROW_COLUMNS(itype, 6); break;                                                  \
+    case 7: ROW_COLUMNS(itype, 7); break;                                                  \
+    case 8: ROW_COLUMNS(itype, 8); break;                                                  \
+    case 9: ROW_COLUMNS(itype, 9); break;                                                  \
+    case 10: ROW_COLUMNS(itype, 10); break;                                                \
+    case 11: ROW_COLUMNS(itype, 11); break;                                                \
+    case 12: ROW_COLUMNS(itype, 12); break;                                                \
+    case 13: ROW_COLUMNS(itype, 13); break;                                                \
+    case 14: ROW_COLUMNS(itype, 14); break;                                                \
+    case 15: ROW_COLUMNS(itype, 15); break;                                                \
+    default: break;                                                                        \
+    }
+
 /* A sweep over the rows of a, for the block columns [c0, c1): the columns
- * of a row in groups of 8, then 4, 2 and 1.  Clones for AVX2 with FMA. */
+ * of a row in groups of 16, the rest in one group (one pass over the row's
+ * entries per group).  Clones for AVX2 with FMA. */
 #define SWEEP(name, itype)                                                                 \
     EK_CLONES_V3 static void name(const share *s)                                          \
     {                                                                                      \
@@ -69,14 +91,9 @@ typedef struct {
             scalar inv = 1 / diag, *xi = x + (size_t)i * ldx;                              \
             const scalar *bi = b + (size_t)i * ldb;                                        \
             int c = 0;                                                                     \
-            while (nc - c >= 8)                                                            \
-                ROW_COLUMNS(itype, 8);                                                          \
-            if (nc - c >= 4)                                                               \
-                ROW_COLUMNS(itype, 4);                                                          \
-            if (nc - c >= 2)                                                               \
-                ROW_COLUMNS(itype, 2);                                                          \
-            if (nc - c >= 1)                                                               \
-                ROW_COLUMNS(itype, 1);                                                          \
+            while (nc - c >= 16)                                                           \
+                ROW_COLUMNS(itype, 16);                                                         \
+            ROW_REST(itype);                                                               \
         }                                                                                  \
     }
 
