@@ -25,6 +25,7 @@ from scipy.sparse import issparse
 from scipy.sparse.linalg import LinearOperator
 
 from ._kernels import lobpcg as _lobpcg_kernel
+from ._linalg.multigrid import BlockVCycle, is_multilevel_solver
 from ._threads import kernel_threads
 from .dense import eigh as _dense_eigh
 
@@ -183,9 +184,13 @@ def lobpcg(A: Any, X: ArrayLike, B: Any = None, M: Any = None, Y: ArrayLike | No
     B : ndarray, sparse matrix, LinearOperator or callable, optional
         The Hermitian positive definite right-hand operator (identity by
         default).
-    M : ndarray, sparse matrix, LinearOperator or callable, optional
+    M : ndarray, sparse matrix, LinearOperator, callable or pyamg MultilevelSolver, optional
         Preconditioner, an approximation of the inverse of ``A - sigma B``
-        (identity by default).
+        (identity by default).  A pyamg hierarchy (an object with
+        ``levels`` and ``aspreconditioner``, such as
+        ``pyamg.smoothed_aggregation_solver(A)``) is applied as
+        ``ml.aspreconditioner()`` would be, one V-cycle per vector, but
+        with one cycle for the whole block.
     Y : ndarray, shape (n, ny), optional
         Constraints: the iteration stays B-orthogonal to their span.
     tol : float, optional
@@ -243,6 +248,8 @@ def lobpcg(A: Any, X: ArrayLike, B: Any = None, M: Any = None, Y: ArrayLike | No
     array([1., 2., 3.])
     """
     X, Y = _checked_inputs(X, Y)
+    if is_multilevel_solver(M):
+        M = BlockVCycle(M)
     n, k = X.shape
     ny = 0 if Y is None else Y.shape[1]
     maxiter = 20 if maxiter is None else int(maxiter)

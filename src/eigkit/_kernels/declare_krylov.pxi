@@ -95,3 +95,15 @@ cdef extern from "krylov/dense_krylov.h" nogil:
     int ek_z_dense_krylov(const ek_dense_operator *op, const ek_dense_krylov_params *par, double *w,
                           double complex *z, int ldz, void *work, size_t nbytes,
                           ek_dense_krylov_info *info)
+
+cdef extern from "krylov/gauss_seidel.h" nogil:
+    void ek_s_gauss_seidel_sweep(const ek_compressed *a, int backward, int zero_start, int ncols,
+                                 float *x, int ldx, const float *b, int ldb, int nthreads)
+    void ek_d_gauss_seidel_sweep(const ek_compressed *a, int backward, int zero_start, int ncols,
+                                 double *x, int ldx, const double *b, int ldb, int nthreads)
+    void ek_c_gauss_seidel_sweep(const ek_compressed *a, int backward, int zero_start, int ncols,
+                                 float complex *x, int ldx, const float complex *b, int ldb,
+                                 int nthreads)
+    void ek_z_gauss_seidel_sweep(const ek_compressed *a, int backward, int zero_start, int ncols,
+                                 double complex *x, int ldx, const double complex *b, int ldb,
+                                 int nthreads)

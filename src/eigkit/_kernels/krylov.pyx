@@ -487,3 +487,69 @@ def extreme_eigenpairs(const scalar_t[::1, :] a, int k, bint largest, int block,
     if status != EK_DK_CERTIFIED:
         return status, None, None, counters
     return status, w_out[:k], z_out[:, :k], counters
+
+
+cdef void _sweep(int prec, const ek_compressed *a, bint backward, bint zero_start, int ncols,
+                 void *x, int ldx, const void *b, int ldb, int nthreads) noexcept nogil:
+    if prec == 0:
+        ek_s_gauss_seidel_sweep(a, backward, zero_start, ncols, <float *>x, ldx,
+                                <const float *>b, ldb, nthreads)
+    elif prec == 1:
+        ek_d_gauss_seidel_sweep(a, backward, zero_start, ncols, <double *>x, ldx,
+                                <const double *>b, ldb, nthreads)
+    elif prec == 2:
+        ek_c_gauss_seidel_sweep(a, backward, zero_start, ncols, <float complex *>x, ldx,
+                                <const float complex *>b, ldb, nthreads)
+    else:
+        ek_z_gauss_seidel_sweep(a, backward, zero_start, ncols, <double complex *>x, ldx,
+                                <const double complex *>b, ldb, nthreads)
+
+
+cdef class GaussSeidel:
+    """Gauss-Seidel sweeps (csrc/krylov/gauss_seidel.c) with one square CSR
+    matrix, given as its ``indptr``, ``indices`` (int32 or int64, one dtype)
+    and ``data`` (float32, float64, complex64 or complex128): the structure
+    is checked once, here, and the arrays are kept (they must not change
+    while this object lives).
+
+    ``sweep(x, b, backward=False, zero_start=False, nthreads=1)`` updates
+    ``x`` in place for the right-hand sides ``b``: both C-contiguous,
+    ``(n,)`` or ``(n, ncols)`` (a row-major block), of the matrix's dtype.
+    ``zero_start`` says x is zero on entry.  The GIL is released."""
+
+    cdef ek_compressed a
+    cdef int prec
+    cdef readonly object dtype
+    cdef object arrays
+
+    def __cinit__(self, indptr, indices, data):
+        cdef ek_sparse_operator op
+        n = indptr.shape[0] - 1
+        self.dtype = np.dtype(data.dtype)
+        if self.dtype not in _PRECISIONS:
+            raise TypeError(f"Gauss-Seidel sweeps take float32, float64, complex64 or "
+                            f"complex128 entries, not {self.dtype}")
+        op.scratch = NULL
+        _sparse_operator(&op, n, ("csr", "A", (n, n), indptr, indices, data), self.dtype, 1, 1)
+        self.a = op.a
+        self.prec = _PRECISIONS[self.dtype]
+        self.arrays = (indptr, indices, data)
+
+    def sweep(self, x, b, bint backward=False, bint zero_start=False, int nthreads=1):
+        n = self.a.nmajor
+        if x.dtype != self.dtype or b.dtype != self.dtype:
+            raise TypeError(f"x and b must be {self.dtype}, the matrix's dtype; got {x.dtype} "
+                            f"and {b.dtype}")
+        if (x.shape != b.shape or x.ndim not in (1, 2) or x.shape[0] != n
+                or not x.flags.c_contiguous or not b.flags.c_contiguous
+                or not x.flags.writeable):
+            raise ValueError(f"x and b must be C-contiguous arrays of shape ({n},) or "
+                             f"({n}, ncols), x writeable; got {x.shape} and {b.shape}")
+        cdef int ncols = 1 if x.ndim == 1 else <int>x.shape[1]
+        if n == 0 or ncols == 0:
+            return
+        cdef void *xp = _addr(x)
+        cdef const void *bp = _readonly_addr(b.reshape(-1))
+        with nogil:
+            _sweep(self.prec, &self.a, backward, zero_start, ncols, xp, ncols, bp, ncols,
+                   max(1, nthreads))

@@ -3,7 +3,8 @@ algebraic multigrid preconditioner: ``eigen_solver='amg'`` of the spectral
 estimators.
 
 As scikit-learn does, the preconditioner is pyamg's smoothed-aggregation
-solver (one V-cycle per application) built on L + 1e-5 I: L itself is
+solver (one V-cycle per application, here to the whole block at once:
+:class:`eigkit._linalg.multigrid.BlockVCycle`) built on L + 1e-5 I: L itself is
 singular, and a multigrid hierarchy of a singular matrix may fail
 (Knyazev 2017, doi:10.1007/s10208-015-9297-1 on preconditioning singular
 Laplacians).  Unlike scikit-learn, the null space (one vector per
@@ -17,6 +18,7 @@ import warnings
 import numpy as np
 from scipy import sparse
 
+from .._linalg.multigrid import BlockVCycle
 from ..lobpcg import LobpcgNoConvergence, lobpcg
 
 #: the diagonal shift of the matrix the multigrid hierarchy is built on
@@ -26,12 +28,12 @@ AMG_MAX_ITERATIONS = 300
 
 
 def amg_preconditioner(lap):
-    """pyamg's smoothed-aggregation V-cycle for L + AMG_SHIFT I, as a callable
-    on blocks."""
+    """pyamg's smoothed-aggregation V-cycle for L + AMG_SHIFT I, applied to a
+    block of vectors in one cycle."""
     from pyamg import smoothed_aggregation_solver
 
     shifted = sparse.csr_matrix(lap + AMG_SHIFT * sparse.identity(lap.shape[0], format="csr"))
-    return smoothed_aggregation_solver(shifted).aspreconditioner()
+    return BlockVCycle(smoothed_aggregation_solver(shifted))
 
 
 def amg_smallest(lap, k, tol, random_state, null):
