@@ -18,7 +18,7 @@ is (A, M) with A the definite matrix.
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import LinAlgError
+from scipy.linalg import LinAlgError, lu_factor, lu_solve
 from scipy.sparse import issparse
 from scipy.sparse.linalg import aslinearoperator
 
@@ -107,8 +107,6 @@ def semidefinite_mass(a, b, sigma, dense_eigh):
     S y = nu y, S = F^H C^-1 F, y = F^H x; then x = C^-1 F y / nu, lam =
     sigma + 1 / nu, and x^H M x = y^H S^2 y / nu^2 = 1 for a unit y.
     """
-    from scipy.linalg import lu_factor, lu_solve
-
     n = a.shape[0]
     d, u = dense_eigh(b)
     top = np.max(np.abs(d)) if d.size else 0.0
