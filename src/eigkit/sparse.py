@@ -31,6 +31,7 @@ from ._kernels.krylov import OperatorError
 from ._linalg import connected_components as _components
 from ._linalg import tridiagonal_input as _tridiagonal_input
 from ._linalg import whole_space as _whole_space
+from ._linalg.block_operator import block_product
 from ._linalg.compressed_operator import CompressedGram, compressed_arrays
 from ._linalg.dask_operator import dask_linear_operator
 from ._linalg.scaling import PowerOfTwoScaling
@@ -96,8 +97,10 @@ def _from_dask(A):
 
 
 def _block(op):
-    """Block application of a LinearOperator (matmat), result as ndarray."""
-    return lambda X: np.asarray(op.matmat(X))
+    """Block application of a LinearOperator, result as ndarray (vector by
+    vector for an operator given by its matvec alone, as ARPACK applies
+    it)."""
+    return block_product(op)
 
 
 class _Solver:
@@ -154,18 +157,20 @@ def _shifted_solver(A, M, sigma, tol):
         if issparse(A):
             return _Solver(A - sigma * speye(A.shape[0], dtype=A.dtype, format="csc"), tol)
         Aop = aslinearoperator(A)
+        A_mat = _block(Aop)
         n = A.shape[0]
         return _Solver(LinearOperator((n, n), matvec=lambda x: Aop.matvec(x) - sigma * x,
-                                      matmat=lambda X: Aop.matmat(X) - sigma * X,
+                                      matmat=lambda X: A_mat(X) - sigma * X,
                                       dtype=Aop.dtype), tol)
     if (_isdense(A) or issparse(A)) and (_isdense(M) or issparse(M)):
         if _isdense(A) and _isdense(M):
             return _Solver(np.asarray(A) - sigma * np.asarray(M), tol)
         return _Solver(csc_matrix(A) - sigma * csc_matrix(M), tol)
     Aop, Mop = aslinearoperator(A), aslinearoperator(M)
+    A_mat, M_mat = _block(Aop), _block(Mop)
     n = A.shape[0]
     return _Solver(LinearOperator((n, n), matvec=lambda x: Aop.matvec(x) - sigma * Mop.matvec(x),
-                                  matmat=lambda X: Aop.matmat(X) - sigma * Mop.matmat(X),
+                                  matmat=lambda X: A_mat(X) - sigma * M_mat(X),
                                   dtype=np.result_type(Aop.dtype, Mop.dtype)), tol)
 
 
@@ -794,10 +799,11 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     nrow, ncol = A.shape
     if v0 is not None and solver == "propack" and nrow >= ncol:
         v0 = _right_start(A, v0)
+    A_mat, AH_mat = block_product(A), block_product(A, adjoint=True)
     if nrow >= ncol:
-        X_raw, XH_raw, transpose = A.matmat, A.rmatmat, False
+        X_raw, XH_raw, transpose = A_mat, AH_mat, False
     else:
-        X_raw, XH_raw, transpose = A.rmatmat, A.matmat, True
+        X_raw, XH_raw, transpose = AH_mat, A_mat, True
     # The Gram operator squares A's scale: keep A's results well inside the
     # range, with the same exact factor on both sides.
     scaling = PowerOfTwoScaling(A.dtype, root=2)
@@ -863,7 +869,7 @@ def _dense_svd(A_given, A, k, which, return_singular_vectors, jobu, jobv):
     elif isinstance(A_given, np.ndarray):
         dense = np.asarray(A_given)
     else:
-        dense = np.asarray(A.matmat(np.eye(A.shape[1], dtype=A.dtype)))
+        dense = block_product(A)(np.eye(A.shape[1], dtype=A.dtype))
     m = min(dense.shape)
     # LAPACK's order is descending
     chosen = np.arange(k)[::-1] if which == "LM" else np.arange(m - k, m)[::-1]

@@ -23,6 +23,7 @@ from scipy.sparse import issparse
 from scipy.sparse.linalg import aslinearoperator
 
 from .._kernels.krylov import _checked
+from .block_operator import block_product
 
 
 def as_dense(A, n, dtype, what):
@@ -34,7 +35,8 @@ def as_dense(A, n, dtype, what):
     elif isinstance(A, np.ndarray):
         a, products = np.array(A, copy=True), 0
     else:
-        a = _checked(aslinearoperator(A).matmat(np.eye(n, dtype=dtype)), n, n, dtype, what)
+        a = _checked(block_product(aslinearoperator(A))(np.eye(n, dtype=dtype)), n, n, dtype,
+                     what)
         products = n
     a = a.astype(dtype, copy=False)
     if not np.all(np.isfinite(a)):
