@@ -123,3 +123,24 @@ def test_complex_generalized_at_thread_counts(blas_threads, kernel_threads, monk
         w, v = eigkit.eigsh(sp.csr_matrix(a), k=3, M=sp.csr_matrix(m), sigma=4.0, rng=0)
         assert np.allclose(w, np.sort(exact[np.argsort(np.abs(exact - 4.0))[:3]]), atol=1e-8)
         assert np.linalg.norm(a @ v - (m @ v) * w, axis=0).max() <= 1e-13 * scale
+
+
+def _poisson3d(m):
+    t = sp.diags([-1.0, 2.0, -1.0], [-1, 0, 1], shape=(m, m), format="csr")
+    i = sp.identity(m, format="csr")
+    return (sp.kron(sp.kron(t, i), i) + sp.kron(sp.kron(i, t), i)
+            + sp.kron(sp.kron(i, i), t)).tocsr()
+
+
+@pytest.mark.parametrize("k", [4, 7, 10])
+def test_block_size_at_multiplicity_finds_every_copy(k):
+    # the 3-D Poisson matrix on a cube: its smallest eigenvalues come in
+    # triples (the grid's symmetry), which a block of three holds
+    m = 12
+    t = 2 - 2 * np.cos(np.arange(1, m + 1) * np.pi / (m + 1))
+    exact = np.sort((t[:, None, None] + t[None, :, None] + t[None, None, :]).ravel())[:k]
+    A = _poisson3d(m)
+    w, v = eigkit.eigsh(A, k=k, which="SA", tol=1e-10, rng=0, block_size=3)
+    np.testing.assert_allclose(w, exact, rtol=1e-9)
+    assert np.linalg.norm(A @ v - v * w, axis=0).max() <= 1e-8
+    assert np.abs(v.T @ v - np.eye(k)).max() <= 1e-10

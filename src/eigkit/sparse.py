@@ -220,8 +220,10 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     Same parameters, results and exceptions as
     :func:`scipy.sparse.linalg.eigsh` (see its documentation for ``M``,
     ``sigma``, ``mode``, ``which``, ``Minv`` and ``OPinv``).  eigkit computes
-    with a thick-restart block Lanczos method instead of ARPACK: repeated
-    eigenvalues are found with their multiplicity, complex Hermitian
+    with a thick-restart block Lanczos method instead of ARPACK: a block of
+    ``block_size`` vectors finds that many copies of a repeated eigenvalue,
+    and a closing verification with fresh random directions looks for
+    more (pass ``block_size=m`` for a known multiplicity m), complex Hermitian
     problems are solved as such (``which`` LA / SA / LM / SM; SciPy's
     rules for complex input apply), and the run is deterministic for a
     given ``v0`` or ``rng``.
@@ -263,7 +265,10 @@ def eigsh(A: ArrayLike | LinearOperator, k: int = 6,
     block_size : int, optional
         Lanczos block size (default 1, the tunable ``eigsh_block_size``);
         a final verification cycle widens it when clusters of near-equal
-        eigenvalues appear.
+        eigenvalues appear.  At least the largest multiplicity among the
+        wanted eigenvalues makes finding all their copies certain (in
+        exact arithmetic); a block of one vector finds the further copies
+        only as rounding errors and the verification bring them out.
     basis_start : int, optional
         Width of the first Lanczos basis when ``ncv`` is not given, > k
         (default ARPACK's max(2k + 1, 20); at most n); the basis still widens while
