@@ -608,11 +608,16 @@ def _basis_size(ncv, k, n, complex_problem, dtype, start=None):
         raise ValueError(f"ncv must be k<ncv<=n, ncv={chosen}")
     if ncv is not None:
         return chosen, chosen, chosen
-    soft = min(n, max(chosen, 4 * k + 4 * _tuning.value("eigsh_block_size") + 12,
-                      _tuning.value("eigsh_max_basis")))
+    # A basis of n columns is the whole space, which the kernel fills at
+    # once: n products where a restarted search needs fewer (svds of a
+    # 200000 x 100 matrix, k = 5: 100 Gram products against ARPACK's 34).
+    # Only a first basis of n is allowed to be the whole space.
+    cap = n if chosen == n else n - 1
+    soft = min(cap, max(chosen, 4 * k + 4 * _tuning.value("eigsh_block_size") + 12,
+                        _tuning.value("eigsh_max_basis")))
     # the basis V and the restart's copy of it, n x width each
     affordable = _tuning.value("eigsh_stalled_basis_bytes") // (2 * n * np.dtype(dtype).itemsize)
-    widest = min(n, max(soft, min(_tuning.value("eigsh_stalled_max_basis"), affordable)))
+    widest = min(cap, max(soft, min(_tuning.value("eigsh_stalled_max_basis"), affordable)))
     return chosen, soft, widest
 
 
