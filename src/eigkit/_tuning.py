@@ -202,6 +202,14 @@ TUNABLES = (
             "(each adding small GEMM tiles) up to this many features, and hands slabs to the "
             "BLAS's threaded SYRK beyond (and on one thread).",
             "eigkit._ml.centered"),
+    Tunable("svds_formed_gram_max_order", 500, "matrix order",
+            "svds of a dense array whose smaller side is at most this forms the Gram matrix "
+            "and takes its top pairs from eigh rather than from Lanczos on the Gram operator.",
+            "eigkit.sparse"),
+    Tunable("svds_formed_gram_min_aspect", 8, "ratio of the sides",
+            "svds forms the Gram matrix of a dense array only when its longer side is at least "
+            "this many times its shorter side.",
+            "eigkit.sparse", strict=True),
     Tunable("pca_gram_lanczos_min_order", 400, "matrix order",
             "PCA's exact routes take a few eigenpairs of a Gram matrix above this order from "
             "Lanczos rather than from eigh.",

@@ -36,6 +36,7 @@ from ._linalg.compressed_operator import CompressedGram, compressed_arrays
 from ._linalg.dask_operator import dask_linear_operator
 from ._linalg.scaling import PowerOfTwoScaling
 from ._linalg.tall_qr import tall_qr
+from ._ml.centered import centered_gram
 from ._threads import kernel_threads
 from .dense import eigh as _dense_eigh, eigh_tridiagonal as _dense_eigh_tridiagonal
 from .lobpcg import lobpcg as _lobpcg
@@ -711,7 +712,10 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     eigkit computes it as SciPy's ARPACK path does, with eigkit's block
     Lanczos in place of ARPACK: :func:`eigsh` on the smaller Gram operator
     X^H X (tolerance tol**2), orthonormalization of its eigenvectors V,
-    then the Rayleigh-Ritz step A V = U S W^H (a k x k SVD).
+    then the Rayleigh-Ritz step A V = U S W^H (a k x k SVD).  For a dense
+    array with a short side (at most ``svds_formed_gram_max_order``, the
+    other side ``svds_formed_gram_min_aspect`` times longer) and no v0 or
+    rng, X^H X is formed in one pass and V comes from :func:`eigkit.eigh`.
     ``solver='lobpcg'`` finds V with :func:`eigkit.lobpcg` instead (start
     block from ``rng``, or ``v0`` when k = 1, as SciPy; ``tol**2`` as its
     tolerance when tol > 0; ``maxiter`` iterations, default
@@ -830,6 +834,8 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
     # verification cycle looking for the other end of the spectrum.
     if solver == "lobpcg":
         eigvec = _gram_lobpcg(XH_X, k, tol, maxiter, which, v0, rng)
+    elif v0 is None and rng is None and _formed_gram_pays(A_given, nsmall):
+        eigvec = _formed_gram_eigvecs(np.asarray(A_given), scaling, transpose, k, which)
     else:
         _, eigvec = eigsh(XH_X, k=k, tol=tol ** 2, maxiter=maxiter, ncv=ncv,
                           which="LA" if which == "LM" else "SA", v0=v0, rng=rng)
@@ -853,6 +859,40 @@ def svds(A: ArrayLike | LinearOperator, k: int = 6, ncv: int | None = None, tol:
             u = None
         vh = vh @ eigvec.conj().T if jobv else None
     return u, s, vh
+
+
+def _formed_gram_pays(A_given, nsmall):
+    """Whether svds forms the Gram matrix of A rather than applying it:
+    for a dense float A whose smaller side is at most the tunable
+    ``svds_formed_gram_max_order`` and whose other side is at least
+    ``svds_formed_gram_min_aspect`` times longer (when no start is given:
+    a start, v0 or rng, asks for the iterative solve from it).  One pass
+    of eigkit's Gram kernel (n p^2 multiply-adds at level-3 speed) and a
+    dense subset eigh of order p then cost less than the 40 to 80 Gram
+    products of a Lanczos solve, each two memory-bound passes over A; on
+    a nearly square A the eigh of order p costs more."""
+    if not (isinstance(A_given, np.ndarray) and A_given.dtype.char in "fdFD"):
+        return False
+    return (nsmall <= _tuning.value("svds_formed_gram_max_order")
+            and max(A_given.shape) >= _tuning.value("svds_formed_gram_min_aspect") * nsmall)
+
+
+def _formed_gram_eigvecs(a, scaling, transpose, k, which):
+    """The eigenvectors of the k largest (``which`` 'LM') or smallest
+    eigenvalues of X^H X, X = A (A^H when ``transpose``) scaled as the Gram
+    operator's products are, by eigkit's dense eigh of the formed matrix:
+    the same squared conditioning as the operator, without iterations."""
+    x = scaling(a.conj().T if transpose else a)
+    if x.dtype.kind == "f":
+        gram, _ = centered_gram(x, np.zeros(x.shape[1], dtype=x.dtype), "features")
+    else:
+        gram = x.conj().T @ x
+    # a NaN or Inf entry of A reaches the diagonal entry of its column
+    if not np.all(np.isfinite(np.diagonal(gram))):
+        raise ValueError("A contains NaN or Inf")
+    n = gram.shape[0]
+    chosen = [n - k, n - 1] if which == "LM" else [0, k - 1]
+    return _dense_eigh(gram, subset_by_index=chosen, overwrite_a=True, check_finite=False)[1]
 
 
 def _solver_options(solver, options):

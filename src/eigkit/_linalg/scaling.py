@@ -70,7 +70,9 @@ class PowerOfTwoScaling:
         y = np.asarray(y)
         if y.size == 0 or y.dtype.kind not in "biufc":
             return 1.0
-        amax = float(np.max(np.abs(y)))
+        # a float array's extremes need no |y| copy (NaN propagates either way)
+        amax = float(np.maximum(y.max(), -y.min()) if y.dtype.kind == "f"
+                     else np.max(np.abs(y)))
         if not np.isfinite(amax) or amax == 0 or self._low <= amax <= self._high:
             return 1.0
         exponent = int(np.frexp(amax)[1])
