@@ -111,6 +111,7 @@ def test_block_product_keeps_given_block_products():
     assert not vector_only(op)
     assert vector_only(op, adjoint=True)
     assert not vector_only(sla.aslinearoperator(a))
+    assert not vector_only(sla.aslinearoperator(a), adjoint=True)
 
 
 def test_block_product_adjoint_and_empty_block():

@@ -38,7 +38,13 @@ def vector_only(op, adjoint=False):
     if given is not op:
         return given is None
     name = _DEFAULT_PRODUCT[adjoint]
-    return getattr(type(op), name) is getattr(LinearOperator, name)
+    if getattr(type(op), name) is not getattr(LinearOperator, name):
+        return False
+    # SciPy's default rmatmat is the adjoint's matmat when the class
+    # defines its adjoint (a matrix's LinearOperator does)
+    if adjoint and type(op)._adjoint is not LinearOperator._adjoint:
+        return vector_only(op.H)
+    return True
 
 
 def block_product(op, adjoint=False):
