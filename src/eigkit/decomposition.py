@@ -69,7 +69,7 @@ from ._ml.variance import (components_for_fraction, explained_variance_ratio,  #
 from .dense import eigh  # noqa: E402
 from .distributed import (fit_pca_dask, fit_truncated_svd_dask,  # noqa: E402
                           inverse_transform_dask, is_dask_array, transform_dask)
-from .sparse import eigsh, svds  # noqa: E402
+from .sparse import _formed_gram_pays, eigsh, svds  # noqa: E402
 
 __all__ = ["PCA", "TruncatedSVD"]
 
@@ -798,7 +798,9 @@ class TruncatedSVD(_ProjectionMixin, BaseEstimator):
                           dtype=[np.float64, np.float32])
         random_state = check_random_state(self.random_state)
         if self.algorithm == "arpack":
-            v0 = random_state.uniform(-1, 1, min(X.shape))
+            # a long, narrow dense X: svds forms its Gram matrix, no start needed
+            v0 = (None if _formed_gram_pays(X, min(X.shape))
+                  else random_state.uniform(-1, 1, min(X.shape)))
             _, s, vt = svds(X, k=self.n_components, tol=self.tol, v0=v0)
             s, vt = s[::-1], vt[::-1]
         else:
