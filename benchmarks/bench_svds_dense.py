@@ -22,7 +22,7 @@ K = 10
 SHAPES = [(200000, 50), (100000, 150), (20000, 300), (20000, 500), (2000, 500), (1000, 700)]
 
 
-def test_matrix(shape, seed=0):
+def dense_matrix(shape, seed=0):
     """A dense matrix with a decaying spectrum (columns scaled by j^-1/2)."""
     m, n = shape
     return np.random.default_rng(seed).standard_normal((m, n)) / np.sqrt(np.arange(1, n + 1))
@@ -37,7 +37,7 @@ SOLVERS = {
 @pytest.mark.parametrize("shape", SHAPES[:4], ids=[f"{m}x{n}" for m, n in SHAPES[:4]])
 @pytest.mark.parametrize("solver", list(SOLVERS))
 def test_svds_dense(benchmark, shape, solver):
-    a = test_matrix(shape)
+    a = dense_matrix(shape)
     s = benchmark(SOLVERS[solver], a)
     exact = np.linalg.svd(a, compute_uv=False)[:K]
     np.testing.assert_allclose(np.sort(s)[::-1], exact, rtol=1e-8)
@@ -49,7 +49,7 @@ def main():
     args = parser.parse_args()
     print(f"svds k = {K}, medians of {args.rounds} interleaved rounds (wall seconds)")
     for shape in SHAPES:
-        a = test_matrix(shape)
+        a = dense_matrix(shape)
         times = {name: [] for name in SOLVERS}
         values = {name: solve(a) for name, solve in SOLVERS.items()}
         for _ in range(args.rounds):
