@@ -118,6 +118,14 @@ cdef void _extract(int prec, ek_lobpcg_state *st, void *w, void *res, void *z,
         ek_z_lobpcg_extract(st, <double *>w, <double *>res, <double complex *>z, ldz)
 
 
+cdef object _operand(const void *ptr, Py_ssize_t n, Py_ssize_t ncols, object dtype):
+    """The kernel's n x ncols block at ptr as a C-ordered copy for an
+    operator: SciPy's sparse products with a block (csr_matvecs,
+    dia_matvecs) run along the rows of a C-ordered block, and take several
+    times longer on a Fortran-ordered one."""
+    return np.ascontiguousarray(_from_c(ptr, n, ncols, dtype))
+
+
 class ConstraintError(ValueError):
     """The constraints Y are linearly dependent in the B inner product."""
 
@@ -187,7 +195,7 @@ def lobpcg(apply_a, apply_b, apply_m, x0, y, bint largest, int maxiter, double t
             if code in operators:
                 op, name = operators[code]
                 ncols = st.ncols
-                out = op(_from_c(st.x, n, ncols, dtype))
+                out = op(_operand(st.x, n, ncols, dtype))
                 _to_c(st.y, _checked(out, n, ncols, dtype, name), n, ncols, dtype)
                 PyErr_CheckSignals()
             elif code == EK_LP_REPORT:
