@@ -67,8 +67,8 @@ enum phase {
 /* ---------------------------------------------------------------- sizes */
 
 typedef struct {
-    size_t Y, BY, S, AS, BS, best, tmp, GA, GB, GH, GXP, C, coef, theta, rep_values, rep_res, active,
-        pcol, tall, ortho, dense, dense_bytes, total;
+    size_t Y, BY, S, AS, BS, best, tmp, GA, GB, GH, GXP, C, coef, theta, rep_values, rep_res,
+        active, pcol, tall, ortho, dense, dense_bytes, total;
 } layout;
 
 static size_t align_up(size_t x) { return (x + 63) / 64 * 64; }
