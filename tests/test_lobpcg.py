@@ -257,6 +257,43 @@ def test_inputs_untouched_and_deterministic():
     np.testing.assert_array_equal(v1, v2)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_operator_blocks_and_result_layouts(dtype):
+    """The operators get C-ordered copies of the kernel's blocks (writing
+    into one changes nothing), and a result in Fortran order, read-only or
+    in another dtype is stored as the same block: the pairs are bit for bit
+    those of the sparse matrix itself, or agree to rounding for a cast."""
+    rng = np.random.default_rng(11)
+    A = _poisson2d(12).astype(dtype)
+    X = rng.standard_normal((A.shape[0], 3)).astype(dtype)
+    kw = dict(largest=False, tol=10 * _tol(dtype), maxiter=200)
+    w_ref, v_ref = lobpcg(A, X, **kw)
+    ordered = []
+
+    def scribbling(x):
+        ordered.append(x.flags.c_contiguous)
+        y = A @ x
+        x[:] = np.nan             # the solve must not see this
+        return y
+
+    def read_only(x):
+        y = A @ x
+        y.flags.writeable = False
+        return y
+
+    layouts = {"C, scribbled": scribbling,
+               "Fortran": lambda x: np.asfortranarray(A @ x),
+               "read-only": read_only}
+    for name, op in layouts.items():
+        w, v = lobpcg(op, X, **kw)
+        np.testing.assert_array_equal(w, w_ref, err_msg=name)
+        np.testing.assert_array_equal(v, v_ref, err_msg=name)
+    assert ordered and all(ordered)
+    wider = np.complex128 if np.dtype(dtype).kind == "c" else np.float64
+    w, v = lobpcg(lambda x: (A @ x).astype(wider), X, **kw)
+    np.testing.assert_allclose(w, w_ref, rtol=10 * _tol(dtype))
+
+
 def test_operator_exception_propagates():
     calls = [0]
 

@@ -13,7 +13,12 @@
  * columns.  The images of X and P are carried through the linear
  * combinations; A W is applied once W is orthonormal, so it is exact, and
  * so are A X and B X of the final step (the kept best block is multiplied
- * afresh).  tmp (n x 2k) receives the residuals and the combinations.
+ * afresh).  tmp (n x 3k) receives the residuals, and the combinations:
+ * the new [X P] of S (and of AS, BS) is formed in tmp, which then trades
+ * places with S, so no block is copied back.
+ *
+ * The projection of A on the new [X P] is known from the small matrices
+ * (see projected_eigen), so a step forms only S^H A W from long vectors.
  */
 #include <string.h>
 #include "common/types.h"
@@ -51,6 +56,10 @@ enum phase {
  * rounding level (Giraud, Langou & Rozloznik 2005). */
 #define DEPENDENT_SINE (1000 * EK_EPS)
 
+/* Steps that take the projection of A on [X P] from the small matrices
+ * (implicit_gram) between two that form it from long vectors. */
+#define EXPLICIT_GRAM_PERIOD 16
+
 #define NN(st) ((st)->par.n)
 #define KK(st) ((st)->par.k)
 #define COL(a, j, n) ((scalar *)(a) + (size_t)(j) * (size_t)(n))
@@ -58,8 +67,8 @@ enum phase {
 /* ---------------------------------------------------------------- sizes */
 
 typedef struct {
-    size_t Y, BY, S, AS, BS, best, tmp, GA, GB, C, coef, theta, rep_values, rep_res, active,
-        pcol, tall, ortho, dense, dense_bytes, total;
+    size_t Y, BY, S, AS, BS, best, tmp, GA, GB, GH, GXP, C, coef, theta, rep_values, rep_res,
+        active, pcol, tall, ortho, dense, dense_bytes, total;
 } layout;
 
 static size_t align_up(size_t x) { return (x + 63) / 64 * 64; }
@@ -81,9 +90,11 @@ static layout plan_layout(const ek_lobpcg_params *par)
     TAKE(AS, n * m * sz);
     TAKE(BS, gen ? n * m * sz : 0);
     TAKE(best, n * k * sz);
-    TAKE(tmp, n * 2 * k * sz);
+    TAKE(tmp, n * m * sz);
     TAKE(GA, m * m * sz);
     TAKE(GB, m * m * sz);
+    TAKE(GH, m * m * sz);
+    TAKE(GXP, m * m * sz);
     TAKE(C, m * m * sz);
     TAKE(coef, (m + ny) * m * sz);
     TAKE(theta, m * sizeof(real));
@@ -244,9 +255,30 @@ static double hermitian_block(ek_lobpcg_state *st, int m, const scalar *Z, scala
     return skew / (norm > 1 ? norm : 1);
 }
 
+/* S^H A S on [X P W] when the block on [X P] is known (gram_known):
+ * that block is GXP, so only the columns S^H A W are formed from long
+ * vectors.  Returns 1 if the block was known, 0 if not (nothing done). */
+static int implicit_gram(ek_lobpcg_state *st, int m, scalar *GA)
+{
+    int n = NN(st), kp = KK(st) + st->np;
+    if (!st->gram_known || st->implicit_steps >= EXPLICIT_GRAM_PERIOD)
+        return 0;
+    for (int j = 0; j < kp; j++)
+        memcpy(GA + (size_t)j * m, (const scalar *)st->GXP + (size_t)j * 3 * KK(st),
+               (size_t)kp * sizeof(scalar));
+    if (m > kp)
+        EK(tall_inner)(n, m, m - kp, (const scalar *)st->S, n,
+                       (const scalar *)st->AS + (size_t)kp * n, n, GA + (size_t)kp * m, m,
+                       (scalar *)st->tall, st->par.nthreads);
+    st->implicit_steps++;
+    return 1;
+}
+
 /* Eigenpairs of the projected problem on the first m columns of S,
  * ascending in theta, vectors in C.  S^H A S is formed from its upper
- * block columns, X^H A X and S^H A [P W].  S is B-orthonormal by
+ * block columns, X^H A X and S^H A [P W], or from GXP and S^H A W (see
+ * implicit_gram); the full Hermitian matrix is kept in GH for
+ * project_gram.  S is B-orthonormal by
  * construction (block_orthonormalize, project_and_drop and the
  * orthonormal coefficients of new_directions), so S^H B S = I is not
  * formed, except on the blocks of X alone (the first and the final step,
@@ -257,13 +289,18 @@ static int projected_eigen(ek_lobpcg_state *st, int m)
 {
     int n = NN(st), k = KK(st);
     scalar *GA = (scalar *)st->GA, *GB = (scalar *)st->GB, *C = (scalar *)st->C;
-    double skew = hermitian_block(st, m, (const scalar *)st->AS, GA);
-    if (skew > st->asymmetry)
-        st->asymmetry = skew;
-    if (m > k)
-        EK(tall_inner)(n, m, m - k, (const scalar *)st->S, n, (const scalar *)st->AS + (size_t)k * n,
-                       n, GA + (size_t)k * m, m, (scalar *)st->tall, st->par.nthreads);
+    if (m == k || !implicit_gram(st, m, GA)) {
+        double skew = hermitian_block(st, m, (const scalar *)st->AS, GA);
+        if (skew > st->asymmetry)
+            st->asymmetry = skew;
+        if (m > k)
+            EK(tall_inner)(n, m, m - k, (const scalar *)st->S, n,
+                           (const scalar *)st->AS + (size_t)k * n, n, GA + (size_t)k * m, m,
+                           (scalar *)st->tall, st->par.nthreads);
+        st->implicit_steps = 0;
+    }
     hermitian_fill(m, GA);
+    memcpy(st->GH, GA, (size_t)m * (size_t)m * sizeof(scalar));
     if (m == k) {
         hermitian_block(st, m, BS(st), GB);
         hermitian_fill(m, GB);
@@ -315,6 +352,23 @@ static int new_directions(ek_lobpcg_state *st, int m)
     return np < 0 ? 0 : np;
 }
 
+/* GXP ((k + np) x (k + np), ld 3k) := coef^H GH coef, the projection of A
+ * on the new [X P] = S coef.  With AS carried by the same combination,
+ * this is what [X P]^H A [X P] would give, without its 2 n (k + np)^2
+ * flops: the next step then forms only S^H A W (implicit_gram).  SciPy's
+ * lobpcg takes X^H A X = diag(theta) the same way; the block is formed
+ * explicitly again every EXPLICIT_GRAM_PERIOD steps and after a restart,
+ * so rounding in the small products cannot build up. */
+static void project_gram(ek_lobpcg_state *st, int m, int kp)
+{
+    scalar *T = (scalar *)st->GB;
+    xgemm('N', 'N', m, kp, m, 1, (const scalar *)st->GH, m, (const scalar *)st->coef, m, 0, T,
+          m);
+    xgemm('C', 'N', kp, kp, m, 1, (const scalar *)st->coef, m, T, m, 0, (scalar *)st->GXP,
+          3 * KK(st));
+    st->gram_known = 1;
+}
+
 /* Rayleigh-Ritz on the first m = k + np + nw columns of S: X, and P for
  * the active columns, replaced by the new ones (their images alike). */
 static int rayleigh_ritz(ek_lobpcg_state *st)
@@ -328,11 +382,15 @@ static int rayleigh_ritz(ek_lobpcg_state *st)
     for (int j = 0; j < k; j++)
         vals[j] = theta[pick(st, m, j)];
     int np = new_directions(st, m);
-    scalar *arrays[3] = {(scalar *)st->S, (scalar *)st->AS, (scalar *)st->BS};
+    project_gram(st, m, k + np);
+    void **arrays[3] = {&st->S, &st->AS, &st->BS};
     for (int t = 0; t < (st->par.generalized ? 3 : 2); t++) {
-        EK(tall_combine)(n, m, k + np, 1, arrays[t], n, (scalar *)st->coef, m, 0,
-                         (scalar *)st->tmp, n, st->par.nthreads);
-        copy_cols(n, k + np, (scalar *)st->tmp, arrays[t]);
+        EK(tall_combine)(n, m, k + np, 1, (const scalar *)*arrays[t], n,
+                         (const scalar *)st->coef, m, 0, (scalar *)st->tmp, n,
+                         st->par.nthreads);
+        void *swap = *arrays[t];
+        *arrays[t] = st->tmp;
+        st->tmp = swap;
     }
     for (int a = 0; a < np; a++)
         st->pcol[a] = st->active[a];
@@ -416,6 +474,37 @@ static int orthonormalize_x(ek_lobpcg_state *st)
     return request(st, EK_LP_APPLY_A, X, st->AS, k, P_X_RR);
 }
 
+/* Whether direction c of P belongs to a column still active. */
+static int direction_active(const ek_lobpcg_state *st, int c)
+{
+    int on = 0;
+    for (int a = 0; a < st->nactive; a++)
+        on |= st->active[a] == st->pcol[c];
+    return on;
+}
+
+/* GXP restricted to X and the directions still active: their rows, then
+ * their columns, moved up in place (a kept index never grows). */
+static void compact_gram(ek_lobpcg_state *st)
+{
+    int k = KK(st), m = 3 * k, kp = k + st->np, r = k;
+    scalar *G = (scalar *)st->GXP;
+    for (int c = 0; c < st->np; c++) {
+        if (!direction_active(st, c))
+            continue;
+        for (int j = 0; j < kp; j++)
+            EK_AT(G, m, r, j) = EK_AT(G, m, k + c, j);
+        r++;
+    }
+    r = k;
+    for (int c = 0; c < st->np; c++) {
+        if (!direction_active(st, c))
+            continue;
+        memmove(G + (size_t)r * m, G + (size_t)(k + c) * m, (size_t)kp * sizeof(scalar));
+        r++;
+    }
+}
+
 /* The active set after a report; compacts P to the columns still active. */
 static void update_active(ek_lobpcg_state *st)
 {
@@ -429,13 +518,11 @@ static void update_active(ek_lobpcg_state *st)
             st->active[na++] = j;
     }
     st->nactive = na;
+    compact_gram(st);
     int kept = 0;
     scalar *arr[3] = {(scalar *)st->S, (scalar *)st->AS, (scalar *)st->BS};
     for (int c = 0; c < st->np; c++) {
-        int on = 0;
-        for (int a = 0; a < na; a++)
-            on |= st->active[a] == st->pcol[c];
-        if (!on)
+        if (!direction_active(st, c))
             continue;
         for (int t = 0; t < (st->par.generalized ? 3 : 2); t++)
             copy_cols(n, 1, arr[t] + (size_t)(k + c) * n, arr[t] + (size_t)(k + kept) * n);
@@ -460,6 +547,7 @@ static int search(ek_lobpcg_state *st)
         mean > (double)((uint64_t)1 << st->par.restart_control) * st->best_mean) {
         st->restart = 1;
         st->np = 0;
+        st->gram_known = 0;
         return request(st, EK_LP_APPLY_A, st->S, st->AS, k, P_RESTART_A);
     }
     st->restart = 0;
@@ -639,6 +727,8 @@ int EK(lobpcg_init)(ek_lobpcg_state *st, const ek_lobpcg_params *par, void *work
     st->tmp = base + L.tmp;
     st->GA = base + L.GA;
     st->GB = base + L.GB;
+    st->GH = base + L.GH;
+    st->GXP = base + L.GXP;
     st->C = base + L.C;
     st->coef = base + L.coef;
     st->theta = base + L.theta;

@@ -83,9 +83,10 @@ typedef struct ek_lobpcg_state {
     void *rep_values, *rep_res; /* real[k] */
     /* internal */
     int phase, np, nw, restart, tries, resumes;
+    int gram_known, implicit_steps; /* see projected_eigen() in lobpcg.c */
     double best_mean;
     uint64_t rng;
-    void *Y, *BY, *S, *AS, *BS, *best, *tmp, *GA, *GB, *C, *coef, *theta;
+    void *Y, *BY, *S, *AS, *BS, *best, *tmp, *GA, *GB, *GH, *GXP, *C, *coef, *theta;
     int *active, *pcol;
     void *tall, *ortho, *dense_work;
     size_t dense_bytes;

@@ -8,7 +8,7 @@ block's values and residual norms.  No module-level mutable state: any
 number of solves may run at once, and an operator may itself call
 ``lobpcg()``.  A pending Ctrl-C is raised after every operator call.
 """
-from libc.stdint cimport uint64_t
+from libc.stdint cimport uint32_t, uint64_t
 from libc.string cimport memset
 from cpython.exc cimport PyErr_CheckSignals
 
@@ -118,6 +118,68 @@ cdef void _extract(int prec, ek_lobpcg_state *st, void *w, void *res, void *z,
         ek_z_lobpcg_extract(st, <double *>w, <double *>res, <double complex *>z, ldz)
 
 
+ctypedef fused _item:
+    uint32_t
+    uint64_t
+    double complex
+
+
+cdef void _transpose_items(const _item *src, _item *dst, Py_ssize_t n, Py_ssize_t ncols,
+                           bint to_rows) noexcept nogil:
+    """Between the column-major (ld n) and the row-major (ld ncols) layout
+    of an n x ncols block: to_rows from the first to the second."""
+    cdef Py_ssize_t i, j
+    for i in range(n):
+        for j in range(ncols):
+            if to_rows:
+                dst[i * ncols + j] = src[i + j * n]
+            else:
+                dst[i + j * n] = src[i * ncols + j]
+
+
+cdef void _transpose(const void *src, void *dst, Py_ssize_t n, Py_ssize_t ncols,
+                     Py_ssize_t itemsize, bint to_rows) noexcept nogil:
+    """_transpose_items on items of 4, 8 or 16 bytes (the four dtypes)."""
+    if itemsize == 4:
+        _transpose_items(<const uint32_t *>src, <uint32_t *>dst, n, ncols, to_rows)
+    elif itemsize == 8:
+        _transpose_items(<const uint64_t *>src, <uint64_t *>dst, n, ncols, to_rows)
+    else:
+        _transpose_items(<const double complex *>src, <double complex *>dst, n, ncols, to_rows)
+
+
+cdef object _operand(const void *ptr, Py_ssize_t n, Py_ssize_t ncols, object dtype):
+    """The kernel's n x ncols block at ptr as a C-ordered copy for an
+    operator: SciPy's sparse products with a block (csr_matvecs,
+    dia_matvecs) run along the rows of a C-ordered block, and take several
+    times longer on a Fortran-ordered one."""
+    out = np.empty((n, ncols), dtype=dtype)
+    if n * ncols == 0:
+        return out
+    cdef void *dst = _addr(out)
+    cdef Py_ssize_t itemsize = dtype.itemsize
+    with nogil:
+        _transpose(ptr, dst, n, ncols, itemsize, True)
+    return out
+
+
+cdef void _store(void *ptr, object y, Py_ssize_t n, Py_ssize_t ncols, object dtype) except *:
+    """The operator's checked result y into the kernel's block at ptr: a
+    C-ordered y of the solve's dtype (what a sparse product
+    returns for a C-ordered operand) by one transposing pass, anything else
+    through _to_c.  A read-only y is copied first: _addr takes writeable
+    buffers only."""
+    if not y.flags.writeable:
+        y = np.array(y)
+    if not (y.dtype == dtype and y.flags.c_contiguous and n * ncols > 0):
+        _to_c(ptr, y, n, ncols, dtype)
+        return
+    cdef const void *src = _addr(y)
+    cdef Py_ssize_t itemsize = dtype.itemsize
+    with nogil:
+        _transpose(src, ptr, n, ncols, itemsize, False)
+
+
 class ConstraintError(ValueError):
     """The constraints Y are linearly dependent in the B inner product."""
 
@@ -187,8 +249,8 @@ def lobpcg(apply_a, apply_b, apply_m, x0, y, bint largest, int maxiter, double t
             if code in operators:
                 op, name = operators[code]
                 ncols = st.ncols
-                out = op(_from_c(st.x, n, ncols, dtype))
-                _to_c(st.y, _checked(out, n, ncols, dtype, name), n, ncols, dtype)
+                out = op(_operand(st.x, n, ncols, dtype))
+                _store(st.y, _checked(out, n, ncols, dtype, name), n, ncols, dtype)
                 PyErr_CheckSignals()
             elif code == EK_LP_REPORT:
                 history.append((_from_c(st.rep_values, par.k, 1, rdtype)[:, 0],
