@@ -183,8 +183,10 @@ static int panel_location(int n, int i, scalar *a, int lda, scalar *work, scalar
 size_t EK(tridiagonalize_workspace)(int n)
 {
     /* The first panels' n x 2nb [V W], 4 EK_TUNE_TRD_NB scalars of
-     * coefficients and EK_TUNE_TRD_NB of tau when the caller keeps none. */
-    return (size_t)imax(n, 1) * 2 * EK_TUNE_TRD_NB_FIRST + 5 * EK_TUNE_TRD_NB;
+     * coefficients, and tau when the caller keeps none: a panel's or the
+     * unblocked tail's, at most max(nb, nx) of them. */
+    return (size_t)imax(n, 1) * 2 * EK_TUNE_TRD_NB_FIRST + 4 * EK_TUNE_TRD_NB
+           + imax(EK_TUNE_TRD_NB, EK_TUNE_TRD_NX);
 }
 
 /* Panels of nb columns while more than nx columns remain: the panel
