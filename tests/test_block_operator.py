@@ -121,3 +121,22 @@ def test_block_product_adjoint_and_empty_block():
     np.testing.assert_allclose(block_product(op, adjoint=True)(Y), a.conj().T @ Y)
     assert op.calls == 2
     assert block_product(op)(np.empty((2, 0))).shape == (3, 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex128])
+def test_read_only_operator_results(dtype):
+    # SciPy accepts an operator whose results are read-only (a cached or
+    # broadcast array); eigkit copies them into its block without writing
+    n = 150
+    a = np.diag(np.arange(1.0, n + 1)).astype(dtype)
+
+    def product(X):
+        y = a @ X
+        y.setflags(write=False)
+        return y
+    op = LinearOperator((n, n), dtype=dtype, matvec=product, matmat=product,
+                        rmatvec=product, rmatmat=product)
+    w = eigkit.eigsh(op, k=3, return_eigenvectors=False, rng=0)
+    np.testing.assert_allclose(np.sort(w), [148.0, 149.0, 150.0], rtol=1e-5)
+    s = eigkit.svds(op, k=2, return_singular_vectors=False, rng=0)
+    np.testing.assert_allclose(np.sort(s), [149.0, 150.0], rtol=1e-5)

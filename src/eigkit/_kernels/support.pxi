@@ -87,6 +87,13 @@ cdef void *_addr(object arr):
     return <void *>&b[0]
 
 
+cdef const void *_const_addr(object arr):
+    """Address of the first element of a contiguous array, read-only ones
+    included, that outlives the call."""
+    cdef const unsigned char[::1] b = arr.reshape(-1, order="A").view(np.uint8)
+    return <const void *>&b[0]
+
+
 cdef object _from_c(const void *ptr, Py_ssize_t n, Py_ssize_t ncols, object dtype):
     """A Fortran-ordered copy of the n x ncols block at ptr.  (Copies through
     memcpy: wrapping the pointer with np.asarray would run numpy's Python-level
@@ -101,4 +108,4 @@ cdef void _to_c(void *ptr, object arr, Py_ssize_t n, Py_ssize_t ncols, object dt
     """Store the n x ncols array arr at ptr, Fortran order, in dtype."""
     src = np.asfortranarray(arr, dtype=dtype)
     if n * ncols > 0:
-        memcpy(ptr, _addr(src), <size_t>(n * ncols * dtype.itemsize))
+        memcpy(ptr, _const_addr(src), <size_t>(n * ncols * dtype.itemsize))
