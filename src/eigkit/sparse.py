@@ -97,13 +97,6 @@ def _from_dask(A):
     return dask_linear_operator(A)
 
 
-def _block(op):
-    """Block application of a LinearOperator, result as ndarray (vector by
-    vector for an operator given by its matvec alone, as ARPACK applies
-    it)."""
-    return block_product(op)
-
-
 class _Solver:
     """Block solves with a fixed matrix: dense LU, sparse LU or GMRES."""
 
@@ -158,7 +151,7 @@ def _shifted_solver(A, M, sigma, tol):
         if issparse(A):
             return _Solver(A - sigma * speye(A.shape[0], dtype=A.dtype, format="csc"), tol)
         Aop = aslinearoperator(A)
-        A_mat = _block(Aop)
+        A_mat = block_product(Aop)
         n = A.shape[0]
         return _Solver(LinearOperator((n, n), matvec=lambda x: Aop.matvec(x) - sigma * x,
                                       matmat=lambda X: A_mat(X) - sigma * X,
@@ -168,7 +161,7 @@ def _shifted_solver(A, M, sigma, tol):
             return _Solver(np.asarray(A) - sigma * np.asarray(M), tol)
         return _Solver(csc_matrix(A) - sigma * csc_matrix(M), tol)
     Aop, Mop = aslinearoperator(A), aslinearoperator(M)
-    A_mat, M_mat = _block(Aop), _block(Mop)
+    A_mat, M_mat = block_product(Aop), block_product(Mop)
     n = A.shape[0]
     return _Solver(LinearOperator((n, n), matvec=lambda x: Aop.matvec(x) - sigma * Mop.matvec(x),
                                   matmat=lambda X: A_mat(X) - sigma * M_mat(X),
@@ -493,17 +486,17 @@ def _check_dense_fallback(A, M, k, complex_problem):
 def _regular_mode(A, M, Minv, OPinv, tol):
     if OPinv is not None:
         raise ValueError("OPinv should not be specified with sigma = None.")
-    A_mat = _block(aslinearoperator(A))
+    A_mat = block_product(aslinearoperator(A))
     if M is None:
         if Minv is not None:
             raise ValueError("Minv should not be specified with M = None.")
         return 1, A_mat, None
-    Minv_mat = _Solver(M, tol) if Minv is None else _block(aslinearoperator(Minv))
+    Minv_mat = _Solver(M, tol) if Minv is None else block_product(aslinearoperator(Minv))
 
     def apply_op(X):
         AX = A_mat(X)
         return Minv_mat(AX), AX
-    return 2, apply_op, _block(aslinearoperator(M))
+    return 2, apply_op, block_product(aslinearoperator(M))
 
 
 def _with_b_product(apply, B_mat):
@@ -521,12 +514,12 @@ def _shift_invert_normal(A, M_mat, OPinv_mat, sigma):
 
 
 def _shift_invert_buckling(A, M_mat, OPinv_mat, sigma):
-    A_mat = _block(aslinearoperator(A))
+    A_mat = block_product(aslinearoperator(A))
     return 4, _with_b_product(lambda X: OPinv_mat(A_mat(X)), A_mat), A_mat
 
 
 def _shift_invert_cayley(A, M_mat, OPinv_mat, sigma):
-    A_mat = _block(aslinearoperator(A))
+    A_mat = block_product(aslinearoperator(A))
     if M_mat is None:
         return 5, (lambda X: OPinv_mat(A_mat(X) + sigma * X)), None
     return 5, _with_b_product(lambda X: OPinv_mat(A_mat(X) + sigma * M_mat(X)), M_mat), M_mat
@@ -554,9 +547,9 @@ def _operator(A, M, sigma, mode, Minv, OPinv, tol):
     if Minv is not None:
         raise ValueError("Minv should not be specified when sigma is specified.")
     _check_mode(mode)
-    OPinv_mat = (_block(aslinearoperator(OPinv)) if OPinv is not None
+    OPinv_mat = (block_product(aslinearoperator(OPinv)) if OPinv is not None
                  else _shifted_solver(A, M, sigma, tol))
-    M_mat = _block(aslinearoperator(M)) if M is not None else None
+    M_mat = block_product(aslinearoperator(M)) if M is not None else None
     return _SHIFT_INVERT_MODES[mode](A, M_mat, OPinv_mat, sigma)
 
 

@@ -179,9 +179,9 @@ cdef int _sparse_operator(ek_sparse_operator *op, Py_ssize_t n, object sparse, o
     op.a.nmajor = <int>nmajor
     op.a.nminor = <int>nminor
     op.a.wide_index = 1 if indptr.dtype == np.int64 else 0
-    op.a.ptr = _readonly_addr(indptr)
-    op.a.idx = _readonly_addr(indices)
-    op.a.val = _readonly_addr(data)
+    op.a.ptr = _const_addr(indptr)
+    op.a.idx = _const_addr(indices)
+    op.a.val = _const_addr(data)
     op.form = SPARSE_FORMS[form]
     op.op = SPARSE_OPERATORS[kind]
     op.nthreads = max(1, nthreads)
@@ -235,15 +235,6 @@ def graph_components(Py_ssize_t n, sparse, dtype):
         with nogil:
             count = ek_graph_components(&op.a, &lab[0], &wrk[0])
     return count, labels
-
-
-cdef const void *_readonly_addr(object arr):
-    """Address of the first element of a C-contiguous 1-D array (read-only
-    ones included) that outlives the call; NULL when it is empty."""
-    if arr.shape[0] == 0:
-        return NULL
-    cdef const unsigned char[::1] b = arr.view(np.uint8)
-    return <const void *>&b[0]
 
 
 def _checked(y, Py_ssize_t n, Py_ssize_t ncols, dtype, what):
@@ -529,8 +520,7 @@ cdef class GaussSeidel:
         if self.dtype not in _PRECISIONS:
             raise TypeError(f"Gauss-Seidel sweeps take float32, float64, complex64 or "
                             f"complex128 entries, not {self.dtype}")
-        op.scratch = NULL
-        _sparse_operator(&op, n, ("csr", "A", (n, n), indptr, indices, data), self.dtype, 1, 1)
+        _checked_matrix(&op, n, ("csr", "A", (n, n), indptr, indices, data), self.dtype)
         self.a = op.a
         self.prec = _PRECISIONS[self.dtype]
         self.arrays = (indptr, indices, data)
@@ -549,7 +539,7 @@ cdef class GaussSeidel:
         if n == 0 or ncols == 0:
             return
         cdef void *xp = _addr(x)
-        cdef const void *bp = _readonly_addr(b.reshape(-1))
+        cdef const void *bp = _const_addr(b.reshape(-1))
         with nogil:
             _sweep(self.prec, &self.a, backward, zero_start, ncols, xp, ncols, bp, ncols,
                    max(1, nthreads))

@@ -167,14 +167,11 @@ cdef void _store(void *ptr, object y, Py_ssize_t n, Py_ssize_t ncols, object dty
     """The operator's checked result y into the kernel's block at ptr: a
     C-ordered y of the solve's dtype (what a sparse product
     returns for a C-ordered operand) by one transposing pass, anything else
-    through _to_c.  A read-only y is copied first: _addr takes writeable
-    buffers only."""
-    if not y.flags.writeable:
-        y = np.array(y)
+    through _to_c.  y may be read-only."""
     if not (y.dtype == dtype and y.flags.c_contiguous and n * ncols > 0):
         _to_c(ptr, y, n, ncols, dtype)
         return
-    cdef const void *src = _addr(y)
+    cdef const void *src = _const_addr(y)
     cdef Py_ssize_t itemsize = dtype.itemsize
     with nogil:
         _transpose(src, ptr, n, ncols, itemsize, False)

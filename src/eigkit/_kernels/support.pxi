@@ -89,7 +89,9 @@ cdef void *_addr(object arr):
 
 cdef const void *_const_addr(object arr):
     """Address of the first element of a contiguous array, read-only ones
-    included, that outlives the call."""
+    included, that outlives the call; NULL when it is empty."""
+    if arr.size == 0:
+        return NULL
     cdef const unsigned char[::1] b = arr.reshape(-1, order="A").view(np.uint8)
     return <const void *>&b[0]
 

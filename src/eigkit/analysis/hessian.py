@@ -8,7 +8,6 @@ from ._inputs import positive_int
 __all__ = ["hessian_operator", "hessian_eigsh"]
 
 
-
 def hessian_operator(hvp, n, *, batched=False, dtype=np.float64):
     """A symmetric :class:`scipy.sparse.linalg.LinearOperator` from a
     Hessian-vector-product callable, for :func:`hessian_eigsh`,
